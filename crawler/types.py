@@ -1,0 +1,207 @@
+"""Frozen value types that cross every boundary of wirewatch.
+
+Feed parsers produce :class:`Entry`; storage hands back :class:`Article`; the extractor returns
+:class:`Extraction`; incident matching works on :class:`Incident`. No feedparser dict, Scrapy item
+or sqlite row crosses a module boundary. All datetimes are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+LANGUAGES = ("fr", "en", "ar")
+
+ATTACK_TYPES = (
+    "rocket", "mortar", "drone", "missile", "ied", "suicide_bombing",
+    "shooting", "airstrike", "clash", "kidnapping", "other",
+)
+
+TARGETS = (
+    "us_embassy", "us_military", "coalition", "us_contractor", "logistics_convoy",
+    "iraqi_security", "pmf", "civilians", "protesters", "government", "other",
+)
+
+# Targets that make an incident an attack on US (or coalition) interests.
+US_INTEREST_TARGETS = frozenset(
+    {"us_embassy", "us_military", "coalition", "us_contractor", "logistics_convoy"}
+)
+
+PLACE_KINDS = ("site", "district", "city", "governorate", "country")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One feed item after parsing and normalisation (output of ``crawler.feeds``).
+
+    ``guid`` is the stable id (feed GUID, else canonical link, else a content hash).
+    ``published`` is aware UTC; ``date_flag`` says why it is not the feed's own date
+    (``"missing"``, ``"unparseable"``, ``"future"``), else None.
+    """
+
+    guid: str
+    url: str | None
+    title: str
+    summary: str
+    content: str
+    published: datetime
+    date_flag: str | None = None
+    lang: str | None = None
+    author: str | None = None
+    source: str | None = None
+    dateline: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """What a feed body parsed into: entries plus what went wrong (salvaged, not fatal)."""
+
+    entries: tuple[Entry, ...]
+    format: str  # "rss" | "atom" | "jsonfeed" | "newsml" | "unknown"
+    title: str | None = None
+    lang: str | None = None
+    problems: tuple[str, ...] = ()
+    parser: str = "feedparser"  # which parser produced the entries ("fast" | "feedparser" | ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article as stored: one row of ``articles``."""
+
+    id: int
+    guid: str
+    url: str | None
+    title: str
+    summary: str
+    text: str
+    lang: str | None
+    published: datetime
+    first_seen: datetime
+    content_hash: str
+    feed: str | None = None
+    source: str | None = None
+    dateline: str | None = None
+    duplicate_of: int | None = None
+    external_id: str | None = None  # the caller's id (``wirewatch analyze``)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A gazetteer entry: the most specific place an article names."""
+
+    id: str  # stable, e.g. "site:us-embassy-baghdad", "city:baghdad", "gov:anbar"
+    name: str  # English display name
+    kind: str  # one of PLACE_KINDS
+    governorate: str | None  # English governorate name, None outside Iraq
+    lat: float
+    lon: float
+    city: str | None = None  # the city a site or district belongs to
+    country: str = "IQ"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedTally:
+    """A running count stated by the article itself ("the 19th attack since October 28")."""
+
+    n: int
+    scope: str  # the words that say what is counted
+    since: date | None = None
+    us_interest: bool = False  # the scope is attacks on US / coalition interests
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What the extractor found in one article. ``None`` means "not stated", never zero."""
+
+    relevant: bool
+    score: float
+    lang: str
+    evidence: tuple[str, ...] = ()
+    reason: str | None = None  # why not relevant (e.g. "outside_iraq", "no_incident_term")
+    event_time: datetime | None = None
+    time_precision: str = "unknown"  # "hour" | "day" | "unknown"
+    place: Place | None = None
+    attack_type: str | None = None
+    target: str | None = None
+    us_interest: bool = False
+    killed: int | None = None
+    wounded: int | None = None
+    claimed_by: str | None = None
+    blamed_on: str | None = None
+    reported_tally: ReportedTally | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One real-world event, however many articles report it."""
+
+    id: int
+    event_time: datetime | None
+    time_precision: str
+    place_id: str | None
+    place_name: str | None
+    governorate: str | None
+    lat: float | None
+    lon: float | None
+    attack_type: str | None
+    target: str | None
+    us_interest: bool
+    killed: int | None
+    wounded: int | None
+    claimed_by: str | None
+    blamed_on: str | None
+    title: str
+    first_seen: datetime
+    updated: datetime
+    version: int = 1
+    languages: tuple[str, ...] = ()
+    sources: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CounterTick:
+    """An incident's ordinal on a counter, with the tally the articles stated, if any."""
+
+    counter: str
+    incident_id: int
+    ordinal: int
+    assigned_at: datetime
+    reported: int | None = None
+
+    @property
+    def mismatch(self) -> bool:
+        return self.reported is not None and self.reported != self.ordinal
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    """The outcome of polling one feed once (a row of ``polls``)."""
+
+    feed: str
+    started: datetime
+    duration_s: float
+    status: str  # "ok" | "not_modified" | "unchanged" | "error"
+    http_status: int | None = None
+    bytes: int = 0
+    new: int = 0
+    updated: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A row of the outbox: one message for one channel about one incident version."""
+
+    id: int
+    key: str  # "incident:<id>:<channel>:v<version>" — sent at most once
+    channel: str
+    kind: str  # "new" | "update" | "digest" | "test"
+    incident_id: int | None
+    version: int
+    state: str  # "pending" | "sent" | "failed"
+    attempts: int
+    next_attempt: datetime
+    created: datetime
+    payload: dict = field(default_factory=dict)
+    last_error: str | None = None
+    sent_at: datetime | None = None
