@@ -34,7 +34,9 @@ class InputError(WirewatchError):
 class AlertError(WirewatchError):
     """An alert channel failed to deliver. ``retry_after_s`` is set when the server asked."""
 
-    def __init__(self, message: str, *, retry_after_s: float | None = None, permanent: bool = False):
+    def __init__(
+        self, message: str, *, retry_after_s: float | None = None, permanent: bool = False
+    ):
         super().__init__(message)
         self.retry_after_s = retry_after_s
         self.permanent = permanent

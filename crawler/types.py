@@ -13,13 +13,31 @@ from datetime import date, datetime
 LANGUAGES = ("fr", "en", "ar")
 
 ATTACK_TYPES = (
-    "rocket", "mortar", "drone", "missile", "ied", "suicide_bombing",
-    "shooting", "airstrike", "clash", "kidnapping", "other",
+    "rocket",
+    "mortar",
+    "drone",
+    "missile",
+    "ied",
+    "suicide_bombing",
+    "shooting",
+    "airstrike",
+    "clash",
+    "kidnapping",
+    "other",
 )
 
 TARGETS = (
-    "us_embassy", "us_military", "coalition", "us_contractor", "logistics_convoy",
-    "iraqi_security", "pmf", "civilians", "protesters", "government", "other",
+    "us_embassy",
+    "us_military",
+    "coalition",
+    "us_contractor",
+    "logistics_convoy",
+    "iraqi_security",
+    "pmf",
+    "civilians",
+    "protesters",
+    "government",
+    "other",
 )
 
 # Targets that make an incident an attack on US (or coalition) interests.

@@ -1,0 +1,483 @@
+"""config.yaml -> one validated, frozen :class:`Config`.
+
+Loading is all-or-nothing: the YAML is parsed, ``${ENV_VAR}`` references are expanded, and the
+whole document is validated by pydantic into frozen models. Every problem is collected and raised
+at once as :class:`~crawler.errors.ConfigError`, one line each, with the dotted path of the key and
+what was expected::
+
+    config.yaml: feeds[2].interval: expected a duration like "5m", got "often"
+
+Unknown keys are rejected (a typo must not silently disable a setting). Secrets (SMTP password,
+Slack webhook URL, generic webhook URL, apprise URLs) are ``SecretStr``: they print as ``**********``
+and are never logged. An unset environment variable is an error only where it is used, i.e. in a
+channel that is enabled.
+
+This module validates and nothing more: it does not open the database, reach the network, or
+import apscheduler (cron expressions are checked by :func:`crawler.scheduler.parse_cron`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
+
+from crawler.errors import ConfigError
+from crawler.types import ATTACK_TYPES, LANGUAGES, TARGETS
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
+_DURATION_UNITS_S = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {
+    "b": 1,
+    "kb": 1000,
+    "kib": 1024,
+    "mb": 10**6,
+    "mib": 2**20,
+    "gb": 10**9,
+    "gib": 2**30,
+}
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+def parse_duration(value: Any) -> timedelta:
+    """``"30s"``, ``"5m"``, ``"36h"``, ``"7d"`` (or a number of seconds) -> timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        return timedelta(seconds=value)
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f'expected a duration like "5m", got {_shown(value)}')
+    return timedelta(seconds=float(match[1]) * _DURATION_UNITS_S[match[2]])
+
+
+def parse_size(value: Any) -> int:
+    """``"10MiB"``, ``"512KB"`` (or a number of bytes) -> bytes."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = _SIZE.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f'expected a size like "10MiB", got {_shown(value)}')
+    return int(float(match[1]) * _SIZE_UNITS[(match[2] or "b").lower()])
+
+
+def _check_feed_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme == "file" and parts.path:
+        return value
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return value
+    raise ValueError(f"expected an http://, https:// or file:// URL, got {_shown(value)}")
+
+
+def _check_http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return value
+    raise ValueError(f"expected an http:// or https:// URL, got {_shown(value)}")
+
+
+def _check_secret_url(value: SecretStr) -> SecretStr:
+    raw = value.get_secret_value()
+    if _ENV_REF.search(raw):  # unset variable: reported by the environment check
+        return value
+    parts = urlsplit(raw)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return value
+    raise ValueError("expected an http:// or https:// URL (value not shown: it is a secret)")
+
+
+def _check_name(value: str) -> str:
+    if not _NAME.match(value):
+        raise ValueError(
+            f"expected a short name of lower-case letters, digits, '-', '_' or '.', got {_shown(value)}"
+        )
+    return value
+
+
+def _check_cron(value: str) -> str:
+    from crawler.scheduler import parse_cron  # apscheduler lives behind crawler.scheduler
+
+    parse_cron(value)
+    return value
+
+
+def _shown(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Size = Annotated[int, BeforeValidator(parse_size)]
+FeedUrl = Annotated[str, AfterValidator(_check_feed_url)]
+HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
+SecretUrl = Annotated[SecretStr, AfterValidator(_check_secret_url)]
+Name = Annotated[str, AfterValidator(_check_name)]
+Cron = Annotated[str, AfterValidator(_check_cron)]
+Language = Literal["fr", "en", "ar"]
+AttackType = Literal[ATTACK_TYPES]  # type: ignore[valid-type]
+Target = Literal[TARGETS]  # type: ignore[valid-type]
+assert set(LANGUAGES) == {"fr", "en", "ar"}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class FetchConfig(_Model):
+    """How feeds and pages are fetched (the spiders' manners and limits)."""
+
+    contact: str = Field(
+        "https://github.com/wirewatch/wirewatch",
+        description="URL or e-mail address put in the User-Agent so site owners can reach you.",
+    )
+    default_interval: Duration = timedelta(minutes=10)
+    timeout: Duration = timedelta(seconds=30)
+    max_feed_size: Size = 10 * 2**20
+    max_page_size: Size = 5 * 2**20
+    concurrent_requests: int = Field(32, ge=1, le=1024)
+    concurrent_per_host: int = Field(2, ge=1, le=64)
+    backoff_max: Duration = timedelta(hours=24)
+    flag_after_failures: int = Field(5, ge=1)
+    batch_timeout: Duration = timedelta(minutes=3)
+
+
+class FeedConfig(_Model):
+    """One feed to poll."""
+
+    name: Name
+    url: FeedUrl
+    language: Language | None = None
+    interval: Duration | None = None
+    cron: Cron | None = None
+    enabled: bool = True
+    full_text: bool = False
+    obey_robots: bool = True
+    allow_private: bool = Field(
+        False, description="Allow this feed (and its pages) on a loopback/private address."
+    )
+    source: str | None = Field(None, description="Outlet name shown in alerts (default: name).")
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> FeedConfig:
+        if self.interval is not None and self.cron is not None:
+            raise ValueError("give either interval or cron, not both")
+        return self
+
+    @property
+    def outlet(self) -> str:
+        return self.source or self.name
+
+
+class ExtractionConfig(_Model):
+    """Incident extraction settings and user additions to the lexicons and gazetteer."""
+
+    min_score: float = Field(0.5, ge=0, le=1)
+    max_age: Duration = timedelta(hours=72)
+    extra_places: tuple[dict[str, Any], ...] = ()
+    extra_terms: dict[str, Any] = Field(default_factory=dict)
+
+
+class IncidentsConfig(_Model):
+    """How reports are merged into incidents."""
+
+    window: Duration = timedelta(hours=36)
+    distance_km: float = Field(15.0, gt=0)
+    near_duplicate_threshold: float = Field(0.8, gt=0, le=1)
+
+
+class CounterFilter(_Model):
+    """Which incidents a counter counts. Empty lists mean "any"."""
+
+    us_interest: bool | None = None
+    governorates: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    targets: tuple[Target, ...] = ()
+    attack_types: tuple[AttackType, ...] = ()
+
+
+class CounterConfig(_Model):
+    """A running count of matching incidents since a date."""
+
+    name: Name
+    description: str = ""
+    since: date
+    start: int = Field(
+        0, ge=0, description="Incidents counted before wirewatch joined; the next one is start+1."
+    )
+    filter: CounterFilter = CounterFilter()
+
+
+class _Channel(_Model):
+    name: Name
+    enabled: bool = True
+    template: Path | None = Field(
+        None, description="A jinja2 template file overriding the default."
+    )
+    timeout: Duration = timedelta(seconds=20)
+
+
+class ConsoleChannel(_Channel):
+    type: Literal["console"]
+
+
+class EmailChannel(_Channel):
+    type: Literal["email"]
+    host: str
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    password: SecretStr | None = None
+    from_addr: str = Field(alias="from")
+    to: tuple[str, ...] = Field(min_length=1)
+
+
+class SlackChannel(_Channel):
+    type: Literal["slack"]
+    webhook_url: SecretUrl
+
+
+class WebhookChannel(_Channel):
+    type: Literal["webhook"]
+    url: SecretUrl
+    headers: dict[str, SecretStr] = Field(default_factory=dict)
+
+
+class AppriseChannel(_Channel):
+    type: Literal["apprise"]
+    urls: tuple[SecretStr, ...] = Field(min_length=1)
+
+
+Channel = Annotated[
+    ConsoleChannel | EmailChannel | SlackChannel | WebhookChannel | AppriseChannel,
+    Field(discriminator="type"),
+]
+CHANNEL_TYPES = ("console", "email", "slack", "webhook", "apprise")
+# Keys whose values are secrets: never echoed back in an error message.
+SECRET_KEYS = frozenset({"password", "webhook_url", "url", "urls", "headers"})
+
+
+class AlertsConfig(_Model):
+    """The outbox and its channels."""
+
+    first_run_max_age: Duration = timedelta(hours=6)
+    max_attempts: int = Field(8, ge=1)
+    retry_base: Duration = timedelta(seconds=30)
+    retry_max: Duration = timedelta(hours=1)
+    digest: bool = False
+    channels: tuple[Channel, ...] = ()
+
+
+class DaemonConfig(_Model):
+    """The long-running daemon (``wirewatch run``)."""
+
+    heartbeat: Duration = timedelta(seconds=15)
+    shutdown_grace: Duration = timedelta(seconds=20)
+    jitter: Duration = timedelta(seconds=5)
+    misfire_grace: Duration = timedelta(minutes=5)
+
+
+class Config(_Model):
+    """The whole validated configuration."""
+
+    database: Path = Path("wirewatch.db")
+    fetch: FetchConfig = FetchConfig()
+    feeds: tuple[FeedConfig, ...] = ()
+    extraction: ExtractionConfig = ExtractionConfig()
+    incidents: IncidentsConfig = IncidentsConfig()
+    counters: tuple[CounterConfig, ...] = ()
+    alerts: AlertsConfig = AlertsConfig()
+    daemon: DaemonConfig = DaemonConfig()
+
+    def feed(self, name: str) -> FeedConfig | None:
+        return next((f for f in self.feeds if f.name == name), None)
+
+    def feed_interval(self, feed: FeedConfig) -> timedelta:
+        return feed.interval or self.fetch.default_interval
+
+    @property
+    def enabled_channels(self) -> tuple[Any, ...]:
+        return tuple(c for c in self.alerts.channels if c.enabled)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read, expand and validate ``path``. Raises ConfigError listing every problem."""
+    path = Path(path)
+    label = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            [
+                f"{path}: file not found (create one from the project's config.yaml, or pass --config)"
+            ]
+        ) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError([f"{path}: cannot read: {e}"]) from e
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or "invalid YAML"
+        raise ConfigError([f"{label}: not valid YAML{where}: {problem}"]) from e
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            [f"{label}: expected a mapping of settings at the top, got {type(raw).__name__}"]
+        )
+    return config_from_dict(raw, label=label, base_dir=path.parent, environ=os.environ)
+
+
+def config_from_dict(
+    raw: dict[str, Any],
+    *,
+    label: str = "config.yaml",
+    base_dir: Path = Path("."),
+    environ: Any = None,
+) -> Config:
+    """Validate an already-parsed document. Relative paths are resolved against ``base_dir``."""
+    environ = os.environ if environ is None else environ
+    missing: list[tuple[tuple[Any, ...], str]] = []
+    expanded = _expand_env(raw, (), environ, missing)
+    problems = [
+        f"{_dotted(loc)}: environment variable {var} is not set (export it, or disable the channel)"
+        for loc, var in missing
+        if _enabled_at(expanded, loc)
+    ]
+    problems += _duplicate_names(expanded)
+    try:
+        config = Config.model_validate(expanded)
+    except ValidationError as e:
+        problems = _error_lines(e) + problems
+    if problems:
+        raise ConfigError([f"{label}: {line}" for line in problems])
+    return _resolve_paths(config, base_dir)
+
+
+def _expand_env(value: Any, loc: tuple[Any, ...], environ: Any, missing: list) -> Any:
+    if isinstance(value, dict):
+        return {k: _expand_env(v, loc + (k,), environ, missing) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand_env(v, loc + (i,), environ, missing) for i, v in enumerate(value)]
+    if isinstance(value, str) and "${" in value:
+
+        def substitute(match: re.Match[str]) -> str:
+            name = match[1]
+            if name in environ:
+                return environ[name]
+            missing.append((loc, name))
+            return match[0]
+
+        return _ENV_REF.sub(substitute, value)
+    return value
+
+
+def _enabled_at(raw: Any, loc: tuple[Any, ...]) -> bool:
+    """Is the list item (feed, channel) holding ``loc`` enabled? Unset secrets of disabled parts are fine."""
+    node = raw
+    enabled = True
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and node.get("enabled") is False:
+            enabled = False
+    return enabled
+
+
+def _duplicate_names(raw: dict[str, Any]) -> list[str]:
+    lists = {
+        ("feeds",): raw.get("feeds"),
+        ("counters",): raw.get("counters"),
+        ("alerts", "channels"): (raw.get("alerts") or {}).get("channels")
+        if isinstance(raw.get("alerts"), dict)
+        else None,
+    }
+    problems = []
+    for loc, items in lists.items():
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            name = item.get("name") if isinstance(item, dict) else None
+            if not isinstance(name, str):
+                continue
+            if name in seen:
+                problems.append(
+                    f'{_dotted(loc + (i, "name"))}: duplicate name "{name}" '
+                    f"(already used by {_dotted(loc + (seen[name],))})"
+                )
+            else:
+                seen[name] = i
+    return problems
+
+
+def _resolve_paths(config: Config, base_dir: Path) -> Config:
+    database = config.database if config.database.is_absolute() else base_dir / config.database
+    channels = tuple(
+        c.model_copy(update={"template": base_dir / c.template})
+        if c.template is not None and not c.template.is_absolute()
+        else c
+        for c in config.alerts.channels
+    )
+    alerts = config.alerts.model_copy(update={"channels": channels})
+    return config.model_copy(update={"database": database, "alerts": alerts})
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _error_lines(error: ValidationError) -> list[str]:
+    lines = []
+    for err in error.errors(include_url=False):
+        # Discriminated unions insert the tag ("email") into the path: drop it.
+        loc = tuple(p for p in err["loc"] if p not in CHANNEL_TYPES or err["loc"][-1] == p)
+        if err["loc"] and err["loc"][-1] in CHANNEL_TYPES and err["type"] != "missing":
+            loc = err["loc"][:-1]
+        secret = err["loc"][:1] == ("alerts",) and any(p in SECRET_KEYS for p in err["loc"])
+        lines.append(f"{_dotted(loc)}: {_message(err, hide_input=secret)}")
+    return lines
+
+
+def _message(err: dict[str, Any], *, hide_input: bool) -> str:
+    kind, given = err["type"], err.get("input")
+    if hide_input and kind not in ("extra_forbidden", "missing", "value_error"):
+        return f"{err['msg'][0].lower()}{err['msg'][1:]} (value not shown: it is a secret)"
+    if kind == "extra_forbidden":
+        return "unknown key (check its spelling against the project's config.yaml)"
+    if kind == "missing":
+        return "required key is missing"
+    if kind in ("value_error", "assertion_error"):
+        return str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
+    if kind == "union_tag_invalid":
+        tag = given.get("type") if isinstance(given, dict) else given
+        return f"expected type to be one of {', '.join(CHANNEL_TYPES)}, got {_shown(tag)}"
+    if kind == "union_tag_not_found":
+        return f"missing key type (one of {', '.join(CHANNEL_TYPES)})"
+    if kind == "literal_error":
+        return f"expected {err['ctx']['expected']}, got {_shown(given)}"
+    return f"{err['msg'][0].lower()}{err['msg'][1:]}, got {_shown(given)}"

@@ -1,0 +1,560 @@
+"""The one module that speaks SQL: schema, numbered migrations and the domain verbs.
+
+Built on sqlite-utils. Opening a :class:`Store` creates the file if needed, switches it to WAL
+with a busy timeout, and applies every pending migration (``PRAGMA user_version`` is the schema
+version). Each verb that changes several rows does it in one transaction, so a crash leaves the
+database as it was before the verb or after it, never in between.
+
+Times are stored as UTC ISO-8601 text (``2020-02-16T00:30:00+00:00``), which sorts correctly and
+reads well in Datasette. Booleans are 0/1 integers. JSON columns hold lists and dicts.
+
+What this module does NOT do: decide anything. Which article duplicates which, which incident an
+article joins, when an alert is due: those are decided by the pure modules and handed here to be
+stored.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from crawler.errors import StorageError
+from crawler.types import Article, Entry, PollResult
+
+log = logging.getLogger(__name__)
+
+# How long a writer waits for another process's lock before failing (the daemon and a
+# `wirewatch status` or Datasette may touch the file at the same time).
+BUSY_TIMEOUT_MS = 10_000
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Aware datetime -> UTC ISO-8601 text (None stays None)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: wirewatch stores aware UTC times only")
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    """UTC ISO-8601 text -> aware datetime (None stays None)."""
+    if text is None:
+        return None
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+# --------------------------------------------------------------------------------------------
+# Migrations: append only. Each takes the database and brings it one version up.
+# --------------------------------------------------------------------------------------------
+
+
+def _m1_core_tables(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE feeds (
+            name TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            etag TEXT,
+            last_modified TEXT,
+            body_hash TEXT,
+            last_poll TEXT,
+            last_success TEXT,
+            last_status TEXT,
+            last_http_status INTEGER,
+            last_error TEXT,
+            consecutive_errors INTEGER NOT NULL DEFAULT 0,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            next_poll TEXT
+        );
+        CREATE TABLE polls (
+            id INTEGER PRIMARY KEY,
+            feed TEXT NOT NULL REFERENCES feeds(name),
+            started TEXT NOT NULL,
+            duration_s REAL NOT NULL,
+            status TEXT NOT NULL,
+            http_status INTEGER,
+            bytes INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+        CREATE INDEX polls_feed_started ON polls(feed, started);
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            feed TEXT,
+            guid TEXT NOT NULL,
+            url TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            summary TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            lang TEXT,
+            published TEXT NOT NULL,
+            date_flag TEXT,
+            first_seen TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            source TEXT,
+            author TEXT,
+            dateline TEXT,
+            external_id TEXT,
+            duplicate_of INTEGER REFERENCES articles(id),
+            duplicate_reason TEXT,
+            processed_at TEXT
+        );
+        CREATE UNIQUE INDEX articles_feed_guid ON articles(feed, guid);
+        CREATE INDEX articles_url ON articles(url);
+        CREATE INDEX articles_content_hash ON articles(content_hash);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE INDEX articles_unprocessed ON articles(processed_at) WHERE processed_at IS NULL;
+        CREATE TABLE extractions (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+            relevant INTEGER NOT NULL,
+            score REAL NOT NULL,
+            lang TEXT,
+            reason TEXT,
+            evidence TEXT,
+            event_time TEXT,
+            time_precision TEXT,
+            place_id TEXT,
+            place_name TEXT,
+            governorate TEXT,
+            latitude REAL,
+            longitude REAL,
+            attack_type TEXT,
+            target TEXT,
+            us_interest INTEGER NOT NULL DEFAULT 0,
+            killed INTEGER,
+            wounded INTEGER,
+            claimed_by TEXT,
+            blamed_on TEXT,
+            extracted_at TEXT NOT NULL
+        );
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            event_time TEXT,
+            time_precision TEXT NOT NULL DEFAULT 'unknown',
+            place_id TEXT,
+            place_name TEXT,
+            governorate TEXT,
+            latitude REAL,
+            longitude REAL,
+            attack_type TEXT,
+            target TEXT,
+            us_interest INTEGER NOT NULL DEFAULT 0,
+            killed INTEGER,
+            wounded INTEGER,
+            claimed_by TEXT,
+            blamed_on TEXT,
+            languages TEXT NOT NULL DEFAULT '',
+            sources INTEGER NOT NULL DEFAULT 0,
+            articles INTEGER NOT NULL DEFAULT 0,
+            first_seen TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            merged_into INTEGER REFERENCES incidents(id)
+        );
+        CREATE INDEX incidents_event_time ON incidents(event_time);
+        CREATE TABLE incident_articles (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            reason TEXT NOT NULL,
+            added TEXT NOT NULL
+        );
+        CREATE INDEX incident_articles_incident ON incident_articles(incident_id);
+        CREATE TABLE incident_changes (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            at TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            article_id INTEGER REFERENCES articles(id),
+            field TEXT NOT NULL,
+            old TEXT,
+            new TEXT
+        );
+        CREATE INDEX incident_changes_incident ON incident_changes(incident_id);
+        CREATE TABLE counters (
+            name TEXT PRIMARY KEY,
+            description TEXT NOT NULL DEFAULT '',
+            since TEXT NOT NULL,
+            start INTEGER NOT NULL DEFAULT 0,
+            filter TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE counter_ticks (
+            id INTEGER PRIMARY KEY,
+            counter TEXT NOT NULL REFERENCES counters(name),
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            ordinal INTEGER NOT NULL,
+            assigned_at TEXT NOT NULL,
+            reported INTEGER,
+            mismatch INTEGER NOT NULL DEFAULT 0,
+            UNIQUE(counter, incident_id)
+        );
+        CREATE TABLE reported_tallies (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            incident_id INTEGER REFERENCES incidents(id),
+            n INTEGER NOT NULL,
+            since TEXT,
+            scope TEXT NOT NULL DEFAULT '',
+            us_interest INTEGER NOT NULL DEFAULT 0,
+            UNIQUE(article_id)
+        );
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            channel TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            incident_id INTEGER REFERENCES incidents(id),
+            version INTEGER NOT NULL DEFAULT 1,
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt TEXT NOT NULL,
+            created TEXT NOT NULL,
+            sent_at TEXT,
+            last_error TEXT,
+            payload TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX alerts_due ON alerts(state, next_attempt);
+        CREATE TABLE minhash_bands (
+            band INTEGER NOT NULL,
+            hash INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id)
+        );
+        CREATE INDEX minhash_bands_lookup ON minhash_bands(band, hash);
+        CREATE TABLE heartbeat (
+            name TEXT PRIMARY KEY,
+            pid INTEGER,
+            started TEXT,
+            beat TEXT,
+            state TEXT NOT NULL DEFAULT '{}'
+        );
+        """
+    )
+
+
+def _m2_full_text_search(db: sqlite_utils.Database) -> None:
+    # FTS5 tables kept in step by triggers; populated from rows an older version stored.
+    db["articles"].enable_fts(
+        ["title", "summary", "text"], fts_version="FTS5", create_triggers=True, replace=True
+    )
+    db["incidents"].enable_fts(
+        ["title", "place_name", "governorate", "attack_type", "target", "claimed_by", "blamed_on"],
+        fts_version="FTS5",
+        create_triggers=True,
+        replace=True,
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _m1_core_tables,
+    _m2_full_text_search,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Store:
+    """A wirewatch database file. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, *, migrate_to: int = SCHEMA_VERSION):
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                str(path),
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self.db = sqlite_utils.Database(conn)
+            self._migrate(migrate_to)
+        except sqlite3.DatabaseError as e:
+            raise StorageError(f"{path}: cannot open database: {e}") from e
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self, target: int) -> None:
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise StorageError(
+                f"{self.path}: schema version {current} is newer than this wirewatch "
+                f"({SCHEMA_VERSION}); upgrade wirewatch"
+            )
+        for version in range(current + 1, target + 1):
+            with self.transaction():
+                MIGRATIONS[version - 1](self.db)
+                self.db.execute(f"PRAGMA user_version = {version}")
+            log.info("migrated database=%s schema_version=%d", self.path, version)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (nested calls join the outer one)."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """Rows as dicts (for read-only reporting: CLI tables, exports)."""
+        return list(self.db.query(sql, params))
+
+    # -- feeds and polls ---------------------------------------------------------------------
+
+    def sync_feeds(self, feeds: Iterable[tuple[str, str, bool]]) -> None:
+        """Make the feeds table match the configuration: (name, url, enabled) per feed.
+
+        Feeds dropped from the config are kept (their articles refer to them) but disabled.
+        A changed URL resets the conditional-GET validators.
+        """
+        feeds = list(feeds)
+        names = {name for name, _, _ in feeds}
+        with self.transaction():
+            for name, url, enabled in feeds:
+                row = self.feed_row(name)
+                if row is None:
+                    self.db["feeds"].insert({"name": name, "url": url, "enabled": int(enabled)})
+                elif row["url"] != url:
+                    self.db["feeds"].update(
+                        name,
+                        {
+                            "url": url,
+                            "enabled": int(enabled),
+                            "etag": None,
+                            "last_modified": None,
+                            "body_hash": None,
+                        },
+                    )
+                elif row["enabled"] != int(enabled):
+                    self.db["feeds"].update(name, {"enabled": int(enabled)})
+            for row in self.query("SELECT name FROM feeds WHERE enabled = 1"):
+                if row["name"] not in names:
+                    self.db["feeds"].update(row["name"], {"enabled": 0})
+
+    def feed_row(self, name: str) -> dict[str, Any] | None:
+        rows = self.query("SELECT * FROM feeds WHERE name = ?", [name])
+        return rows[0] if rows else None
+
+    def feed_rows(self) -> list[dict[str, Any]]:
+        return self.query("SELECT * FROM feeds ORDER BY name")
+
+    def due_feeds(self, now: datetime) -> list[str]:
+        """Enabled feeds never polled or whose next poll time has come."""
+        rows = self.query(
+            "SELECT name FROM feeds WHERE enabled = 1 AND (next_poll IS NULL OR next_poll <= ?)"
+            " ORDER BY name",
+            [iso(now)],
+        )
+        return [r["name"] for r in rows]
+
+    def record_poll(self, result: PollResult, feed_update: dict[str, Any]) -> None:
+        """Store one poll and the feed state it leads to, in one transaction."""
+        with self.transaction():
+            self._insert_poll(result)
+            if feed_update:
+                self.db["feeds"].update(result.feed, _iso_values(feed_update))
+
+    def _insert_poll(self, result: PollResult) -> None:
+        self.db["polls"].insert(
+            {
+                "feed": result.feed,
+                "started": iso(result.started),
+                "duration_s": round(result.duration_s, 4),
+                "status": result.status,
+                "http_status": result.http_status,
+                "bytes": result.bytes,
+                "new": result.new,
+                "updated": result.updated,
+                "error": result.error,
+            }
+        )
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def upsert_entries(
+        self,
+        feed: str | None,
+        entries: Iterable[Entry],
+        now: datetime,
+        content_hash: Callable[[Entry], str],
+    ) -> tuple[int, int]:
+        """Insert new entries and update changed ones, in one transaction: (new, updated).
+
+        The key is (feed, guid). A re-published entry whose content changed is updated in
+        place, keeps its first-seen time and is queued for processing again; an identical one
+        changes nothing. ``content_hash`` is the fingerprint deciding "changed".
+        """
+        new = updated = 0
+        with self.transaction():
+            for entry in entries:
+                digest = content_hash(entry)
+                row = self.db.execute(
+                    "SELECT id, content_hash FROM articles WHERE feed IS ? AND guid = ?",
+                    [feed, entry.guid],
+                ).fetchone()
+                values = _entry_values(entry)
+                if row is None:
+                    values.update(
+                        feed=feed,
+                        guid=entry.guid,
+                        first_seen=iso(now),
+                        updated=iso(now),
+                        content_hash=digest,
+                    )
+                    self.db["articles"].insert(values)
+                    new += 1
+                elif row[1] != digest:
+                    values.update(content_hash=digest, updated=iso(now), processed_at=None)
+                    self.db["articles"].update(row[0], values)
+                    updated += 1
+        return new, updated
+
+    def article(self, article_id: int) -> Article | None:
+        rows = self.query("SELECT * FROM articles WHERE id = ?", [article_id])
+        return article_from_row(rows[0]) if rows else None
+
+    def unprocessed_article_ids(self, limit: int = 1000) -> list[int]:
+        """Articles waiting for extraction/dedup/merging, oldest publication first."""
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE processed_at IS NULL ORDER BY published, id LIMIT ?",
+            [limit],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- outbox ------------------------------------------------------------------------------
+
+    def enqueue_alerts(
+        self,
+        incident_id: int,
+        version: int,
+        kind: str,
+        channels: Iterable[str],
+        now: datetime,
+        payload: dict[str, Any] | None = None,
+    ) -> int:
+        """Write one pending alert per channel for this incident version; returns how many.
+
+        Call it inside the transaction that created or changed the incident. The key
+        ``incident:<id>:<channel>:v<version>`` is unique, so enqueuing twice adds nothing.
+        """
+        added = 0
+        body = json.dumps(payload or {}, sort_keys=True, ensure_ascii=False)
+        with self.transaction():
+            for channel in channels:
+                cursor = self.db.execute(
+                    "INSERT OR IGNORE INTO alerts (key, channel, kind, incident_id, version, state,"
+                    " attempts, next_attempt, created, payload)"
+                    " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
+                    [
+                        alert_key(incident_id, channel, version),
+                        channel,
+                        kind,
+                        incident_id,
+                        version,
+                        iso(now),
+                        iso(now),
+                        body,
+                    ],
+                )
+                added += cursor.rowcount
+        return added
+
+    # -- health ------------------------------------------------------------------------------
+
+    def beat(
+        self, name: str, pid: int, started: datetime, now: datetime, state: dict[str, Any]
+    ) -> None:
+        with self.transaction():
+            self.db["heartbeat"].upsert(
+                {
+                    "name": name,
+                    "pid": pid,
+                    "started": iso(started),
+                    "beat": iso(now),
+                    "state": json.dumps(state, sort_keys=True),
+                },
+                pk="name",
+            )
+
+    def heartbeat(self, name: str = "daemon") -> dict[str, Any] | None:
+        rows = self.query("SELECT * FROM heartbeat WHERE name = ?", [name])
+        return rows[0] if rows else None
+
+
+def alert_key(incident_id: int, channel: str, version: int) -> str:
+    """The idempotence key of an alert: one incident version is sent once per channel."""
+    return f"incident:{incident_id}:{channel}:v{version}"
+
+
+def _entry_values(entry: Entry) -> dict[str, Any]:
+    return {
+        "url": entry.url,
+        "title": entry.title,
+        "summary": entry.summary,
+        "text": entry.content,
+        "lang": entry.lang,
+        "published": iso(entry.published),
+        "date_flag": entry.date_flag,
+        "source": entry.source,
+        "author": entry.author,
+        "dateline": entry.dateline,
+    }
+
+
+def _iso_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: iso(v) if isinstance(v, datetime) else v for k, v in values.items()}
+
+
+def article_from_row(row: dict[str, Any]) -> Article:
+    return Article(
+        id=row["id"],
+        guid=row["guid"],
+        url=row["url"],
+        title=row["title"],
+        summary=row["summary"],
+        text=row["text"],
+        lang=row["lang"],
+        published=parse_iso(row["published"]),
+        first_seen=parse_iso(row["first_seen"]),
+        content_hash=row["content_hash"],
+        feed=row["feed"],
+        source=row["source"],
+        dateline=row["dateline"],
+        duplicate_of=row["duplicate_of"],
+        external_id=row["external_id"],
+    )
