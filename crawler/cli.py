@@ -1,0 +1,421 @@
+"""The ``wirewatch`` command line: the composition root.
+
+Each command loads the configuration, opens the database, calls one function of the core and
+prints the result. Errors of the core (:class:`~crawler.errors.WirewatchError`) become one line
+on stderr and an exit code: 2 for a bad configuration or bad usage, 3 when another wirewatch
+process holds the database, 1 for anything else. Logging is configured here and only here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+from tabulate import tabulate
+
+from crawler import __version__
+from crawler.config import Config, load_config
+from crawler.errors import ConfigError, LockError, WirewatchError
+from crawler.logs import configure_logging
+from crawler.storage import Store, parse_iso
+
+log = logging.getLogger(__name__)
+
+EXIT_ERROR = 1
+EXIT_CONFIG = 2
+EXIT_LOCKED = 3
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class WirewatchGroup(click.Group):
+    """Turns wirewatch errors into one line on stderr and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as e:
+            for line in e.problems:
+                click.echo(line, err=True)
+            ctx.exit(EXIT_CONFIG)
+        except LockError as e:
+            click.echo(f"wirewatch: {e}", err=True)
+            ctx.exit(EXIT_LOCKED)
+        except WirewatchError as e:
+            click.echo(f"wirewatch: {e}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@dataclass
+class App:
+    """What every command needs: the validated config and the database, opened on demand."""
+
+    config_path: Path
+    db_override: Path | None
+    _config: Config | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    @property
+    def db_path(self) -> Path:
+        return self.db_override or self.config.database
+
+    def open_store(self) -> Store:
+        """Open (and migrate) the database, and bring its feeds and counters in step with the config."""
+        store = Store(self.db_path)
+        sync_store_with_config(store, self.config)
+        return store
+
+
+def sync_store_with_config(store: Store, config: Config) -> None:
+    store.sync_feeds((f.name, f.url, f.enabled) for f in config.feeds)
+    store.sync_counters(
+        {
+            "name": c.name,
+            "description": c.description,
+            "since": c.since.isoformat(),
+            "start": c.start,
+            "filter": c.filter.model_dump(mode="json", exclude_defaults=True),
+        }
+        for c in config.counters
+    )
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.group(cls=WirewatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="config.yaml",
+    show_default=True,
+    envvar="WIREWATCH_CONFIG",
+    help="Configuration file (env WIREWATCH_CONFIG).",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="WIREWATCH_DB",
+    help="SQLite database file; overrides `database` in the config (env WIREWATCH_DB).",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    default="INFO",
+    show_default=True,
+    help="Least severe log lines shown (on stderr).",
+)
+@click.option("--log-json", is_flag=True, help="Log one JSON object per line, for machines.")
+@click.version_option(__version__, prog_name="wirewatch")
+@click.pass_context
+def main(
+    ctx: click.Context, config_path: Path, db_path: Path | None, log_level: str, log_json: bool
+) -> None:
+    """wirewatch: security incidents in Iraq from news wires, counted once, alerted fast.
+
+    Polls RSS, Atom, JSON Feed and NewsML-G2 feeds in French, English and Arabic, merges the
+    reports of one incident into one record, keeps attack counters, alerts by e-mail and Slack,
+    and stores everything in one SQLite file you can browse with Datasette.
+    """
+    configure_logging(log_level, json_lines=log_json)
+    ctx.obj = App(config_path=config_path, db_override=db_path)
+
+
+# -- init / status ---------------------------------------------------------------------------
+
+
+@main.command()
+@pass_app
+def init(app: App) -> None:
+    """Create or migrate the database and register the configured feeds and counters."""
+    with app.open_store() as store:
+        counts = store.table_counts()
+        click.echo(
+            f"database ready: {app.db_path} (schema v{store.schema_version}); "
+            f"{len(app.config.feeds)} feeds, {len(app.config.counters)} counters, "
+            f"{len(app.config.enabled_channels)} alert channels enabled; "
+            f"{counts['articles']} articles, {counts['incidents']} incidents stored"
+        )
+
+
+@main.command()
+@pass_app
+def status(app: App) -> None:
+    """Show the daemon, feeds (last poll, errors, backoff), counters and the alert outbox."""
+    now = utc_now()
+    with app.open_store() as store:
+        click.echo(f"config:   {app.config_path}")
+        click.echo(f"database: {app.db_path} (schema v{store.schema_version})")
+        click.echo(_daemon_line(store.heartbeat(), app.config, now))
+        counts = store.table_counts()
+        click.echo(f"stored:   {counts['articles']} articles, {counts['incidents']} incidents")
+        click.echo("\nfeeds:")
+        click.echo(_indent(tabulate(_feed_rows(store, app.config, now), headers="keys")))
+        click.echo("\ncounters:")
+        click.echo(_indent(_counter_table(store)))
+        alerts = store.alert_counts()
+        channels = (
+            ", ".join(f"{c.name} ({c.type})" for c in app.config.enabled_channels) or "none enabled"
+        )
+        click.echo(
+            f"\nalerts:   {alerts.get('pending', 0)} pending, {alerts.get('sending', 0)} sending, "
+            f"{alerts.get('sent', 0)} sent, {alerts.get('failed', 0)} failed; channels: {channels}"
+        )
+        if alerts.get("failed"):
+            click.echo("          see `wirewatch alerts`; resend with `wirewatch alerts retry`")
+
+
+def _daemon_line(beat: dict[str, Any] | None, config: Config, now: datetime) -> str:
+    if beat is None:
+        return "daemon:   never run on this database"
+    last = parse_iso(beat["beat"])
+    age_s = (now - last).total_seconds()
+    alive = age_s <= 3 * config.daemon.heartbeat.total_seconds()
+    state = "running" if alive else "not running (no heartbeat)"
+    return f"daemon:   {state}; pid {beat['pid']}, last heartbeat {_ago(age_s)} ago"
+
+
+def _feed_rows(store: Store, config: Config, now: datetime) -> list[dict[str, Any]]:
+    rows = []
+    for row in store.feed_rows():
+        if not row["enabled"]:
+            continue
+        next_poll = parse_iso(row["next_poll"])
+        rows.append(
+            {
+                "feed": row["name"] + (" [FLAGGED]" if row["flagged"] else ""),
+                "last poll": _ago_of(parse_iso(row["last_poll"]), now),
+                "status": row["last_status"] or "-",
+                "http": row["last_http_status"] or "",
+                "errors": row["consecutive_errors"],
+                "next poll": "due"
+                if next_poll is None or next_poll <= now
+                else "in " + _ago((next_poll - now).total_seconds()),
+                "last error": (row["last_error"] or "")[:60],
+            }
+        )
+    return rows
+
+
+def _counter_table(store: Store) -> str:
+    rows = [
+        {
+            "counter": c["name"],
+            "value": c["value"],
+            "counted here": c["incidents"],
+            "since": c["since"],
+            "last tick": c["last_tick"] or "-",
+            "tally mismatches": c["mismatches"],
+            "description": c["description"],
+        }
+        for c in store.counter_summaries()
+    ]
+    return tabulate(rows, headers="keys") if rows else "(no counters configured)"
+
+
+def _ago_of(moment: datetime | None, now: datetime) -> str:
+    return "never" if moment is None else _ago((now - moment).total_seconds()) + " ago"
+
+
+def _ago(seconds: float) -> str:
+    seconds = abs(seconds)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f}{unit}"
+    return f"{seconds:.0f}s"
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+# -- incidents / counters / export -----------------------------------------------------------
+
+
+INCIDENT_COLUMNS = (
+    "id",
+    "event_time",
+    "place_name",
+    "governorate",
+    "attack_type",
+    "target",
+    "us_interest",
+    "killed",
+    "wounded",
+    "claimed_by",
+    "languages",
+    "sources",
+    "title",
+)
+
+
+@main.group(invoke_without_command=True)
+@click.option("-n", "--limit", default=20, show_default=True, help="How many incidents.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@click.pass_context
+def incidents(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """List the latest incidents (newest first). Subcommands correct merging by hand."""
+    if ctx.invoked_subcommand is not None:
+        return
+    app: App = ctx.obj
+    with app.open_store() as store:
+        rows = store.latest_incidents(limit)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no incidents yet")
+        return
+    table = [{k: _short(row[k]) for k in INCIDENT_COLUMNS} for row in rows]
+    click.echo(tabulate(table, headers="keys"))
+
+
+def _short(value: Any, width: int = 48) -> Any:
+    if isinstance(value, str) and len(value) > width:
+        return value[: width - 1] + "…"
+    return value
+
+
+@main.command()
+@click.option("--history", "history_of", metavar="NAME", help="Show one counter's latest ticks.")
+@click.option("-n", "--limit", default=20, show_default=True, help="Ticks shown with --history.")
+@pass_app
+def counters(app: App, history_of: str | None, limit: int) -> None:
+    """Show the attack counters, their values and tally mismatches."""
+    with app.open_store() as store:
+        if history_of is None:
+            click.echo(_counter_table(store))
+            return
+        if history_of not in {c.name for c in app.config.counters}:
+            raise click.BadParameter(
+                f"no counter named {history_of!r} in {app.config_path}", param_hint="--history"
+            )
+        rows = store.counter_history(history_of, limit)
+    if not rows:
+        click.echo(f"{history_of}: no incident counted yet")
+        return
+    for row in rows:
+        row["title"] = _short(row["title"])
+        row["mismatch"] = f"articles say #{row['reported']}" if row["mismatch"] else ""
+    click.echo(tabulate(rows, headers="keys"))
+
+
+EXPORT_FORMATS = ("csv", "json", "geojson")
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv", show_default=True
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Output file (default: standard output).",
+)
+@pass_app
+def export(app: App, fmt: str, out: io.TextIOBase) -> None:
+    """Export every incident as CSV, JSON or GeoJSON (incidents with a place become map points)."""
+    with app.open_store() as store:
+        rows = store.incidents_for_export()
+        if fmt == "csv":
+            _write_csv(rows, out)
+        elif fmt == "json":
+            json.dump(list(rows), out, ensure_ascii=False, indent=1)
+            out.write("\n")
+        else:
+            json.dump(_geojson(rows), out, ensure_ascii=False)
+            out.write("\n")
+
+
+def _write_csv(rows: Any, out: io.TextIOBase) -> None:
+    writer = None
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row)
+    if writer is None:
+        out.write(",".join(("id",) + INCIDENT_COLUMNS[1:]) + "\n")
+
+
+def _geojson(rows: Any) -> dict[str, Any]:
+    features = []
+    for row in rows:
+        lat, lon = row.pop("latitude"), row.pop("longitude")
+        geometry = (
+            None if lat is None or lon is None else {"type": "Point", "coordinates": [lon, lat]}
+        )
+        features.append(
+            {"type": "Feature", "id": row["id"], "geometry": geometry, "properties": row}
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+# -- browse ----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (keep 127.0.0.1 unless you add authentication).",
+)
+@click.option("--port", default=8001, show_default=True, type=int)
+@pass_app
+def browse(app: App, host: str, port: int) -> None:
+    """Serve the database with Datasette: tables, canned queries, search and a map."""
+    from crawler.browse import build_metadata, datasette_command
+
+    with app.open_store() as store:
+        metadata = build_metadata(app.db_path, store.counter_summaries())
+    with tempfile.TemporaryDirectory(prefix="wirewatch-browse-") as tmp:
+        metadata_path = Path(tmp) / "metadata.json"
+        metadata_path.write_text(json.dumps(metadata, indent=1), encoding="utf-8")
+        command = datasette_command(app.db_path, metadata_path, host=host, port=port)
+        click.echo(f"serving {app.db_path} on http://{host}:{port}/ (Ctrl-C to stop)")
+        process = subprocess.Popen(command)
+        _forward_termination(process)
+        code = process.wait()
+    if code not in (0, -signal.SIGINT, -signal.SIGTERM):
+        raise WirewatchError(f"datasette exited with code {code}")
+
+
+def _forward_termination(process: subprocess.Popen) -> None:
+    def forward(signum: int, _frame: Any) -> None:
+        process.send_signal(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, forward)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    main(prog_name="wirewatch")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run())

@@ -1,0 +1,137 @@
+"""The SQLite store: schema creation and migration, WAL, transactions, idempotent upserts."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from crawler.errors import StorageError
+from crawler.storage import SCHEMA_VERSION, Store
+from crawler.types import Entry, PollResult
+
+NOW = datetime(2020, 2, 16, 3, 0, tzinfo=timezone.utc)
+
+
+def entry(guid: str, title: str = "Rockets hit Baghdad", **kw) -> Entry:
+    values = dict(
+        guid=guid,
+        url=f"https://example.org/{guid}",
+        title=title,
+        summary="",
+        content="text",
+        published=NOW - timedelta(hours=1),
+    )
+    values.update(kw)
+    return Entry(**values)
+
+
+def content_hash(e: Entry) -> str:
+    return f"{e.title}|{e.content}"
+
+
+def test_new_database_has_every_table_and_wal(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        assert store.schema_version == SCHEMA_VERSION
+        tables = set(store.db.table_names())
+        assert {
+            "feeds",
+            "polls",
+            "articles",
+            "incidents",
+            "incident_articles",
+            "counters",
+            "counter_ticks",
+            "reported_tallies",
+            "alerts",
+            "articles_fts",
+            "incidents_fts",
+        } <= tables
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert {"latitude", "longitude"} <= set(store.db["incidents"].columns_dict)
+
+
+def test_database_from_an_older_schema_is_migrated(tmp_path):
+    path = tmp_path / "old.db"
+    with Store(path, migrate_to=1) as old:
+        assert old.schema_version == 1
+        assert "articles_fts" not in old.db.table_names()
+        old.upsert_entries("f", [entry("a1", title="Rockets near the embassy")], NOW, content_hash)
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        hits = store.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'embassy'")
+        assert len(hits) == 1  # rows stored before the migration are searchable
+
+
+def test_a_newer_schema_is_refused_with_advice(tmp_path):
+    path = tmp_path / "new.db"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StorageError, match="upgrade wirewatch"):
+        Store(path)
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are not the tables you are looking for" * 100)
+    with pytest.raises(StorageError, match="cannot open database"):
+        Store(path)
+
+
+def test_upsert_is_idempotent_and_keeps_first_seen(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        assert store.upsert_entries("f", [entry("a"), entry("b")], NOW, content_hash) == (2, 0)
+        later = NOW + timedelta(hours=2)
+        assert store.upsert_entries("f", [entry("a"), entry("b")], later, content_hash) == (0, 0)
+        changed = entry("a", title="Rockets hit Baghdad, two wounded")
+        assert store.upsert_entries("f", [changed], later, content_hash) == (0, 1)
+        row = store.query("SELECT * FROM articles WHERE guid = 'a'")[0]
+        assert row["title"].endswith("two wounded")
+        assert row["first_seen"] == NOW.isoformat() and row["updated"] == later.isoformat()
+        assert row["processed_at"] is None  # an update is processed again
+
+
+def test_a_failed_transaction_changes_nothing(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                store.upsert_entries("f", [entry("a")], NOW, content_hash)
+                raise RuntimeError("crash in the middle")
+        assert store.query("SELECT count(*) AS n FROM articles")[0]["n"] == 0
+
+
+def test_feeds_follow_the_config_and_polls_are_recorded(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        store.sync_feeds([("a", "https://x.org/a", True), ("b", "https://x.org/b", True)])
+        store.record_poll(
+            PollResult(
+                feed="a",
+                started=NOW,
+                duration_s=0.2,
+                status="ok",
+                http_status=200,
+                bytes=1000,
+                new=3,
+            ),
+            {"etag": '"v1"', "last_poll": NOW, "next_poll": NOW + timedelta(minutes=5)},
+        )
+        assert store.due_feeds(NOW) == ["b"]
+        assert store.feed_row("a")["etag"] == '"v1"'
+        # A changed URL forgets the validators; a dropped feed is disabled, not deleted.
+        store.sync_feeds([("a", "https://x.org/a2", True)])
+        assert store.feed_row("a")["etag"] is None
+        assert store.feed_row("b")["enabled"] == 0
+        assert store.query("SELECT count(*) AS n FROM polls")[0]["n"] == 1
+
+
+def test_enqueue_alerts_is_idempotent_per_key(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        store.db["incidents"].insert(
+            {"id": 1, "title": "t", "first_seen": NOW.isoformat(), "updated": NOW.isoformat()}
+        )
+        assert store.enqueue_alerts(1, 1, "new", ["console", "slack"], NOW) == 2
+        assert store.enqueue_alerts(1, 1, "new", ["console", "slack"], NOW) == 0
+        assert store.alert_counts() == {"pending": 2}
