@@ -27,13 +27,16 @@ from typing import Any
 import sqlite_utils
 
 from crawler.errors import StorageError
-from crawler.types import Article, Entry, PollResult
+from crawler.types import Alert, Article, Entry, PollResult
 
 log = logging.getLogger(__name__)
 
 # How long a writer waits for another process's lock before failing (the daemon and a
 # `wirewatch status` or Datasette may touch the file at the same time).
 BUSY_TIMEOUT_MS = 10_000
+# Bound parameters per statement when a verb takes a long list (SQLite builds before 3.32
+# accept at most 999).
+SQL_VARIABLES_PER_QUERY = 900
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -257,9 +260,22 @@ def _m2_full_text_search(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m3_alert_claims(db: sqlite_utils.Database) -> None:
+    # An alert being sent is claimed by one dispatcher until a lease expires, so a second
+    # dispatcher never sends it too, and a dispatcher that died mid-send does not hold it forever.
+    db.executescript(
+        """
+        ALTER TABLE alerts ADD COLUMN claimed_by TEXT;
+        ALTER TABLE alerts ADD COLUMN claim_expires TEXT;
+        CREATE INDEX alerts_channel_due ON alerts(channel, state, next_attempt);
+        """
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_core_tables,
     _m2_full_text_search,
+    _m3_alert_claims,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -389,6 +405,16 @@ class Store:
             if feed_update:
                 self.db["feeds"].update(result.feed, _iso_values(feed_update))
 
+    def ensure_feed(self, name: str, url: str) -> None:
+        """Add a feed that is not in the configuration (a replayed file) if it is missing.
+
+        It is added disabled, so ``sync_feeds`` and ``due_feeds`` never poll it.
+        """
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO feeds (name, url, enabled) VALUES (?, ?, 0)", [name, url]
+            )
+
     def _insert_poll(self, result: PollResult) -> None:
         self.db["polls"].insert(
             {
@@ -444,6 +470,20 @@ class Store:
                     updated += 1
         return new, updated
 
+    def article_hashes(self, feed: str | None, guids: Iterable[str]) -> dict[str, str]:
+        """GUID -> stored content hash, for those of ``guids`` already stored for ``feed``."""
+        guids = list(guids)
+        found: dict[str, str] = {}
+        for start in range(0, len(guids), SQL_VARIABLES_PER_QUERY):
+            chunk = guids[start : start + SQL_VARIABLES_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT guid, content_hash FROM articles WHERE feed IS ? AND guid IN ({marks})",
+                [feed, *chunk],
+            )
+            found.update(rows.fetchall())
+        return found
+
     def article(self, article_id: int) -> Article | None:
         rows = self.query("SELECT * FROM articles WHERE id = ?", [article_id])
         return article_from_row(rows[0]) if rows else None
@@ -493,6 +533,191 @@ class Store:
                 )
                 added += cursor.rowcount
         return added
+
+    def claim_due_alert(
+        self, channel: str, now: datetime, claimant: str, lease_expires: datetime
+    ) -> Alert | None:
+        """Atomically take the next due alert of ``channel`` for ``claimant``, or None.
+
+        Due means pending with its next attempt come, or being sent by a claimant whose lease
+        has expired (that dispatcher died or hung). The single UPDATE ... RETURNING is atomic,
+        so two dispatchers, in one process or two, never hold the same alert. Each claim
+        counts as an attempt, so an alert that keeps killing its dispatcher still runs out.
+        """
+        with self.transaction():
+            row = self.db.execute(
+                "UPDATE alerts SET state = 'sending', claimed_by = ?, claim_expires = ?,"
+                " attempts = attempts + 1"
+                " WHERE id = (SELECT id FROM alerts WHERE channel = ? AND"
+                "  ((state = 'pending' AND next_attempt <= ?)"
+                "   OR (state = 'sending' AND claim_expires <= ?))"
+                "  ORDER BY next_attempt, id LIMIT 1)"
+                " RETURNING *",
+                [claimant, iso(lease_expires), channel, iso(now), iso(now)],
+            )
+            columns = [c[0] for c in row.description]
+            fetched = row.fetchone()
+        return alert_from_row(dict(zip(columns, fetched, strict=True))) if fetched else None
+
+    def mark_alert_sent(self, alert_id: int, now: datetime) -> bool:
+        """Record a delivery. The send happened whoever holds the claim now, so it always counts."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE alerts SET state = 'sent', sent_at = ?, last_error = NULL,"
+                " claimed_by = NULL, claim_expires = NULL WHERE id = ? AND state != 'sent'",
+                [iso(now), alert_id],
+            )
+        return cursor.rowcount == 1
+
+    def mark_alert_failed(
+        self, alert_id: int, claimant: str, error: str, retry_at: datetime | None
+    ) -> bool:
+        """Record a failed attempt: pending again at ``retry_at``, or failed for good if None.
+
+        Only the current claimant may do it: if its lease expired and another dispatcher took
+        the alert over, that one's outcome is the one that counts.
+        """
+        state = "pending" if retry_at is not None else "failed"
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE alerts SET state = ?, last_error = ?,"
+                " next_attempt = coalesce(?, next_attempt), claimed_by = NULL, claim_expires = NULL"
+                " WHERE id = ? AND state = 'sending' AND claimed_by = ?",
+                [state, error, iso(retry_at), alert_id, claimant],
+            )
+        return cursor.rowcount == 1
+
+    def requeue_alerts(self, now: datetime, alert_id: int | None = None) -> int:
+        """Make failed alerts (or the one given, failed or waiting) due now with fresh attempts."""
+        where = (
+            "state = 'failed'" if alert_id is None else "id = ? AND state IN ('failed', 'pending')"
+        )
+        with self.transaction():
+            cursor = self.db.execute(
+                f"UPDATE alerts SET state = 'pending', attempts = 0, next_attempt = ? WHERE {where}",
+                [iso(now)] + ([] if alert_id is None else [alert_id]),
+            )
+        return cursor.rowcount
+
+    def alert(self, alert_id: int) -> Alert | None:
+        rows = self.query("SELECT * FROM alerts WHERE id = ?", [alert_id])
+        return alert_from_row(rows[0]) if rows else None
+
+    def alert_rows(self, state: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """The outbox, newest first, optionally one state only (for ``wirewatch alerts``)."""
+        where, params = ("WHERE state = ?", [state]) if state else ("", [])
+        return self.query(
+            "SELECT id, key, channel, kind, incident_id, version, state, attempts, next_attempt,"
+            f" created, sent_at, last_error, claimed_by FROM alerts {where}"
+            " ORDER BY id DESC LIMIT ?",
+            params + [limit],
+        )
+
+    def alert_context(self, alert_id: int) -> dict[str, Any] | None:
+        """Everything needed to render one alert, as plain data, read in one snapshot.
+
+        Keys: ``alert`` (the row, payload decoded), ``incident`` (its current row, or None),
+        ``articles`` (title, url, source, feed, lang, published), ``counters`` (ordinal,
+        reported tally, counter description; first configured counter first), ``tallies``
+        (which source stated which running count) and ``thread_key`` (the key of the first
+        alert about this incident on this channel, None when this alert is the first).
+        """
+        with self.transaction():
+            alerts = self.query("SELECT * FROM alerts WHERE id = ?", [alert_id])
+            if not alerts:
+                return None
+            alert = dict(alerts[0], payload=json.loads(alerts[0]["payload"] or "{}"))
+            incident_id = alert["incident_id"]
+            incidents = self.query("SELECT * FROM incidents WHERE id = ?", [incident_id])
+            articles = self.query(
+                "SELECT a.id, a.title, a.url, a.source, a.feed, a.lang, a.published"
+                " FROM incident_articles ia JOIN articles a ON a.id = ia.article_id"
+                " WHERE ia.incident_id = ? ORDER BY a.published, a.id",
+                [incident_id],
+            )
+            counters = self.query(
+                "SELECT t.counter, t.ordinal, t.reported, t.assigned_at, c.description"
+                " FROM counter_ticks t LEFT JOIN counters c ON c.name = t.counter"
+                " WHERE t.incident_id = ? ORDER BY c.rowid, t.counter",
+                [incident_id],
+            )
+            tallies = self.query(
+                "SELECT r.n, r.scope, a.source, a.feed FROM reported_tallies r"
+                " JOIN articles a ON a.id = r.article_id WHERE r.incident_id = ?"
+                " ORDER BY a.published, a.id",
+                [incident_id],
+            )
+            first = self.query(
+                "SELECT key FROM alerts WHERE incident_id = ? AND channel = ?"
+                " AND kind IN ('new', 'update') ORDER BY version, id LIMIT 1",
+                [incident_id, alert["channel"]],
+            )
+        thread_key = first[0]["key"] if first and first[0]["key"] != alert["key"] else None
+        return {
+            "alert": alert,
+            "incident": incidents[0] if incidents else None,
+            "articles": articles,
+            "counters": counters,
+            "tallies": tallies,
+            "thread_key": thread_key,
+        }
+
+    # -- reporting (read-only views for the CLI, exports and browsing) ----------------------
+
+    def sync_counters(self, counters: Iterable[dict[str, Any]]) -> None:
+        """Store the configured counters' definitions (name, description, since, start, filter)."""
+        with self.transaction():
+            for counter in counters:
+                row = dict(counter, filter=json.dumps(counter.get("filter", {}), sort_keys=True))
+                self.db["counters"].upsert(row, pk="name")
+
+    def latest_incidents(self, limit: int = 20) -> list[dict[str, Any]]:
+        """Most recent live incidents (not merged away), newest event first."""
+        return self.query(
+            "SELECT * FROM incidents WHERE merged_into IS NULL"
+            " ORDER BY coalesce(event_time, first_seen) DESC, id DESC LIMIT ?",
+            [limit],
+        )
+
+    def incidents_for_export(self) -> Iterator[dict[str, Any]]:
+        """Every live incident with its counter ordinals, oldest first, streamed."""
+        yield from self.db.query(
+            "SELECT i.*, (SELECT group_concat(t.counter || '#' || t.ordinal, ' ')"
+            " FROM counter_ticks t WHERE t.incident_id = i.id) AS counters"
+            " FROM incidents i WHERE i.merged_into IS NULL"
+            " ORDER BY coalesce(i.event_time, i.first_seen), i.id"
+        )
+
+    def counter_summaries(self) -> list[dict[str, Any]]:
+        """Per counter: its definition, incidents counted, current value and tally mismatches."""
+        return self.query(
+            "SELECT c.name, c.description, c.since, c.start,"
+            " count(t.id) AS incidents, c.start + count(t.id) AS value,"
+            " max(t.assigned_at) AS last_tick, coalesce(sum(t.mismatch), 0) AS mismatches"
+            " FROM counters c LEFT JOIN counter_ticks t ON t.counter = c.name"
+            " GROUP BY c.name ORDER BY c.name"
+        )
+
+    def counter_history(self, counter: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest ticks of one counter with their incident, newest first."""
+        return self.query(
+            "SELECT t.ordinal, t.assigned_at, t.reported, t.mismatch, i.id AS incident_id,"
+            " i.event_time, i.title, i.place_name, i.attack_type, i.target"
+            " FROM counter_ticks t JOIN incidents i ON i.id = t.incident_id"
+            " WHERE t.counter = ? ORDER BY t.ordinal DESC LIMIT ?",
+            [counter, limit],
+        )
+
+    def alert_counts(self) -> dict[str, int]:
+        """Outbox size by state (pending, sending, sent, failed)."""
+        rows = self.query("SELECT state, count(*) AS n FROM alerts GROUP BY state")
+        return {r["state"]: r["n"] for r in rows}
+
+    def table_counts(self) -> dict[str, int]:
+        return {
+            name: self.db.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]
+            for name in ("feeds", "articles", "incidents", "alerts")
+        }
 
     # -- health ------------------------------------------------------------------------------
 
@@ -557,4 +782,22 @@ def article_from_row(row: dict[str, Any]) -> Article:
         dateline=row["dateline"],
         duplicate_of=row["duplicate_of"],
         external_id=row["external_id"],
+    )
+
+
+def alert_from_row(row: dict[str, Any]) -> Alert:
+    return Alert(
+        id=row["id"],
+        key=row["key"],
+        channel=row["channel"],
+        kind=row["kind"],
+        incident_id=row["incident_id"],
+        version=row["version"],
+        state=row["state"],
+        attempts=row["attempts"],
+        next_attempt=parse_iso(row["next_attempt"]),
+        created=parse_iso(row["created"]),
+        payload=json.loads(row["payload"] or "{}"),
+        last_error=row["last_error"],
+        sent_at=parse_iso(row["sent_at"]),
     )
