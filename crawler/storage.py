@@ -20,14 +20,24 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from crawler.errors import StorageError
-from crawler.types import Alert, Article, Entry, PollResult
+from crawler.types import (
+    Alert,
+    Article,
+    CounterTick,
+    Entry,
+    Extraction,
+    Incident,
+    Place,
+    PollResult,
+    ReportedTally,
+)
 
 log = logging.getLogger(__name__)
 
@@ -272,10 +282,41 @@ def _m3_alert_claims(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m4_dedup_and_incident_places(db: sqlite_utils.Database) -> None:
+    # fingerprint: hash of the normalised title+text (crawler.dedupe), independent of the hash
+    # the fetcher uses to detect a changed entry. minhash_signatures holds the MinHash values
+    # that confirm an LSH band candidate. process_error says why an article could not be
+    # processed. place_kind/place_city let matching tell a site inside a city without the
+    # gazetteer at hand.
+    db.executescript(
+        """
+        ALTER TABLE articles ADD COLUMN fingerprint TEXT;
+        ALTER TABLE articles ADD COLUMN process_error TEXT;
+        CREATE INDEX articles_fingerprint ON articles(fingerprint);
+        CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
+        CREATE TABLE minhash_signatures (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+            words INTEGER NOT NULL,
+            signature BLOB NOT NULL
+        );
+        CREATE INDEX minhash_bands_article ON minhash_bands(article_id);
+        ALTER TABLE extractions ADD COLUMN place_kind TEXT;
+        ALTER TABLE extractions ADD COLUMN place_city TEXT;
+        ALTER TABLE incidents ADD COLUMN place_kind TEXT;
+        ALTER TABLE incidents ADD COLUMN place_city TEXT;
+        CREATE INDEX counter_ticks_ordinal ON counter_ticks(counter, ordinal);
+        CREATE INDEX counter_ticks_incident ON counter_ticks(incident_id);
+        CREATE INDEX reported_tallies_incident ON reported_tallies(incident_id);
+        CREATE INDEX incident_changes_article ON incident_changes(article_id);
+        """
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_core_tables,
     _m2_full_text_search,
     _m3_alert_claims,
+    _m4_dedup_and_incident_places,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -662,6 +703,373 @@ class Store:
             "thread_key": thread_key,
         }
 
+    # -- processing: extraction, dedup, incidents, counters, tallies -------------------------
+    # Called by crawler.pipeline inside its one-transaction-per-article.
+
+    def article_id(self, feed: str | None, guid: str) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE feed IS ? AND guid = ?", [feed, guid]
+        ).fetchone()
+        return row[0] if row else None
+
+    def set_external_id(self, article_id: int, external_id: str) -> None:
+        self.db.execute(
+            "UPDATE articles SET external_id = ? WHERE id = ?", [external_id, article_id]
+        )
+
+    def processed_original_with(self, column: str, value: str, article_id: int) -> int | None:
+        """The first processed, non-duplicate article (other than this one) with this url or
+        fingerprint: the original a new copy links to."""
+        if column not in ("url", "fingerprint"):
+            raise ValueError(f"not a dedup key: {column}")
+        row = self.db.execute(
+            f"SELECT id FROM articles WHERE {column} = ? AND id != ? AND duplicate_of IS NULL"
+            " AND processed_at IS NOT NULL AND process_error IS NULL"
+            " ORDER BY published, id LIMIT 1",
+            [value, article_id],
+        ).fetchone()
+        return row[0] if row else None
+
+    def near_duplicate_candidates(
+        self, bands: Iterable[int], article_id: int
+    ) -> list[tuple[int, int, bytes]]:
+        """Articles sharing at least one LSH band hash: (article id, words, signature), oldest
+        first. Each band is an indexed lookup, so the cost does not grow with the table."""
+        bands = list(bands)
+        union = " UNION ".join(
+            "SELECT article_id FROM minhash_bands WHERE band = ? AND hash = ?" for _ in bands
+        )
+        params: list[Any] = [v for pair in enumerate(bands) for v in pair]
+        rows = self.db.execute(
+            f"SELECT s.article_id, s.words, s.signature FROM minhash_signatures s"
+            f" JOIN articles a ON a.id = s.article_id WHERE s.article_id IN ({union})"
+            " AND s.article_id != ? ORDER BY a.published, a.id",
+            [*params, article_id],
+        ).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def save_dedup(
+        self,
+        article_id: int,
+        fingerprint: str,
+        duplicate_of: int | None,
+        reason: str | None,
+        signature: tuple[bytes, tuple[int, ...], int] | None,
+    ) -> None:
+        """Record an article's fingerprint and duplicate link; index an original's signature
+        (values, band hashes, words) for near-duplicate lookups. Replaces earlier rows."""
+        self.db.execute(
+            "UPDATE articles SET fingerprint = ?, duplicate_of = ?, duplicate_reason = ?"
+            " WHERE id = ?",
+            [fingerprint, duplicate_of, reason, article_id],
+        )
+        self.db.execute("DELETE FROM minhash_bands WHERE article_id = ?", [article_id])
+        self.db.execute("DELETE FROM minhash_signatures WHERE article_id = ?", [article_id])
+        if signature is None:
+            return
+        values, bands, words = signature
+        self.db.execute(
+            "INSERT INTO minhash_signatures (article_id, words, signature) VALUES (?, ?, ?)",
+            [article_id, words, values],
+        )
+        self.db.conn.executemany(
+            "INSERT INTO minhash_bands (band, hash, article_id) VALUES (?, ?, ?)",
+            [(band, value, article_id) for band, value in enumerate(bands)],
+        )
+
+    def save_extraction(self, article_id: int, extraction: Extraction, now: datetime) -> None:
+        place = extraction.place
+        self.db.execute(
+            "INSERT OR REPLACE INTO extractions (article_id, relevant, score, lang, reason,"
+            " evidence, event_time, time_precision, place_id, place_name, governorate, latitude,"
+            " longitude, place_kind, place_city, attack_type, target, us_interest, killed,"
+            " wounded, claimed_by, blamed_on, extracted_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                article_id,
+                int(extraction.relevant),
+                extraction.score,
+                extraction.lang,
+                extraction.reason,
+                json.dumps(list(extraction.evidence), ensure_ascii=False),
+                iso(extraction.event_time),
+                extraction.time_precision,
+                place.id if place else None,
+                place.name if place else None,
+                place.governorate if place else None,
+                place.lat if place else None,
+                place.lon if place else None,
+                place.kind if place else None,
+                place.city if place else None,
+                extraction.attack_type,
+                extraction.target,
+                int(extraction.us_interest),
+                extraction.killed,
+                extraction.wounded,
+                extraction.claimed_by,
+                extraction.blamed_on,
+                iso(now),
+            ],
+        )
+
+    def extraction(self, article_id: int) -> Extraction | None:
+        rows = self.query("SELECT * FROM extractions WHERE article_id = ?", [article_id])
+        if not rows:
+            return None
+        tally = self.query("SELECT * FROM reported_tallies WHERE article_id = ?", [article_id])
+        return extraction_from_row(rows[0], tally[0] if tally else None)
+
+    def mark_processed(self, article_id: int, now: datetime, error: str | None = None) -> None:
+        self.db.execute(
+            "UPDATE articles SET processed_at = ?, process_error = ? WHERE id = ?",
+            [iso(now), error, article_id],
+        )
+
+    def incident(self, incident_id: int) -> Incident | None:
+        rows = self.query("SELECT * FROM incidents WHERE id = ?", [incident_id])
+        return incident_from_row(rows[0]) if rows else None
+
+    def incident_of_article(self, article_id: int) -> int | None:
+        row = self.db.execute(
+            "SELECT incident_id FROM incident_articles WHERE article_id = ?", [article_id]
+        ).fetchone()
+        return row[0] if row else None
+
+    def incidents_between(self, start: datetime, end: datetime) -> list[Incident]:
+        """Live (not merged away) incidents whose event time is in [start, end], by the index."""
+        rows = self.query(
+            "SELECT * FROM incidents WHERE event_time BETWEEN ? AND ? AND merged_into IS NULL"
+            " ORDER BY id",
+            [iso(start), iso(end)],
+        )
+        return [incident_from_row(r) for r in rows]
+
+    def live_incidents_since(self, start: datetime) -> list[Incident]:
+        rows = self.query(
+            "SELECT * FROM incidents WHERE event_time >= ? AND merged_into IS NULL ORDER BY id",
+            [iso(start)],
+        )
+        return [incident_from_row(r) for r in rows]
+
+    def save_incident(self, incident: Incident) -> int:
+        """Insert a new incident (id 0) or overwrite a stored one; returns its id."""
+        values = {
+            "title": incident.title,
+            "event_time": iso(incident.event_time),
+            "time_precision": incident.time_precision,
+            "place_id": incident.place_id,
+            "place_name": incident.place_name,
+            "governorate": incident.governorate,
+            "latitude": incident.lat,
+            "longitude": incident.lon,
+            "place_kind": incident.place_kind,
+            "place_city": incident.place_city,
+            "attack_type": incident.attack_type,
+            "target": incident.target,
+            "us_interest": int(incident.us_interest),
+            "killed": incident.killed,
+            "wounded": incident.wounded,
+            "claimed_by": incident.claimed_by,
+            "blamed_on": incident.blamed_on,
+            "languages": ",".join(incident.languages),
+            "sources": incident.sources,
+            "first_seen": iso(incident.first_seen),
+            "updated": iso(incident.updated),
+            "version": incident.version,
+        }
+        if incident.id:
+            self.db["incidents"].update(incident.id, values)
+            return incident.id
+        return self.db["incidents"].insert(values).last_pk
+
+    def link_article(self, article_id: int, incident_id: int, reason: str, now: datetime) -> None:
+        """Attach an article to an incident (replacing an earlier link) and count it there."""
+        previous = self.incident_of_article(article_id)
+        self.db.execute(
+            "INSERT OR REPLACE INTO incident_articles (article_id, incident_id, reason, added)"
+            " VALUES (?, ?, ?, ?)",
+            [article_id, incident_id, reason, iso(now)],
+        )
+        self.db.execute(
+            "UPDATE reported_tallies SET incident_id = ? WHERE article_id = ?",
+            [incident_id, article_id],
+        )
+        for changed in {previous, incident_id} - {None}:
+            self.db.execute(
+                "UPDATE incidents SET articles ="
+                " (SELECT count(*) FROM incident_articles WHERE incident_id = ?) WHERE id = ?",
+                [changed, changed],
+            )
+
+    def incident_article_ids(self, incident_id: int) -> list[int]:
+        rows = self.db.execute(
+            "SELECT i.article_id FROM incident_articles i JOIN articles a ON a.id = i.article_id"
+            " WHERE i.incident_id = ? ORDER BY a.published, a.id",
+            [incident_id],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def incident_coverage(self, incident_id: int) -> tuple[tuple[str, ...], int]:
+        """(languages, number of distinct outlets) of the articles attached to an incident."""
+        row = self.db.execute(
+            "SELECT group_concat(DISTINCT e.lang), count(DISTINCT coalesce(a.source, a.feed, a.id))"
+            " FROM incident_articles i JOIN articles a ON a.id = i.article_id"
+            " LEFT JOIN extractions e ON e.article_id = i.article_id WHERE i.incident_id = ?",
+            [incident_id],
+        ).fetchone()
+        languages = tuple(sorted(set((row[0] or "").split(",")) - {""}))
+        return languages, row[1]
+
+    def first_published(self, incident_id: int) -> datetime | None:
+        row = self.db.execute(
+            "SELECT min(a.published) FROM incident_articles i JOIN articles a"
+            " ON a.id = i.article_id WHERE i.incident_id = ?",
+            [incident_id],
+        ).fetchone()
+        return parse_iso(row[0])
+
+    def mark_merged(self, incident_id: int, into: int, now: datetime) -> None:
+        self.db.execute(
+            "UPDATE incidents SET merged_into = ?, updated = ?, articles = 0 WHERE id = ?",
+            [into, iso(now), incident_id],
+        )
+
+    def record_incident_changes(
+        self,
+        incident_id: int,
+        version: int,
+        article_id: int | None,
+        changes: Iterable[dict[str, Any]],
+        now: datetime,
+    ) -> None:
+        """One incident_changes row per changed field ({field, old, new})."""
+        self.db.conn.executemany(
+            "INSERT INTO incident_changes (incident_id, at, version, article_id, field, old, new)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (incident_id, iso(now), version, article_id, c["field"], _text(c["old"]),
+                 _text(c["new"]))  # fmt: skip
+                for c in changes
+            ],
+        )
+
+    def was_alerted(self, incident_id: int) -> bool:
+        """Has a "new" alert been queued for this incident (so its updates are worth sending)?"""
+        row = self.db.execute(
+            "SELECT 1 FROM alerts WHERE incident_id = ? AND kind = 'new' LIMIT 1", [incident_id]
+        ).fetchone()
+        return row is not None
+
+    def save_tally(self, article_id: int, incident_id: int | None, tally: ReportedTally) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO reported_tallies (article_id, incident_id, n, since, scope,"
+            " us_interest) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                article_id,
+                incident_id,
+                tally.n,
+                tally.since.isoformat() if tally.since else None,
+                tally.scope,
+                int(tally.us_interest),
+            ],
+        )
+
+    def incident_tallies(self, incident_id: int) -> list[ReportedTally]:
+        """Tallies stated by an incident's articles, in publication order."""
+        rows = self.query(
+            "SELECT t.* FROM reported_tallies t JOIN articles a ON a.id = t.article_id"
+            " WHERE t.incident_id = ? ORDER BY a.published, a.id",
+            [incident_id],
+        )
+        return [tally_from_row(r) for r in rows]
+
+    def counter_ticks(self, counter: str) -> list[CounterTick]:
+        rows = self.query(
+            "SELECT * FROM counter_ticks WHERE counter = ? ORDER BY ordinal", [counter]
+        )
+        return [tick_from_row(r) for r in rows]
+
+    def counter_tick(self, counter: str, incident_id: int) -> CounterTick | None:
+        rows = self.query(
+            "SELECT * FROM counter_ticks WHERE counter = ? AND incident_id = ?",
+            [counter, incident_id],
+        )
+        return tick_from_row(rows[0]) if rows else None
+
+    def last_counted_incident(self, counter: str) -> Incident | None:
+        """The incident holding the counter's highest ordinal (by index)."""
+        rows = self.query(
+            "SELECT i.* FROM counter_ticks t JOIN incidents i ON i.id = t.incident_id"
+            " WHERE t.counter = ? ORDER BY t.ordinal DESC LIMIT 1",
+            [counter],
+        )
+        return incident_from_row(rows[0]) if rows else None
+
+    def save_ticks(self, ticks: Iterable[CounterTick]) -> None:
+        """Insert or overwrite ticks (reported tally and mismatch flag included)."""
+        self.db.conn.executemany(
+            "INSERT INTO counter_ticks (counter, incident_id, ordinal, assigned_at, reported,"
+            " mismatch) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(counter, incident_id) DO UPDATE SET"
+            " ordinal = excluded.ordinal, assigned_at = excluded.assigned_at,"
+            " reported = excluded.reported, mismatch = excluded.mismatch",
+            [
+                (t.counter, t.incident_id, t.ordinal, iso(t.assigned_at), t.reported,
+                 int(t.mismatch))  # fmt: skip
+                for t in ticks
+            ],
+        )
+
+    def replace_counter_ticks(self, counter: str, ticks: list[CounterTick]) -> None:
+        """Make the counter's ticks exactly ``ticks`` (after a recomputation)."""
+        keep = [t.incident_id for t in ticks]
+        self.db.execute(
+            "DELETE FROM counter_ticks WHERE counter = ? AND incident_id NOT IN"
+            " (SELECT value FROM json_each(?))",
+            [counter, json.dumps(keep)],
+        )
+        self.save_ticks(ticks)
+
+    def tally_mismatches(self, counter: str | None = None) -> list[dict[str, Any]]:
+        """Ticks where the tally an article stated differs from our ordinal, latest first."""
+        return self.query(
+            "SELECT t.counter, t.ordinal, t.reported, t.incident_id, i.event_time, i.title,"
+            " i.place_name FROM counter_ticks t JOIN incidents i ON i.id = t.incident_id"
+            " WHERE t.mismatch = 1 AND (:counter IS NULL OR t.counter = :counter)"
+            " ORDER BY t.counter, t.ordinal DESC",
+            {"counter": counter},
+        )
+
+    def reset_processing(self) -> None:
+        """Forget everything derived from the articles (extractions, duplicate links, incidents,
+        counter ticks, tallies, the LSH index) and queue every article again. The outbox is kept.
+        Call it in the transaction that rebuilds, then :meth:`detach_orphan_alerts`."""
+        # Incidents are rebuilt with the same ids when the result is the same; the outbox
+        # still refers to them, so foreign keys are checked at commit, not row by row.
+        self.db.execute("PRAGMA defer_foreign_keys = ON")
+        for table in (
+            "counter_ticks",
+            "reported_tallies",
+            "incident_changes",
+            "incident_articles",
+            "incidents",
+            "extractions",
+            "minhash_bands",
+            "minhash_signatures",
+        ):
+            self.db.execute(f"DELETE FROM [{table}]")
+        self.db.execute(
+            "UPDATE articles SET duplicate_of = NULL, duplicate_reason = NULL,"
+            " fingerprint = NULL, processed_at = NULL, process_error = NULL"
+        )
+
+    def detach_orphan_alerts(self) -> int:
+        """Alerts about incidents that no longer exist keep their row but lose the link."""
+        cursor = self.db.execute(
+            "UPDATE alerts SET incident_id = NULL WHERE incident_id IS NOT NULL"
+            " AND incident_id NOT IN (SELECT id FROM incidents)"
+        )
+        return cursor.rowcount
+
     # -- reporting (read-only views for the CLI, exports and browsing) ----------------------
 
     def sync_counters(self, counters: Iterable[dict[str, Any]]) -> None:
@@ -800,4 +1208,92 @@ def alert_from_row(row: dict[str, Any]) -> Alert:
         payload=json.loads(row["payload"] or "{}"),
         last_error=row["last_error"],
         sent_at=parse_iso(row["sent_at"]),
+    )
+
+
+def _text(value: Any) -> str | None:
+    """A changed value as incident_changes stores it (lists as JSON, None stays NULL)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return iso(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def extraction_from_row(row: dict[str, Any], tally: dict[str, Any] | None = None) -> Extraction:
+    place = None
+    if row["place_id"] is not None:
+        place = Place(
+            id=row["place_id"],
+            name=row["place_name"] or row["place_id"],
+            kind=row["place_kind"] or "city",
+            governorate=row["governorate"],
+            lat=row["latitude"],
+            lon=row["longitude"],
+            city=row["place_city"],
+        )
+    return Extraction(
+        relevant=bool(row["relevant"]),
+        score=row["score"],
+        lang=row["lang"],
+        evidence=tuple(json.loads(row["evidence"] or "[]")),
+        reason=row["reason"],
+        event_time=parse_iso(row["event_time"]),
+        time_precision=row["time_precision"] or "unknown",
+        place=place,
+        attack_type=row["attack_type"],
+        target=row["target"],
+        us_interest=bool(row["us_interest"]),
+        killed=row["killed"],
+        wounded=row["wounded"],
+        claimed_by=row["claimed_by"],
+        blamed_on=row["blamed_on"],
+        reported_tally=tally_from_row(tally) if tally else None,
+    )
+
+
+def incident_from_row(row: dict[str, Any]) -> Incident:
+    return Incident(
+        id=row["id"],
+        event_time=parse_iso(row["event_time"]),
+        time_precision=row["time_precision"],
+        place_id=row["place_id"],
+        place_name=row["place_name"],
+        governorate=row["governorate"],
+        lat=row["latitude"],
+        lon=row["longitude"],
+        attack_type=row["attack_type"],
+        target=row["target"],
+        us_interest=bool(row["us_interest"]),
+        killed=row["killed"],
+        wounded=row["wounded"],
+        claimed_by=row["claimed_by"],
+        blamed_on=row["blamed_on"],
+        title=row["title"],
+        first_seen=parse_iso(row["first_seen"]),
+        updated=parse_iso(row["updated"]),
+        version=row["version"],
+        languages=tuple(x for x in row["languages"].split(",") if x),
+        sources=row["sources"],
+        place_kind=row["place_kind"],
+        place_city=row["place_city"],
+    )
+
+
+def tally_from_row(row: dict[str, Any]) -> ReportedTally:
+    return ReportedTally(
+        n=row["n"],
+        scope=row["scope"],
+        since=date.fromisoformat(row["since"]) if row["since"] else None,
+        us_interest=bool(row["us_interest"]),
+    )
+
+
+def tick_from_row(row: dict[str, Any]) -> CounterTick:
+    return CounterTick(
+        counter=row["counter"],
+        incident_id=row["incident_id"],
+        ordinal=row["ordinal"],
+        assigned_at=parse_iso(row["assigned_at"]),
+        reported=row["reported"],
     )

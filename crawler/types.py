@@ -174,6 +174,8 @@ class Incident:
     version: int = 1
     languages: tuple[str, ...] = ()
     sources: int = 0
+    place_kind: str | None = None  # one of PLACE_KINDS: how specific the place is
+    place_city: str | None = None  # the city a site or district belongs to
 
 
 @dataclass(frozen=True, slots=True)
