@@ -26,6 +26,7 @@ from tabulate import tabulate
 
 from crawler import __version__
 from crawler.config import Config, load_config
+from crawler.daemon import sync_store_with_config
 from crawler.errors import ConfigError, LockError, WirewatchError
 from crawler.logs import configure_logging
 from crawler.storage import Store, parse_iso
@@ -82,20 +83,6 @@ class App:
         store = Store(self.db_path)
         sync_store_with_config(store, self.config)
         return store
-
-
-def sync_store_with_config(store: Store, config: Config) -> None:
-    store.sync_feeds((f.name, f.url, f.enabled) for f in config.feeds)
-    store.sync_counters(
-        {
-            "name": c.name,
-            "description": c.description,
-            "since": c.since.isoformat(),
-            "start": c.start,
-            "filter": c.filter.model_dump(mode="json", exclude_defaults=True),
-        }
-        for c in config.counters
-    )
 
 
 pass_app = click.make_pass_decorator(App)

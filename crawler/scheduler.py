@@ -1,13 +1,28 @@
 """APScheduler 3.x behind one door: this is the only module that imports apscheduler.
 
-For now it offers cron parsing (used by config validation); the daemon's scheduling builds on it.
+:class:`FeedScheduler` gives each feed one job, on its interval or its cron expression (UTC),
+with jitter so feeds of one host do not fire together, ``coalesce`` (a backlog of missed runs
+fires once), ``max_instances=1`` (never two runs of one feed at a time) and a misfire grace. A
+job only announces that its feed is due, through the callback it was given; the daemon decides
+what to do about it. A job's exception is logged and counted by an event listener, never fatal
+to the scheduler.
+
+The first run of each feed is the next-poll time stored in the database (or now when it is in
+the past), so a restart neither hammers the feeds nor skips them.
 """
 
 from __future__ import annotations
 
-from datetime import timezone
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 
+from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+log = logging.getLogger(__name__)
 
 
 def parse_cron(expression: str) -> CronTrigger:
@@ -18,3 +33,70 @@ def parse_cron(expression: str) -> CronTrigger:
         raise ValueError(
             f'expected a 5-field cron expression like "*/10 * * * *", got "{expression}" ({e})'
         ) from None
+
+
+def next_cron_time(expression: str, after: datetime) -> datetime:
+    """When a cron-scheduled feed is next due after ``after`` (aware UTC)."""
+    fire = parse_cron(expression).get_next_fire_time(None, after + timedelta(seconds=1))
+    return fire.astimezone(timezone.utc)
+
+
+class FeedScheduler:
+    """One APScheduler job per feed; each firing calls ``on_due(feed_name)``."""
+
+    def __init__(
+        self, on_due: Callable[[str], None], *, jitter: timedelta, misfire_grace: timedelta
+    ):
+        self._on_due = on_due
+        self._jitter_s = int(jitter.total_seconds())
+        self._misfire_grace_s = max(1, int(misfire_grace.total_seconds()))
+        self._scheduler = BackgroundScheduler(timezone=timezone.utc, daemon=True)
+        self._scheduler.add_listener(self._on_job_error, EVENT_JOB_ERROR)
+        self.job_errors = 0
+
+    def start(self) -> None:
+        self._scheduler.start()
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    def schedule(
+        self, name: str, *, interval: timedelta | None, cron: str | None, first_run: datetime
+    ) -> None:
+        """(Re)schedule one feed, replacing any job it had."""
+        if cron is not None:
+            trigger = parse_cron(cron)
+            trigger.jitter = self._jitter_s or None
+        else:
+            assert interval is not None
+            trigger = IntervalTrigger(
+                seconds=max(1, interval.total_seconds()),
+                start_date=first_run,
+                timezone=timezone.utc,
+                jitter=self._jitter_s or None,
+            )
+        self._scheduler.add_job(
+            self._on_due,
+            trigger,
+            args=[name],
+            id=name,
+            name=f"poll {name}",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=self._misfire_grace_s,
+            next_run_time=first_run,
+        )
+
+    def unschedule_all_but(self, names: set[str]) -> None:
+        for job in self._scheduler.get_jobs():
+            if job.id not in names:
+                job.remove()
+
+    def next_run_times(self) -> dict[str, datetime | None]:
+        return {job.id: job.next_run_time for job in self._scheduler.get_jobs()}
+
+    def _on_job_error(self, event: JobExecutionEvent) -> None:
+        self.job_errors += 1
+        log.error("scheduled job failed job=%s error=%r", event.job_id, event.exception)

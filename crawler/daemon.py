@@ -1,0 +1,478 @@
+"""The long-running daemon (``wirewatch run``) and its one-shot sibling (``wirewatch poll``).
+
+Design: polls run in CHILD PROCESSES (``python -m spiders poll ...``), one per batch of due feeds.
+The Twisted reactor under Scrapy cannot be restarted within a process, and a long-lived reactor
+would keep every leak, wedge and crash of a bad feed inside the daemon; a child per batch is
+killed past ``fetch.batch_timeout`` and takes its memory with it, so the daemon stays small. The
+cost is Scrapy's start-up (about a second of CPU) per batch, which the batching absorbs: feeds
+that fall due together share one child, and up to ``MAX_CONCURRENT_BATCHES`` children run at once
+so a feed that hangs until its timeout never holds back the feeds that fall due after it.
+
+Threads of the daemon, each with its own database connection:
+
+- the APScheduler thread fires one job per feed (:mod:`crawler.scheduler`); a job only marks
+  its feed due;
+- the poller launches and reaps children; a due feed whose stored next poll lies in the future
+  (backoff after errors, Retry-After) waits for it;
+- the processor turns new articles into incidents (:func:`crawler.pipeline.process_pending`)
+  about once a second, which is what the children's stored articles wait for;
+- one dispatcher per alert channel delivers due alerts, so a channel that hangs never delays
+  another;
+- the main thread beats the heartbeat and handles signals: SIGHUP reloads config.yaml (a bad
+  file is refused and the old one kept), SIGTERM/SIGINT stop within ``daemon.shutdown_grace``:
+  no new polls, children given the grace to finish then killed (their writes are transactional,
+  so an abandoned batch stores nothing half-done), articles processed, the outbox flushed, the
+  database closed, exit 0.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from crawler.config import Config, load_config
+from crawler.errors import ConfigError
+from crawler.lock import DatabaseLock
+from crawler.scheduler import FeedScheduler
+from crawler.storage import Store, parse_iso
+
+log = logging.getLogger(__name__)
+
+# Children polling at once: one may be stuck on a hanging feed until its timeout.
+MAX_CONCURRENT_BATCHES = 3
+# How often the processor looks for new articles and the dispatchers for due alerts.
+PROCESS_EVERY_S = 1.0
+DISPATCH_EVERY_S = 1.0
+# Feeds falling due within this window share one child (jobs fire a few ms apart).
+BATCH_GATHER_S = 0.2
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def make_extractor(config: Config):
+    """The extractor configured with the user's extra places and terms (loaded once)."""
+    from crawler.extract import Extractor
+
+    return Extractor(
+        extra_places=config.extraction.extra_places,
+        extra_terms=config.extraction.extra_terms or None,
+        max_age_h=config.extraction.max_age.total_seconds() / 3600,
+    )
+
+
+def sync_store_with_config(store: Store, config: Config) -> None:
+    """Bring the database's feeds and counters in step with the configuration."""
+    store.sync_feeds((f.name, f.url, f.enabled) for f in config.feeds)
+    store.sync_counters(
+        {
+            "name": c.name,
+            "description": c.description,
+            "since": c.since.isoformat(),
+            "start": c.start,
+            "filter": c.filter.model_dump(mode="json", exclude_defaults=True),
+        }
+        for c in config.counters
+    )
+
+
+# -- children ------------------------------------------------------------------------------
+
+
+def spider_command(
+    config_path: Path, db_path: Path, feeds: list[str] | None, *, replay: Path | None = None
+) -> list[str]:
+    """The child's command line: poll the named feeds (all due ones when None), or replay."""
+    command = [sys.executable, "-m", "spiders"]
+    if replay is not None:
+        return command + ["replay", "--config", str(config_path), "--db", str(db_path), str(replay)]
+    command += ["poll", "--config", str(config_path), "--db", str(db_path)]
+    for name in feeds or ():
+        command += ["--feed", name]
+    return command
+
+
+@dataclass
+class Batch:
+    """One running child and the feeds it polls."""
+
+    feeds: list[str]
+    process: subprocess.Popen
+    started: float
+    output: Any  # the temporary file the child's stdout goes to
+
+    def summary(self) -> dict[str, Any]:
+        self.output.seek(0)
+        lines = [line for line in self.output.read().decode(errors="replace").splitlines() if line]
+        self.output.close()
+        try:
+            return json.loads(lines[-1]) if lines else {}
+        except json.JSONDecodeError:
+            return {}
+
+
+def start_batch(command: list[str]) -> Batch:
+    output = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, stdout=output, stdin=subprocess.DEVNULL)
+    feeds = [command[i + 1] for i, arg in enumerate(command) if arg == "--feed"]
+    return Batch(feeds=feeds, process=process, started=time.monotonic(), output=output)
+
+
+def run_batch(command: list[str], timeout_s: float) -> dict[str, Any]:
+    """Run one child to completion (killed past ``timeout_s``) and return its summary."""
+    batch = start_batch(command)
+    try:
+        batch.process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        batch.process.kill()
+        batch.process.wait()
+        log.error("poll batch killed after timeout_s=%.0f feeds=%d", timeout_s, len(batch.feeds))
+        return {"error": f"stopped after {timeout_s:.0f}s"}
+    summary = batch.summary()
+    if batch.process.returncode != 0:
+        summary.setdefault("error", f"poll process exited with code {batch.process.returncode}")
+    return summary
+
+
+# -- the daemon ----------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    batches: int = 0
+    batch_errors: int = 0
+    processed: int = 0
+    process_errors: int = 0
+    dispatched: int = 0
+    started: datetime = field(default_factory=utc_now)
+
+
+class Daemon:
+    """``wirewatch run``: schedule, poll, process and alert until told to stop."""
+
+    def __init__(
+        self,
+        config_path: Path,
+        config: Config,
+        db_path: Path,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ):
+        self.config_path = config_path
+        self.config = config
+        self.db_path = db_path
+        self.clock = clock
+        self.stats = Stats(started=clock())
+        self._stopping = threading.Event()
+        self._reload = threading.Event()
+        self._wake = threading.Event()  # wakes the main thread (stop, reload)
+        self._work = threading.Event()  # wakes the processor
+        self._due: set[str] = set()
+        self._due_lock = threading.Lock()
+        self._due_event = threading.Event()
+        self._batches: list[Batch] = []
+        self._scheduler = FeedScheduler(
+            self._feed_due, jitter=config.daemon.jitter, misfire_grace=config.daemon.misfire_grace
+        )
+
+    # -- entry point ------------------------------------------------------------------------
+
+    def run(self) -> int:
+        with DatabaseLock(self.db_path):
+            store = Store(self.db_path)
+            try:
+                sync_store_with_config(store, self.config)
+                self._install_signal_handlers()
+                self._schedule_feeds(store)
+                threads = [
+                    threading.Thread(target=self._poller, name="poller", daemon=True),
+                    threading.Thread(target=self._processor, name="processor", daemon=True),
+                ] + [
+                    threading.Thread(
+                        target=self._dispatcher,
+                        args=(c.name,),
+                        name=f"alerts-{c.name}",
+                        daemon=True,
+                    )
+                    for c in self.config.enabled_channels
+                ]
+                for thread in threads:
+                    thread.start()
+                self._scheduler.start()
+                log.info(
+                    "daemon started pid=%d feeds=%d channels=%d database=%s",
+                    os.getpid(),
+                    sum(f.enabled for f in self.config.feeds),
+                    len(self.config.enabled_channels),
+                    self.db_path,
+                )
+                self._main_loop(store)
+                self._shutdown(store, threads)
+            finally:
+                store.close()
+        log.info("daemon stopped")
+        return 0
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        self._due_event.set()
+        self._work.set()
+
+    # -- main thread ----------------------------------------------------------------------
+
+    def _install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: self.stop())
+        signal.signal(signal.SIGINT, lambda *_: self.stop())
+        signal.signal(signal.SIGHUP, lambda *_: self.reload())
+
+    def reload(self) -> None:
+        self._reload.set()
+        self._wake.set()
+
+    def _main_loop(self, store: Store) -> None:
+        beat_every_s = self.config.daemon.heartbeat.total_seconds()
+        while not self._stopping.is_set():
+            self._beat(store)
+            if self._reload.is_set():
+                self._reload.clear()
+                self._reload_config(store)
+            self._wake.wait(beat_every_s)
+            self._wake.clear()
+
+    def _beat(self, store: Store) -> None:
+        state = {
+            "batches": self.stats.batches,
+            "batch_errors": self.stats.batch_errors,
+            "running_batches": len(self._batches),
+            "processed": self.stats.processed,
+            "process_errors": self.stats.process_errors,
+            "job_errors": self._scheduler.job_errors,
+        }
+        store.beat("daemon", os.getpid(), self.stats.started, self.clock(), state)
+
+    def _reload_config(self, store: Store) -> None:
+        try:
+            config = load_config(self.config_path)
+        except ConfigError as e:
+            log.error(
+                "config reload refused, keeping the running config: %s", "; ".join(e.problems)
+            )
+            return
+        self.config = config
+        sync_store_with_config(store, config)
+        self._schedule_feeds(store)
+        log.info("config reloaded feeds=%d", sum(f.enabled for f in config.feeds))
+
+    # -- scheduling -----------------------------------------------------------------------
+
+    def _schedule_feeds(self, store: Store) -> None:
+        now = self.clock()
+        enabled = [f for f in self.config.feeds if f.enabled]
+        for feed in enabled:
+            row = store.feed_row(feed.name)
+            stored = parse_iso(row["next_poll"]) if row else None
+            first_run = stored if stored is not None and stored > now else now
+            self._scheduler.schedule(
+                feed.name,
+                interval=self.config.feed_interval(feed) if feed.cron is None else None,
+                cron=feed.cron,
+                first_run=first_run,
+            )
+        self._scheduler.unschedule_all_but({f.name for f in enabled})
+
+    def _feed_due(self, name: str) -> None:
+        with self._due_lock:
+            self._due.add(name)
+        self._due_event.set()
+
+    # -- poller -----------------------------------------------------------------------------
+
+    def _poller(self) -> None:
+        store = Store(self.db_path)
+        try:
+            while not self._stopping.is_set():
+                self._due_event.wait(PROCESS_EVERY_S)
+                self._due_event.clear()
+                self._reap_batches()
+                if self._stopping.is_set():
+                    break
+                time.sleep(BATCH_GATHER_S)
+                self._launch_due(store)
+        except Exception:
+            log.exception("poller failed; no more polls until restart")
+        finally:
+            store.close()
+
+    def _launch_due(self, store: Store) -> None:
+        if len(self._batches) >= MAX_CONCURRENT_BATCHES:
+            return
+        running = {name for batch in self._batches for name in batch.feeds}
+        now = self.clock()
+        with self._due_lock:
+            candidates = sorted(self._due - running)
+            ready = [name for name in candidates if self._may_poll(store, name, now)]
+            self._due -= set(candidates)  # waiting feeds come back with their next job
+        if not ready:
+            return
+        command = spider_command(self.config_path, self.db_path, ready)
+        self._batches.append(start_batch(command))
+        self.stats.batches += 1
+        log.info("poll batch started feeds=%d", len(ready))
+
+    def _may_poll(self, store: Store, name: str, now: datetime) -> bool:
+        row = store.feed_row(name)
+        next_poll = parse_iso(row["next_poll"]) if row else None
+        # Backoff and Retry-After push next_poll past the job's own schedule; honour them.
+        # A small tolerance lets the job that was scheduled for exactly next_poll go ahead.
+        return next_poll is None or next_poll <= now + timedelta(seconds=1)
+
+    def _reap_batches(self) -> None:
+        timeout_s = self.config.fetch.batch_timeout.total_seconds()
+        for batch in list(self._batches):
+            code = batch.process.poll()
+            if code is None and time.monotonic() - batch.started > timeout_s:
+                log.error(
+                    "poll batch over its timeout, killing it feeds=%s timeout_s=%.0f",
+                    ",".join(batch.feeds),
+                    timeout_s,
+                )
+                batch.process.kill()
+                code = batch.process.wait()
+            if code is None:
+                continue
+            self._batches.remove(batch)
+            summary = batch.summary()
+            if code != 0:
+                self.stats.batch_errors += 1
+                log.error("poll batch exited with code=%s feeds=%s", code, ",".join(batch.feeds))
+            else:
+                log.info(
+                    "poll batch done feeds=%d new=%s updated=%s errors=%s",
+                    len(batch.feeds),
+                    summary.get("new", 0),
+                    summary.get("updated", 0),
+                    summary.get("errors", 0),
+                )
+            self._work.set()
+
+    def _stop_batches(self, deadline: float) -> None:
+        while self._batches and time.monotonic() < deadline:
+            self._reap_batches()
+            time.sleep(0.1)
+        for batch in self._batches:
+            log.warning("abandoning poll batch at shutdown feeds=%s", ",".join(batch.feeds))
+            batch.process.kill()
+            batch.process.wait()
+            batch.output.close()
+        self._batches.clear()
+
+    # -- processor and dispatchers ----------------------------------------------------------
+
+    def _processor(self) -> None:
+        from crawler.pipeline import process_pending
+
+        store = Store(self.db_path)
+        try:
+            extractor = make_extractor(self.config)
+            while not self._stopping.is_set():
+                self._work.wait(PROCESS_EVERY_S)
+                self._work.clear()
+                self._process_once(store, extractor, process_pending)
+        finally:
+            store.close()
+
+    def _process_once(self, store: Store, extractor: Any, process_pending: Callable) -> None:
+        try:
+            summary = process_pending(store, extractor, self.config, self.clock())
+        except Exception:
+            self.stats.process_errors += 1
+            log.exception("processing new articles failed; retrying in a second")
+            return
+        self.stats.processed += int(summary.get("processed", 0))
+
+    def _dispatcher(self, channel: str) -> None:
+        from crawler.alerts import dispatch_due
+
+        store = Store(self.db_path)
+        try:
+            while not self._stopping.is_set():
+                self._dispatch_once(store, channel, dispatch_due)
+                self._stopping.wait(DISPATCH_EVERY_S)
+        finally:
+            store.close()
+
+    def _dispatch_once(self, store: Store, channel: str | None, dispatch_due: Callable) -> None:
+        """Deliver due alerts of one channel (all channels when None)."""
+        try:
+            dispatch_due(
+                store, self.config, self.clock(), channels=None if channel is None else [channel]
+            )
+        except Exception:
+            log.exception("alert dispatch failed channel=%s; retrying in a second", channel)
+
+    # -- shutdown -------------------------------------------------------------------------
+
+    def _shutdown(self, store: Store, threads: list[threading.Thread]) -> None:
+        grace_s = self.config.daemon.shutdown_grace.total_seconds()
+        deadline = time.monotonic() + grace_s
+        log.info("stopping grace_s=%.0f running_batches=%d", grace_s, len(self._batches))
+        self._scheduler.shutdown()
+        for thread in threads:
+            thread.join(timeout=max(0.1, deadline - time.monotonic()))
+        self._stop_batches(deadline)
+        # Flush: what the last batches stored becomes incidents, and due alerts go out.
+        if time.monotonic() < deadline:
+            from crawler.alerts import dispatch_due
+            from crawler.pipeline import process_pending
+
+            self._process_once(store, make_extractor(self.config), process_pending)
+            self._dispatch_once(store, None, dispatch_due)
+        self._beat(store)
+
+
+# -- one-shot runs ---------------------------------------------------------------------------
+
+
+def poll_once(
+    config_path: Path,
+    config: Config,
+    db_path: Path,
+    *,
+    all_feeds: bool,
+    replay: Path | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> dict[str, Any]:
+    """``wirewatch poll`` / ``replay``: one pass over due (or all) feeds, process, dispatch."""
+    from crawler.alerts import dispatch_due
+    from crawler.pipeline import process_pending
+
+    with DatabaseLock(db_path), Store(db_path) as store:
+        sync_store_with_config(store, config)
+        now = clock()
+        if replay is not None:
+            feeds: list[str] | None = None
+        elif all_feeds:
+            feeds = [f.name for f in config.feeds if f.enabled]
+        else:
+            feeds = store.due_feeds(now)
+        summary: dict[str, Any] = {"feeds": 0 if feeds == [] else None}
+        if feeds != []:
+            command = spider_command(config_path, db_path, feeds, replay=replay)
+            summary = run_batch(command, config.fetch.batch_timeout.total_seconds())
+        processed = process_pending(store, make_extractor(config), config, clock())
+        dispatched = dispatch_due(store, config, clock())
+        return {"poll": summary, "process": processed, "alerts": dispatched}
