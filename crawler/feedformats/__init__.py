@@ -1,0 +1,51 @@
+"""Format readers behind :func:`crawler.feeds.parse_feed`, one small module per format.
+
+Every reader turns a decoded, DTD-free document into a :class:`RawFeed`: the items as the
+format states them, with text fields already converted to plain text but nothing normalised
+across formats yet (links not canonical, no fallback ids, dates not settled). The common rules
+(stable id, duplicate ids, dates, language, dateline) are applied once, for every format, by
+:mod:`crawler.feedformats.normalise`.
+
+Modules: ``syndication_fast`` (RSS and Atom on lxml), ``syndication_feedparser`` (the same
+with feedparser: reference and fallback), ``jsonfeed``, ``newsml`` (IPTC NewsML-G2), and the
+helpers ``charset``, ``html``, ``dates``, ``dateline``. These are private to wirewatch: other
+modules call :mod:`crawler.feeds`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RawItem:
+    """One item as its format states it; text fields are plain text already."""
+
+    guid: str | None
+    link: str | None  # absolute when the format allows resolving it, else as written
+    title: str = ""
+    summary: str = ""
+    content: str = ""
+    published: datetime | None = None  # aware UTC, whole seconds
+    date_seen: bool = False  # the item had a date field (tells "missing" from "unparseable")
+    author: str | None = None
+    lang: str | None = None  # as declared for the item (or inherited inside the document)
+    dateline: str | None = None  # place from format metadata (NewsML), if any
+    version: int = 0  # NewsML item version; 0 elsewhere
+
+
+@dataclass(frozen=True, slots=True)
+class RawFeed:
+    """What a format reader produced for one document."""
+
+    format: str
+    items: tuple[RawItem, ...] = ()
+    title: str | None = None
+    lang: str | None = None
+    problems: tuple[str, ...] = ()
+    parser: str = "feedparser"
+
+
+class FastPathRefused(Exception):
+    """The lxml fast path cannot be trusted on this document; ``str(e)`` says why."""

@@ -1,0 +1,175 @@
+"""The rules every format shares: from :class:`RawItem` to :class:`crawler.types.Entry`.
+
+* **url**: :func:`crawler.urls.canonical_url` of the item link, resolved against the feed URL.
+* **guid** (stable id): the format's own id (RSS guid, Atom id, RDF about, JSON Feed id, NewsML
+  guid), else the canonical link, else ``"hash:"`` + a SHA-256 prefix of title and summary.
+* **duplicate ids inside one feed**: the rule never loses a distinct story. A later item whose
+  id was already used, but whose link differs, is kept under its canonical link as id (or a
+  content hash when that is taken too); a later item with the same id and the same link is a
+  repeat and is dropped, except in NewsML where the higher ``version`` replaces the earlier one
+  (a new version of a wire story updates the same article). One problem line counts them.
+* **summary / content**: plain text; a missing summary is the content and a missing content is
+  the summary (feedparser does the former, and downstream stages then always have both).
+* **published / date_flag**: :func:`crawler.feedformats.dates.settle_published`.
+* **lang**: the item's declared language, else the feed's declared language, else the
+  ``feed_lang`` the operator configured, else :func:`crawler.lang.detect_language` on title and
+  summary. Declared tags are reduced to their primary subtag, lower-case ("fr-FR" -> "fr").
+* **author**: the person's name only; e-mail addresses are removed (privacy, and they are noise).
+* **source**: the ``source`` argument, else the feed title.
+* **dateline**: the format's own (NewsML ``dateline``/``located``), else the dateline opening
+  the content, else the summary (:func:`crawler.feedformats.dateline.parse_dateline`).
+* Items with no title, no text and no link carry nothing to analyse and are skipped.
+
+What this module leaves to others: reading the formats (sibling modules) and any decision about
+what an entry means (crawler.extract, crawler.dedupe).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+
+from crawler.feedformats import RawFeed, RawItem
+from crawler.feedformats.dateline import parse_dateline
+from crawler.feedformats.dates import settle_published
+from crawler.feedformats.html import one_line
+from crawler.lang import detect_language
+from crawler.types import Entry, ParsedFeed
+from crawler.urls import canonical_url
+
+CONTENT_HASH_HEX_CHARS = 32  # 128 bits: collisions are not a concern at feed scale
+_EMAIL = re.compile(r"[<(\[]?\s*(?:mailto:)?[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*[>)\]]?")
+_LANGUAGE_TAG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$")
+
+
+def build_parsed_feed(
+    raw: RawFeed, *, url: str, now: datetime, feed_lang: str | None, source: str | None
+) -> ParsedFeed:
+    """Apply the shared rules to every item of ``raw`` and assemble the ParsedFeed."""
+    feed_language = declared_language(raw.lang)
+    fallback_language = feed_language or declared_language(feed_lang)
+    versioned: list[tuple[Entry, int]] = []
+    problems = list(raw.problems)
+    empty = 0
+    for item in raw.items:
+        if not (item.title or item.summary or item.content or item.link):
+            empty += 1
+            continue
+        entry = _entry(
+            item, url=url, now=now, language=fallback_language, source=source or raw.title
+        )
+        versioned.append((entry, item.version))
+    if empty:
+        problems.append(f"{empty} empty item(s) skipped")
+    entries, duplicate_problem = resolve_duplicate_ids(versioned, by_version=raw.format == "newsml")
+    if duplicate_problem:
+        problems.append(duplicate_problem)
+    return ParsedFeed(
+        entries=tuple(entries),
+        format=raw.format,
+        title=raw.title,
+        lang=feed_language,
+        problems=tuple(problems),
+        parser=raw.parser,
+    )
+
+
+def _entry(
+    item: RawItem, *, url: str, now: datetime, language: str | None, source: str | None
+) -> Entry:
+    link = canonical_url(item.link, base=url) if item.link else None
+    summary = item.summary or item.content
+    content = item.content or item.summary
+    published, date_flag = settle_published(item.published, seen=item.date_seen, now=now)
+    return Entry(
+        guid=(item.guid or "").strip() or link or content_hash(item.title, summary),
+        url=link,
+        title=item.title,
+        summary=summary,
+        content=content,
+        published=published,
+        date_flag=date_flag,
+        lang=declared_language(item.lang)
+        or language
+        or detect_language(f"{item.title}\n{summary}"),
+        author=person_name(item.author),
+        source=source,
+        dateline=item.dateline or parse_dateline(content) or parse_dateline(summary),
+    )
+
+
+def resolve_duplicate_ids(
+    versioned: list[tuple[Entry, int]], *, by_version: bool
+) -> tuple[list[Entry], str | None]:
+    """Apply the duplicate-id rule of the module docstring; return entries and a problem line.
+
+    ``versioned`` pairs each entry with its item version; ``by_version`` (NewsML) makes the
+    highest version win instead of the first occurrence.
+    """
+    kept: dict[str, int] = {}  # id -> index in result
+    result: list[Entry] = []
+    versions: list[int] = []
+    rekeyed = dropped = replaced = 0
+    for entry, version in versioned:
+        first = kept.get(entry.guid)
+        if first is None:
+            kept[entry.guid] = len(result)
+            result.append(entry)
+            versions.append(version)
+            continue
+        if by_version:
+            if version > versions[first]:
+                result[first], versions[first] = entry, version
+            replaced += 1
+            continue
+        if entry.url and entry.url != result[first].url:
+            new_id = (
+                entry.url if entry.url not in kept else content_hash(entry.title, entry.summary)
+            )
+            if new_id not in kept:
+                kept[new_id] = len(result)
+                result.append(_with_guid(entry, new_id))
+                versions.append(version)
+                rekeyed += 1
+                continue
+        dropped += 1
+    if not (rekeyed or dropped or replaced):
+        return result, None
+    parts = []
+    if rekeyed:
+        parts.append(f"{rekeyed} keyed by their link")
+    if dropped:
+        parts.append(f"{dropped} repeat(s) dropped, first kept")
+    if replaced:
+        parts.append(f"{replaced} older or equal version(s) merged, highest version kept")
+    total = rekeyed + dropped + replaced
+    return result, f"{total} item(s) repeat an earlier id: " + "; ".join(parts)
+
+
+def _with_guid(entry: Entry, guid: str) -> Entry:
+    fields = {name: getattr(entry, name) for name in Entry.__slots__}
+    fields["guid"] = guid
+    return Entry(**fields)
+
+
+def content_hash(title: str, summary: str) -> str:
+    """The fallback id of an item with neither id nor link."""
+    digest = hashlib.sha256(f"{title}\n{summary}".encode()).hexdigest()
+    return "hash:" + digest[:CONTENT_HASH_HEX_CHARS]
+
+
+def declared_language(tag: str | None) -> str | None:
+    """Primary subtag of a declared language tag, lower-case; None when not a language tag."""
+    if not tag:
+        return None
+    match = _LANGUAGE_TAG.match(tag)
+    return match.group(1).lower() if match else None
+
+
+def person_name(raw: str | None) -> str | None:
+    """A byline without e-mail addresses ("jdoe@example.com (John Doe)" -> "John Doe")."""
+    if not raw:
+        return None
+    name = one_line(_EMAIL.sub(" ", raw)).strip(" ()<>[],;:-")
+    return name or None
