@@ -361,6 +361,84 @@ def _geojson(rows: Any) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+# -- run / poll / replay --------------------------------------------------------------------
+
+
+@main.command("run")
+@pass_app
+def run_daemon(app: App) -> None:
+    """Run the daemon: poll feeds on schedule, merge incidents, send alerts (SIGTERM stops it)."""
+    from crawler.daemon import Daemon
+
+    code = Daemon(app.config_path, app.config, app.db_path).run()
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--all", "all_feeds", is_flag=True, help="Poll every enabled feed, due or not.")
+@pass_app
+def poll(app: App, all_feeds: bool) -> None:
+    """Poll the feeds that are due once, process and alert, then exit (for cron)."""
+    from crawler.daemon import poll_once
+
+    summary = poll_once(
+        app.config_path,
+        app.config,
+        app.db_path,
+        all_feeds=all_feeds,
+        progress=_progress_printer("polled"),
+    )
+    click.echo(_run_summary(summary))
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@pass_app
+def replay(app: App, path: Path) -> None:
+    """Ingest saved feeds from a file or a directory of files, then process them.
+
+    No alert is sent for incidents older than alerts.first_run_max_age, so replaying an
+    archive fills the database without flooding the channels.
+    """
+    from crawler.daemon import poll_once
+
+    summary = poll_once(
+        app.config_path,
+        app.config,
+        app.db_path,
+        all_feeds=False,
+        replay=path.resolve(),
+        progress=_progress_printer("replayed"),
+    )
+    click.echo(_run_summary(summary))
+
+
+def _progress_printer(verb: str):
+    """A progress callback drawing one updating line on a terminal, nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int | None) -> None:
+        of = f"/{total}" if total else ""
+        click.echo(f"\r{verb} {done}{of} feeds", err=True, nl=False)
+
+    return show
+
+
+def _run_summary(summary: dict[str, Any]) -> str:
+    poll, process, alerts = summary["poll"], summary["process"], summary["alerts"]
+    text = (
+        f"feeds polled: {poll.get('feeds', 0)}, errors: {poll.get('errors', 0)}; "
+        f"articles new: {poll.get('new', 0)}, updated: {poll.get('updated', 0)}; "
+        f"processed: {process.get('processed', 0)}, incidents new: "
+        f"{process.get('incidents_new', 0)}, updated: {process.get('incidents_updated', 0)}; "
+        f"alerts sent: {alerts.get('sent', 0)}, failed: {alerts.get('failed', 0)}"
+    )
+    if poll.get("error"):
+        text += f"\npoll problem: {poll['error']}"
+    return text
+
+
 # -- browse ----------------------------------------------------------------------------------
 
 

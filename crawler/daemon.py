@@ -55,6 +55,8 @@ MAX_CONCURRENT_BATCHES = 3
 # How often the processor looks for new articles and the dispatchers for due alerts.
 PROCESS_EVERY_S = 1.0
 DISPATCH_EVERY_S = 1.0
+# How often a one-shot run refreshes its progress line.
+PROGRESS_EVERY_S = 0.5
 # Feeds falling due within this window share one child (jobs fire a few ms apart).
 BATCH_GATHER_S = 0.2
 
@@ -131,16 +133,25 @@ def start_batch(command: list[str]) -> Batch:
     return Batch(feeds=feeds, process=process, started=time.monotonic(), output=output)
 
 
-def run_batch(command: list[str], timeout_s: float) -> dict[str, Any]:
-    """Run one child to completion (killed past ``timeout_s``) and return its summary."""
+def run_batch(
+    command: list[str], timeout_s: float, on_tick: Callable[[], None] | None = None
+) -> dict[str, Any]:
+    """Run one child to completion (killed past ``timeout_s``) and return its summary.
+
+    ``on_tick`` is called about twice a second while the child runs (progress display).
+    """
     batch = start_batch(command)
-    try:
-        batch.process.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        batch.process.kill()
-        batch.process.wait()
-        log.error("poll batch killed after timeout_s=%.0f feeds=%d", timeout_s, len(batch.feeds))
-        return {"error": f"stopped after {timeout_s:.0f}s"}
+    deadline = time.monotonic() + timeout_s
+    while batch.process.poll() is None:
+        if time.monotonic() > deadline:
+            batch.process.kill()
+            batch.process.wait()
+            batch.output.close()
+            log.error("poll batch killed after timeout_s=%.0f", timeout_s)
+            return {"error": f"poll stopped after {timeout_s:.0f}s (fetch.batch_timeout)"}
+        if on_tick is not None:
+            on_tick()
+        time.sleep(PROGRESS_EVERY_S)
     summary = batch.summary()
     if batch.process.returncode != 0:
         summary.setdefault("error", f"poll process exited with code {batch.process.returncode}")
@@ -455,8 +466,12 @@ def poll_once(
     all_feeds: bool,
     replay: Path | None = None,
     clock: Callable[[], datetime] = utc_now,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> dict[str, Any]:
-    """``wirewatch poll`` / ``replay``: one pass over due (or all) feeds, process, dispatch."""
+    """``wirewatch poll`` / ``replay``: one pass over due (or all) feeds, process, dispatch.
+
+    ``progress(done, total)`` is told how many feeds have been polled so far.
+    """
     from crawler.alerts import dispatch_due
     from crawler.pipeline import process_pending
 
@@ -469,10 +484,16 @@ def poll_once(
             feeds = [f.name for f in config.feeds if f.enabled]
         else:
             feeds = store.due_feeds(now)
-        summary: dict[str, Any] = {"feeds": 0 if feeds == [] else None}
+        summary: dict[str, Any] = {"feeds": 0}
         if feeds != []:
             command = spider_command(config_path, db_path, feeds, replay=replay)
-            summary = run_batch(command, config.fetch.batch_timeout.total_seconds())
+            total = None if feeds is None else len(feeds)
+
+            def tick() -> None:
+                if progress is not None:
+                    progress(store.polls_since(now), total)
+
+            summary = run_batch(command, config.fetch.batch_timeout.total_seconds(), tick)
         processed = process_pending(store, make_extractor(config), config, clock())
         dispatched = dispatch_due(store, config, clock())
         return {"poll": summary, "process": processed, "alerts": dispatched}

@@ -456,6 +456,12 @@ class Store:
                 "INSERT OR IGNORE INTO feeds (name, url, enabled) VALUES (?, ?, 0)", [name, url]
             )
 
+    def polls_since(self, moment: datetime) -> int:
+        """How many polls started at or after ``moment`` (progress of a running batch)."""
+        return self.db.execute(
+            "SELECT count(*) FROM polls WHERE started >= ?", [iso(moment)]
+        ).fetchone()[0]
+
     def _insert_poll(self, result: PollResult) -> None:
         self.db["polls"].insert(
             {
