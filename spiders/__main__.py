@@ -1,0 +1,89 @@
+"""``python -m spiders``: the child process that runs one poll batch or one replay.
+
+    python -m spiders poll --config CONFIG --db DB [--feed NAME ...] [--all]
+    python -m spiders replay --config CONFIG --db DB PATH
+
+It configures logging (stderr, URLs redacted), runs the batch and prints ONE JSON line with the
+summary on stdout. Exit codes: 0 done (feeds may have failed: see the summary), 2 bad
+configuration or arguments, 3 database error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import sys
+from pathlib import Path
+
+from crawler.config import load_config
+from crawler.errors import ConfigError, FeedError, StorageError
+from crawler.ingest import replay, summarize
+from crawler.storage import Store
+from spiders.feed_spider import utc_now
+from spiders.logsafe import RedactingFilter
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Scrapy announces its middlewares, extensions and overridden settings at INFO: lists, not
+# events.
+QUIET_LOGGERS = ("scrapy.middleware", "scrapy.crawler", "scrapy.addons", "scrapy.utils.log")
+
+log = logging.getLogger("spiders")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments().parse_args(argv)
+    _configure_logging()
+    try:
+        config = load_config(args.config)
+        with Store(args.db or config.database) as store:
+            if args.command == "poll":
+                from spiders.run import run_poll
+
+                summary = run_poll(config, store, args.feed, all_feeds=args.all)
+            else:
+                results = replay(store, config, args.path, utc_now(), random.Random())
+                summary = summarize(results)
+    except (ConfigError, FeedError) as e:
+        log.error("%s", e)
+        return 2
+    except StorageError as e:
+        log.error("%s", e)
+        return 3
+    print(json.dumps(summary, sort_keys=True), flush=True)
+    return 0
+
+
+def _arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m spiders", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    poll = commands.add_parser("poll", help="poll feeds (the due ones by default)")
+    poll.add_argument("--feed", action="append", metavar="NAME", help="poll this feed (repeatable)")
+    poll.add_argument("--all", action="store_true", help="poll every enabled feed, due or not")
+    replay_ = commands.add_parser("replay", help="ingest a saved feed file or a directory of them")
+    replay_.add_argument("path", type=Path)
+    for command in (poll, replay_):
+        command.add_argument("--config", type=Path, required=True)
+        command.add_argument("--db", type=Path, help="database file (default: from the config)")
+    return parser
+
+
+def _configure_logging() -> None:
+    # Filters and level sit on the handler: Scrapy resets its loggers' levels when it starts.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setLevel(logging.INFO)
+    handler.addFilter(_not_quiet)
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def _not_quiet(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or record.name not in QUIET_LOGGERS
+
+
+if __name__ == "__main__":
+    sys.exit(main())

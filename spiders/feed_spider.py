@@ -1,0 +1,229 @@
+"""FeedSpider: one request per feed of the batch, and the pages of new entries of full-text feeds.
+
+The spider only fetches. Each response (or failure) becomes a :class:`crawler.ingest.Fetched`
+handed to :func:`crawler.ingest.prepare` and :func:`crawler.ingest.commit`, which decide and
+store; no Scrapy item crosses into the core. A feed whose entries want their pages is committed
+once its last page has arrived or failed, or when the spider closes, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler import ingest
+from crawler.config import Config, FeedConfig
+from crawler.storage import Store
+from crawler.types import PollResult
+from crawler.urls import redact_url
+from spiders.logsafe import redact_text
+from spiders.middlewares import PUBLIC_ONLY
+from spiders.settings import WARN_SIZE_FRACTION
+
+log = logging.getLogger(__name__)
+
+# Request meta keys of this spider.
+FEED = "wirewatch_feed"
+STARTED = "wirewatch_started"
+GUID = "wirewatch_guid"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def conditional_headers(feed_row: dict[str, Any]) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from the validators stored at the last full answer."""
+    headers = {}
+    if feed_row.get("etag"):
+        headers["If-None-Match"] = feed_row["etag"]
+    if feed_row.get("last_modified"):
+        headers["If-Modified-Since"] = feed_row["last_modified"]
+    return headers
+
+
+@dataclass
+class _PagesWanted:
+    """A parsed full-text feed waiting for the pages of its new entries."""
+
+    prepared: ingest.Prepared
+    remaining: int
+    pages: dict[str, str] = field(default_factory=dict)
+
+
+class FeedSpider(scrapy.Spider):
+    name = "wirewatch-feeds"
+
+    def __init__(
+        self,
+        *,
+        config: Config,
+        store: Store,
+        feeds: Sequence[FeedConfig],
+        results: list[PollResult],
+        clock: Callable[[], datetime] = utc_now,
+        rng: random.Random | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.config = config
+        self.store = store
+        self.feeds = tuple(feeds)
+        self.results = results
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self._pages_wanted: dict[str, _PagesWanted] = {}
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for feed in self.feeds:
+            yield self.feed_request(feed)
+
+    # -- feeds -------------------------------------------------------------------------------
+
+    def feed_request(self, feed: FeedConfig) -> scrapy.Request:
+        return scrapy.Request(
+            feed.url,
+            headers=conditional_headers(self.store.feed_row(feed.name) or {}),
+            meta={
+                FEED: feed,
+                STARTED: (self.clock(), time.perf_counter()),
+                PUBLIC_ONLY: not feed.allow_private,
+                "dont_obey_robotstxt": not feed.obey_robots,
+            },
+            callback=self.on_feed,
+            errback=self.on_feed_failure,
+            dont_filter=True,
+        )
+
+    def on_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        feed: FeedConfig = response.meta[FEED]
+        fetched = ingest.Fetched(
+            **self._timing(response.meta, feed),
+            http_status=response.status,
+            body=response.body,
+            content_type=_header(response, b"Content-Type"),
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+            retry_after=_header(response, b"Retry-After"),
+            cache_control=_header(response, b"Cache-Control"),
+        )
+        try:
+            prepared = ingest.prepare(
+                self.store,
+                fetched,
+                self.clock(),
+                max_bytes=self.config.fetch.max_feed_size,
+                feed=feed,
+            )
+        except Exception as e:  # one feed's surprise must not stop the batch
+            log.exception("feed handling failed feed=%s", feed.name)
+            prepared = ingest.Prepared(fetched, "error", error=f"internal error: {e!r}")
+        if not prepared.wanted_pages:
+            self._commit(prepared)
+            return
+        self._pages_wanted[feed.name] = _PagesWanted(prepared, len(prepared.wanted_pages))
+        for entry in prepared.wanted_pages:
+            yield self.page_request(feed, entry.guid, entry.url)
+
+    def on_feed_failure(self, failure: Failure) -> None:
+        request = failure.request
+        feed: FeedConfig = request.meta[FEED]
+        fetched = ingest.Fetched(
+            **self._timing(request.meta, feed), error=describe_failure(failure)
+        )
+        self._commit(ingest.Prepared(fetched, "error", error=fetched.error))
+
+    def _timing(self, meta: dict[str, Any], feed: FeedConfig) -> dict[str, Any]:
+        started, started_counter = meta[STARTED]
+        return {
+            "feed": feed.name,
+            "url": feed.url,
+            "started": started,
+            "duration_s": time.perf_counter() - started_counter,
+        }
+
+    # -- pages of full-text feeds ------------------------------------------------------------
+
+    def page_request(self, feed: FeedConfig, guid: str, url: str) -> scrapy.Request:
+        max_page = self.config.fetch.max_page_size
+        return scrapy.Request(
+            url,
+            meta={
+                FEED: feed,
+                GUID: guid,
+                PUBLIC_ONLY: not feed.allow_private,
+                "dont_obey_robotstxt": not feed.obey_robots,
+                "download_maxsize": max_page,
+                "download_warnsize": int(max_page * WARN_SIZE_FRACTION),
+            },
+            callback=self.on_page,
+            errback=self.on_page_failure,
+            dont_filter=True,
+        )
+
+    def on_page(self, response: Response) -> None:
+        feed: FeedConfig = response.meta[FEED]
+        waiting = self._pages_wanted[feed.name]
+        if response.status == 200 and isinstance(response, TextResponse):
+            waiting.pages[response.meta[GUID]] = response.text
+        else:
+            log.info(
+                "page skipped feed=%s url=%s http=%s",
+                feed.name,
+                redact_url(response.url),
+                response.status,
+            )
+        self._page_done(feed.name)
+
+    def on_page_failure(self, failure: Failure) -> None:
+        feed: FeedConfig = failure.request.meta[FEED]
+        log.info(
+            "page failed feed=%s url=%s error=%s",
+            feed.name,
+            redact_url(failure.request.url),
+            describe_failure(failure),
+        )
+        self._page_done(feed.name)
+
+    def _page_done(self, name: str) -> None:
+        waiting = self._pages_wanted[name]
+        waiting.remaining -= 1
+        if waiting.remaining == 0:
+            del self._pages_wanted[name]
+            self._commit(waiting.prepared, waiting.pages)
+
+    def closed(self, reason: str) -> None:
+        """Store the feeds still waiting for pages (batch time limit reached)."""
+        for name, waiting in list(self._pages_wanted.items()):
+            log.info(
+                "pages cut short feed=%s missing=%d reason=%s", name, waiting.remaining, reason
+            )
+            self._commit(waiting.prepared, waiting.pages)
+        self._pages_wanted.clear()
+
+    def _commit(self, prepared: ingest.Prepared, pages: dict[str, str] | None = None) -> None:
+        result = ingest.commit(
+            self.store, self.config, prepared, self.clock(), self.rng, pages=pages
+        )
+        self.results.append(result)
+
+
+def describe_failure(failure: Failure) -> str:
+    """A one-line, credential-free account of why a request failed."""
+    error = failure.value
+    text = str(error).strip() or type(error).__name__
+    return ingest.one_line(redact_text(f"{type(error).__name__}: {text}"))
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value is not None else None
