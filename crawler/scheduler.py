@@ -14,6 +14,7 @@ the past), so a restart neither hammers the feeds nor skips them.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
@@ -26,13 +27,55 @@ log = logging.getLogger(__name__)
 
 
 def parse_cron(expression: str) -> CronTrigger:
-    """A standard 5-field crontab expression (UTC) -> trigger. Raises ValueError with a hint."""
+    """A standard 5-field crontab expression (UTC) -> trigger. Raises ValueError with a hint.
+
+    APScheduler 3's ``from_crontab`` numbers weekdays from Monday = 0, unlike cron (Sunday = 0
+    or 7, Monday = 1): "30 6 * * 1" would fire on Tuesdays. Numeric weekdays are translated
+    here so the expression means what it means in a crontab.
+    """
+    fields = expression.split()
     try:
-        return CronTrigger.from_crontab(expression, timezone=timezone.utc)
+        if len(fields) != 5:
+            raise ValueError(f"wrong number of fields; got {len(fields)}, expected 5")
+        minute, hour, day, month, weekday = fields
+        return CronTrigger(
+            minute=minute,
+            hour=hour,
+            day=day,
+            month=month,
+            day_of_week=_apscheduler_weekdays(weekday),
+            timezone=timezone.utc,
+        )
     except (ValueError, TypeError) as e:
         raise ValueError(
             f'expected a 5-field cron expression like "*/10 * * * *", got "{expression}" ({e})'
         ) from None
+
+
+_CRON_WEEKDAY = re.compile(r"^(\*|\d+)(?:-(\d+))?(?:/(\d+))?$")
+_APS_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _apscheduler_weekdays(field: str) -> str:
+    """Cron's weekday field (0-7, Sunday = 0 or 7; names allowed) -> APScheduler's names."""
+    if field == "*":
+        return "*"
+    names: list[str] = []
+    for part in field.split(","):
+        match = _CRON_WEEKDAY.match(part)
+        if match is None:  # names such as "mon-fri" mean the same in both
+            names.append(part)
+            continue
+        start, end, step = match.groups()
+        first = 0 if start == "*" else int(start)
+        last = 7 if start == "*" else int(end) if end is not None else first
+        if not 0 <= first <= last <= 7:
+            raise ValueError(f"day of week {part!r} is not within 0-7")
+        for day in range(first, last + 1, int(step or 1)):
+            name = _APS_DAY_NAMES[(day - 1) % 7]
+            if name not in names:
+                names.append(name)
+    return ",".join(names)
 
 
 def next_cron_time(expression: str, after: datetime) -> datetime:
