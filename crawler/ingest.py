@@ -4,8 +4,7 @@ The fetcher (``spiders/``) only fetches. For each feed request it hands over a :
 (status, validators, body, or the transport error) and this module decides everything else:
 
 * :func:`prepare` reads the body: a 304 or a body identical to the last one (``feeds.body_hash``)
-  is not parsed at all; anything else goes through :func:`crawler.feeds.parse_feed`, duplicate
-  GUIDs are dropped, and the entries that are new or changed since the last poll are listed so
+  is not parsed at all; anything else goes through :func:`crawler.feeds.parse_feed`, and the entries that are new or changed since the last poll are listed so
   that a ``full_text: true`` feed can fetch their pages (:attr:`Prepared.wanted_pages`).
 * :func:`commit` writes, in ONE transaction, the entries (upsert keyed on feed + GUID, so a
   re-poll adds nothing and a changed entry keeps its first-seen time), the poll record and the
@@ -191,21 +190,6 @@ def body_fingerprint(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
-def unique_by_guid(entries: Iterable[Entry]) -> tuple[tuple[Entry, ...], int]:
-    """Keep the first entry of each GUID (a feed listing one item twice must not count it as
-    updated on its first poll); returns the entries kept and how many were dropped."""
-    seen: set[str] = set()
-    kept = []
-    dropped = 0
-    for entry in entries:
-        if entry.guid in seen:
-            dropped += 1
-        else:
-            seen.add(entry.guid)
-            kept.append(entry)
-    return tuple(kept), dropped
-
-
 def one_line(text: str) -> str:
     """An error text fit for a log line and a database cell: one line, bounded."""
     flat = " ".join(str(text).split())
@@ -270,11 +254,10 @@ def prepare(
         return Prepared(fetched, "error", error=one_line(str(e)))
     if not parsed.entries and parsed.problems:
         return Prepared(fetched, "error", error=one_line(f"not a feed: {parsed.problems[0]}"))
-    entries, duplicates = unique_by_guid(parsed.entries)
+    # parse_feed keeps one entry per GUID (a repeat is reported in its problems), so the
+    # fingerprints below map one to one.
+    entries = parsed.entries
     fingerprints = {entry.guid: entry_fingerprint(entry) for entry in entries}
-    problems = list(parsed.problems)
-    if duplicates:
-        problems.append(f"{duplicates} entries repeat a GUID (first kept)")
     return Prepared(
         fetched,
         "ok",
@@ -282,7 +265,7 @@ def prepare(
         fingerprints=fingerprints,
         wanted_pages=_wanted_pages(store, fetched.feed, feed, entries, fingerprints),
         body_hash=digest,
-        error=one_line("; ".join(problems)) if problems else None,
+        error=one_line("; ".join(parsed.problems)) if parsed.problems else None,
     )
 
 
