@@ -34,7 +34,8 @@ _DECLARATION_TOKEN = re.compile(r"\"[^\"]*\"?|'[^']*'?|<!--.*?(?:-->|\Z)|[\[\]>]
 def strip_dtd(text: str) -> tuple[str, int]:
     """Remove every DOCTYPE and ENTITY declaration from ``text``.
 
-    Returns the cleaned text and the number of declarations removed. An unterminated
+    Returns the cleaned text and the number of declarations removed; each declaration is
+    replaced by the line breaks it spanned, so line numbers do not move. An unterminated
     declaration is removed up to the end of the text: what follows it could only be read by a
     parser that first expanded it.
     """
@@ -47,6 +48,8 @@ def strip_dtd(text: str) -> tuple[str, int]:
     while match is not None:
         pieces.append(text[position : match.start()])
         position = _declaration_end(text, match.end())
+        # Keep the line breaks, so that parser errors still point at lines of the real body.
+        pieces.append("\n" * text.count("\n", match.start(), position))
         removed += 1
         match = _DECLARATION_START.search(text, position)
     pieces.append(text[position:])

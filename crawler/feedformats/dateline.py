@@ -7,8 +7,8 @@ Agencies start a story with where it was filed: ``BAGDAD, 16 fév 2020 (AFP) -``
 
 Two shapes are recognised at the very start of the text:
 
-1. one to four words, optionally a comma and up to 40 characters of country or date, then an
-   agency in parentheses, then a dash or colon;
+1. one to four words, optionally a country in parentheses, optionally a comma and up to 40
+   characters of country or date, then an agency in parentheses, then a dash or colon;
 2. one to four words in capitals, optionally a comma and a short qualifier, then an en or em dash.
 
 What this module leaves to others: matching the place to the gazetteer (crawler.extract).
@@ -23,7 +23,10 @@ _WORD = r"[^\W\d_][^\W\d_'’.-]*"
 _PLACE = rf"(?P<place>{_WORD}(?:[ '’.-]+{_WORD}){{0,3}})"
 _DASH = r"[-–—:]"
 
-_AGENCY_DATELINE = re.compile(rf"^\s*{_PLACE}\s*(?:,[^()\n]{{0,40}})?\(\s*{_AGENCY}\s*\)\s*{_DASH}")
+_COUNTRY = r"(?:\s*\([^()\n]{1,30}\))?"  # "DIWANIYA (Irak), 15 fév 2020 (AFP) -"
+_AGENCY_DATELINE = re.compile(
+    rf"^\s*{_PLACE}{_COUNTRY}\s*(?:,[^()\n]{{0,40}})?\(\s*{_AGENCY}\s*\)\s*{_DASH}"
+)
 _CAPITALS_DATELINE = re.compile(
     r"^\s*(?P<place>[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]+(?: [A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]+){0,3})"
     r"(?:,[^—–\n]{0,30})?\s+[—–]\s"

@@ -4,7 +4,7 @@ Feed content is untrusted markup; what leaves this module is plain text, never m
 later stage can be tricked into rendering it. Rules of :func:`html_to_text`:
 
 * parsed with lxml's HTML parser (no network, comments and processing instructions removed);
-* ``head``, ``script``, ``style``, ``noscript``, ``template``, ``iframe``, ``object``, ``svg`` and ``math``
+* ``head``, ``title``, ``script``, ``style``, ``noscript``, ``template``, ``iframe``, ``object``, ``svg`` and ``math``
   are removed with their content;
 * block elements (``p``, ``div``, ``li``, headings, ``br`` ...) become line breaks;
 * entities are decoded (``&eacute;`` -> "é", ``&lt;`` -> "<" as a character);

@@ -125,7 +125,8 @@ def _body_text(content_set: etree._Element | None) -> str:
         return ""
     inline_xml = content_set.find(_n("inlineXML"))
     if inline_xml is not None:
-        return html_to_text(inner_markup(inline_xml))
+        body = inline_xml.find(f".//{{{XHTML}}}body")
+        return html_to_text(inner_markup(body if body is not None else inline_xml))
     inline_data = content_set.find(_n("inlineData"))
     if inline_data is not None:
         kind = "html" if "html" in (inline_data.get("contenttype") or "") else "text"

@@ -56,7 +56,10 @@ def read_syndication_feedparser(data: bytes, *, url: str) -> tuple[RawFeed, bool
 def _item(entry: dict, format_: str) -> RawItem:
     contents = entry.get("content") or []
     content = _text(contents[0], format_, "html") if contents else ""
-    summary = _detail_text(entry, "summary", format_, "html")
+    if "summary_detail" not in entry and contents:
+        summary = content  # feedparser copied the content into a missing summary, bare
+    else:
+        summary = _detail_text(entry, "summary", format_, "html")
     published = entry.get("published") or ""
     updated = entry.get("updated") or ""
     authors = entry.get("authors") or []
