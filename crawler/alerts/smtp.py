@@ -44,8 +44,8 @@ def message_id(key: str, domain: str) -> str:
 
 
 def sender_domain(from_addr: str) -> str:
-    address = parseaddr(from_addr)[1]
-    return address.rpartition("@")[2] or FALLBACK_DOMAIN
+    _, at, domain = parseaddr(from_addr)[1].rpartition("@")
+    return domain if at and domain else FALLBACK_DOMAIN
 
 
 class EmailSender:
