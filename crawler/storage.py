@@ -387,6 +387,20 @@ class Store:
             raise
         conn.execute("COMMIT")
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested unit inside a transaction: undone alone on error, the transaction goes on
+        (``reprocess`` rebuilds in one transaction yet isolates each article)."""
+        conn = self.db.conn
+        conn.execute("SAVEPOINT unit")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO unit")
+            conn.execute("RELEASE unit")
+            raise
+        conn.execute("RELEASE unit")
+
     def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         """Rows as dicts (for read-only reporting: CLI tables, exports)."""
         return list(self.db.query(sql, params))
@@ -825,6 +839,12 @@ class Store:
         tally = self.query("SELECT * FROM reported_tallies WHERE article_id = ?", [article_id])
         return extraction_from_row(rows[0], tally[0] if tally else None)
 
+    def is_processed(self, article_id: int) -> bool:
+        row = self.db.execute(
+            "SELECT processed_at IS NOT NULL FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        return bool(row and row[0])
+
     def mark_processed(self, article_id: int, now: datetime, error: str | None = None) -> None:
         self.db.execute(
             "UPDATE articles SET processed_at = ?, process_error = ? WHERE id = ?",
@@ -1044,6 +1064,33 @@ class Store:
             " ORDER BY t.counter, t.ordinal DESC",
             {"counter": counter},
         )
+
+    def incident_with_ordinal(self, counter: str, ordinal: int) -> Incident | None:
+        rows = self.query(
+            "SELECT i.* FROM counter_ticks t JOIN incidents i ON i.id = t.incident_id"
+            " WHERE t.counter = ? AND t.ordinal = ?",
+            [counter, ordinal],
+        )
+        return incident_from_row(rows[0]) if rows else None
+
+    def incident_ordinals(self, incident_id: int) -> dict[str, int]:
+        """counter name -> this incident's ordinal on it."""
+        rows = self.db.execute(
+            "SELECT counter, ordinal FROM counter_ticks WHERE incident_id = ? ORDER BY counter",
+            [incident_id],
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def merged_into(self, incident_id: int) -> int | None:
+        row = self.db.execute(
+            "SELECT merged_into FROM incidents WHERE id = ?", [incident_id]
+        ).fetchone()
+        return row[0] if row else None
+
+    def counter_definitions(self) -> list[dict[str, Any]]:
+        """The stored counters as configured (filter decoded from JSON)."""
+        rows = self.query("SELECT name, description, since, start, filter FROM counters")
+        return [dict(r, filter=json.loads(r["filter"])) for r in rows]
 
     def reset_processing(self) -> None:
         """Forget everything derived from the articles (extractions, duplicate links, incidents,

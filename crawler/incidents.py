@@ -1,0 +1,386 @@
+"""Which incident a report belongs to, and what it changes there: pure decisions.
+
+A *report* is one relevant article's extraction. :func:`best_match` compares it with the live
+incidents of the same period and returns the best compatible one with a readable reason
+("same place city:baghdad, 3.2 h apart, type rocket"), or None for a new incident.
+:func:`incident_from_report` opens an incident; :func:`merge_report` folds a later report into it
+and lists each changed field, flagging the *material* ones (those worth an "update" alert).
+
+Compatibility, all four required:
+
+* time: the two event times are at most ``incidents.window`` apart (36 h by default); when both
+  sides know the hour, at most :data:`EXACT_TIME_TOLERANCE_H`;
+* place: the same place id; a site or district inside the city the other side names; the same
+  governorate when one side only knows the governorate; or within ``incidents.distance_km``.
+  A report without a place (or "Iraq") matches only an incident of the same attack type;
+* attack type: equal, one side unknown or ``other``, or related (:data:`RELATED_ATTACK_TYPES`);
+* target: equal, one side unknown, or both on the same side of the US-interest line.
+
+This module neither reads nor writes anything: ``crawler.pipeline`` fetches candidates and stores
+the outcome, ``crawler.counters`` numbers the incidents.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from crawler.config import IncidentsConfig
+from crawler.types import US_INTEREST_TARGETS, Extraction, Incident, Place
+
+# Two reports that both state the hour differ by the UTC/local-time confusion (Iraq is UTC+3)
+# plus rounding ("early Sunday", "around midnight"); beyond 6 hours they are two attacks.
+EXACT_TIME_TOLERANCE_H = 6
+
+# Attack types that reports of one event confuse with each other. Indirect fire: the same salvo
+# is called rockets, Katyushas, missiles or mortar rounds, and a drone is often first reported as
+# a rocket. Explosives: an explosion is first an "IED" and later a suicide bombing, or the
+# reverse. Gunfire: a shooting and a clash are the same exchange seen from two sides.
+# An airstrike stays apart: it is a different actor (an air force) and a different story.
+RELATED_ATTACK_TYPES = (
+    ("indirect fire", frozenset({"rocket", "missile", "mortar", "drone"})),
+    ("explosion", frozenset({"ied", "suicide_bombing"})),
+    ("gunfire", frozenset({"shooting", "clash"})),
+)
+
+# How specific a place is: a later report may refine a city to a site, never the reverse.
+PLACE_RANK = {"country": 0, "governorate": 1, "city": 2, "district": 3, "site": 4}
+TIME_PRECISION_RANK = {"unknown": 0, "day": 1, "hour": 2}
+
+# Score weights: the place is the strongest evidence that two reports describe one event, the
+# time next, type and target last (they are the most often misreported).
+SAME_PLACE_SCORE = 3.0
+SITE_IN_CITY_SCORE = 2.0
+NEARBY_PLACE_SCORE = 2.0
+SAME_GOVERNORATE_SCORE = 1.0
+EQUAL_SCORE = 1.0
+RELATED_SCORE = 0.5
+UNKNOWN_SCORE = 0.25
+
+# Fields whose change is worth telling the people who were alerted about the incident.
+MATERIAL_FIELDS = frozenset({"killed", "wounded", "place", "claimed_by"})
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One relevant article as incident matching sees it."""
+
+    article_id: int
+    title: str
+    published: datetime
+    first_seen: datetime
+    extraction: Extraction
+
+    @property
+    def event_time(self) -> datetime:
+        """The stated event time, else the publication time (with precision "unknown")."""
+        return self.extraction.event_time or self.published
+
+    @property
+    def time_precision(self) -> str:
+        return self.extraction.time_precision if self.extraction.event_time else "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A compatible incident, how well it fits, and why (stored as the merge reason)."""
+
+    incident_id: int
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field of an incident changed by a report."""
+
+    field: str
+    old: object
+    new: object
+
+    @property
+    def material(self) -> bool:
+        return self.field in MATERIAL_FIELDS
+
+    def as_dict(self) -> dict[str, object]:
+        return {"field": self.field, "old": _shown(self.old), "new": _shown(self.new)}
+
+
+def candidate_window(report: Report, config: IncidentsConfig) -> tuple[datetime, datetime]:
+    """The event-time range in which incidents can match this report (for an indexed query)."""
+    return report.event_time - config.window, report.event_time + config.window
+
+
+def best_match(
+    report: Report, candidates: Iterable[Incident], config: IncidentsConfig
+) -> Match | None:
+    """The compatible incident with the best score; ties go to the oldest incident (lowest id)."""
+    matches = [m for m in (match(report, c, config) for c in candidates) if m is not None]
+    if not matches:
+        return None
+    return max(matches, key=lambda m: (m.score, -m.incident_id))
+
+
+def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match | None:
+    """Is this report about this incident? A scored Match with its reason, or None."""
+    extraction = report.extraction
+    timing = time_relation(
+        report.event_time,
+        report.time_precision,
+        incident.event_time,
+        incident.time_precision,
+        config.window,
+    )
+    attack = attack_type_relation(extraction.attack_type, incident.attack_type)
+    target = target_relation(extraction.target, incident.target)
+    if timing is None or attack is None or target is None:
+        return None
+    place = place_relation(extraction.place, incident_place(incident), config.distance_km)
+    if place is None:
+        return None
+    place_label, place_score = place
+    if place_score == 0 and attack[1] < EQUAL_SCORE:
+        return None  # no place on one side: only the same kind of attack can tie them
+    gap_h, time_score = timing
+    score = place_score + time_score + attack[1] + target[1]
+    reason = f"{place_label}, {gap_h:.1f} h apart, {attack[0]}, {target[0]}"
+    return Match(incident.id, round(score, 6), reason)
+
+
+def time_relation(
+    when: datetime,
+    precision: str,
+    other: datetime | None,
+    other_precision: str,
+    window: timedelta,
+) -> tuple[float, float] | None:
+    """(hours apart, score in 0..1) when the two event times are compatible, else None."""
+    if other is None:
+        return 0.0, 0.0
+    allowed = window
+    if precision == "hour" and other_precision == "hour":
+        allowed = min(window, timedelta(hours=EXACT_TIME_TOLERANCE_H))
+    gap = abs(when - other)
+    if gap > allowed:
+        return None
+    return gap.total_seconds() / 3600, 1 - gap / allowed
+
+
+def place_relation(
+    place: Place | None, other: Place | None, distance_km: float
+) -> tuple[str, float] | None:
+    """(label, score) when the two places can be the scene of one event, else None."""
+    if _vague(place) or _vague(other):
+        return "place unknown", 0.0
+    assert place is not None and other is not None
+    if place.id == other.id:
+        return f"same place {place.id}", SAME_PLACE_SCORE
+    for inner, outer in ((place, other), (other, place)):
+        if outer.kind == "city" and inner.city and _same_name(inner.city, outer.name):
+            return f"{inner.id} in {outer.id}", SITE_IN_CITY_SCORE
+    for inner, outer in ((place, other), (other, place)):
+        if outer.kind == "governorate" and _same_name(inner.governorate, outer.governorate):
+            return f"same governorate {outer.governorate}", SAME_GOVERNORATE_SCORE
+    if place.kind != "governorate" and other.kind != "governorate":
+        km = distance_between(place, other)
+        if km <= distance_km:
+            return f"{place.id} {km:.1f} km from {other.id}", NEARBY_PLACE_SCORE * (
+                1 - km / (2 * distance_km)
+            )
+    return None
+
+
+def attack_type_relation(kind: str | None, other: str | None) -> tuple[str, float] | None:
+    """(label, score) when the attack types are compatible, else None."""
+    if kind == other and kind not in (None, "other"):
+        return f"type {kind}", EQUAL_SCORE
+    if kind in (None, "other") or other in (None, "other"):
+        return "type unknown", UNKNOWN_SCORE
+    for family, members in RELATED_ATTACK_TYPES:
+        if kind in members and other in members:
+            return f"{family} {other}~{kind}", RELATED_SCORE
+    return None
+
+
+def target_relation(target: str | None, other: str | None) -> tuple[str, float] | None:
+    """(label, score) when the targets are compatible, else None."""
+    if target is not None and target == other:
+        return f"target {target}", EQUAL_SCORE
+    if target is None or other is None:
+        return "target unknown", UNKNOWN_SCORE
+    if (target in US_INTEREST_TARGETS) == (other in US_INTEREST_TARGETS):
+        side = "US interest" if target in US_INTEREST_TARGETS else "non-US"
+        return f"targets {other}~{target} ({side})", RELATED_SCORE
+    return None
+
+
+def distance_between(a: Place, b: Place) -> float:
+    """Great-circle distance in kilometres (haversine; plenty for a 15 km decision)."""
+    earth_radius_km = 6371.0
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * earth_radius_km * math.asin(math.sqrt(h))
+
+
+def incident_place(incident: Incident) -> Place | None:
+    """The incident's place as a Place value (None when it has none)."""
+    if incident.place_id is None:
+        return None
+    return Place(
+        id=incident.place_id,
+        name=incident.place_name or incident.place_id,
+        kind=incident.place_kind or "city",
+        governorate=incident.governorate,
+        lat=incident.lat if incident.lat is not None else math.nan,
+        lon=incident.lon if incident.lon is not None else math.nan,
+        city=incident.place_city,
+    )
+
+
+def incident_from_report(report: Report, now: datetime) -> Incident:
+    """A new incident (id 0 until stored) described by its first report."""
+    extraction = report.extraction
+    return Incident(
+        id=0,
+        event_time=report.event_time,
+        time_precision=report.time_precision,
+        **_place_fields(extraction.place),
+        attack_type=extraction.attack_type,
+        target=extraction.target,
+        us_interest=extraction.us_interest,
+        killed=extraction.killed,
+        wounded=extraction.wounded,
+        claimed_by=extraction.claimed_by,
+        blamed_on=extraction.blamed_on,
+        title=report.title,
+        first_seen=report.first_seen,
+        updated=now,
+        version=1,
+        languages=(extraction.lang,) if extraction.lang else (),
+        sources=0,
+    )
+
+
+def merge_report(
+    incident: Incident, report: Report, now: datetime
+) -> tuple[Incident, tuple[Change, ...]]:
+    """Fold a later report into an incident: the updated incident and what changed.
+
+    Figures only rise (the highest casualty count reported wins: tolls grow as a story
+    develops), a place only becomes more specific, and the first claim of responsibility,
+    time of the hour, attack type and target stay once known. ``version`` goes up by one when
+    a material change happened.
+    """
+    extraction = report.extraction
+    updates: dict[str, object] = {}
+    changes: list[Change] = []
+    place = extraction.place
+    if place is not None and PLACE_RANK[place.kind] > PLACE_RANK.get(
+        incident.place_kind or "country", -1
+    ):
+        changes.append(Change("place", incident.place_name, place.name))
+        updates.update(_place_fields(place))
+    if TIME_PRECISION_RANK[report.time_precision] > TIME_PRECISION_RANK[incident.time_precision]:
+        changes.append(Change("event_time", incident.event_time, report.event_time))
+        updates.update(event_time=report.event_time, time_precision=report.time_precision)
+    for name in ("killed", "wounded"):
+        new, old = getattr(extraction, name), getattr(incident, name)
+        if new is not None and (old is None or new > old):
+            changes.append(Change(name, old, new))
+            updates[name] = new
+    if incident.attack_type in (None, "other") and extraction.attack_type not in (None, "other"):
+        changes.append(Change("attack_type", incident.attack_type, extraction.attack_type))
+        updates["attack_type"] = extraction.attack_type
+    if incident.target is None and extraction.target is not None:
+        changes.append(Change("target", None, extraction.target))
+        updates["target"] = extraction.target
+    if extraction.us_interest and not incident.us_interest:
+        changes.append(Change("us_interest", False, True))
+        updates["us_interest"] = True
+    for name in ("claimed_by", "blamed_on"):
+        new = getattr(extraction, name)
+        if getattr(incident, name) is None and new is not None:
+            changes.append(Change(name, None, new))
+            updates[name] = new
+    if not changes:
+        return incident, ()
+    version = incident.version + (1 if any(c.material for c in changes) else 0)
+    return replace(incident, **updates, version=version, updated=now), tuple(changes)
+
+
+def rebuild_incident(reports: Iterable[Report], now: datetime) -> Incident | None:
+    """An incident recomputed from its reports in publication order (after a split or merge)."""
+    ordered = sorted(reports, key=lambda r: (r.published, r.article_id))
+    if not ordered:
+        return None
+    incident = incident_from_report(ordered[0], now)
+    for report in ordered[1:]:
+        incident, _ = merge_report(incident, report, now)
+    return replace(incident, version=1)
+
+
+def incident_changes(before: Incident, after: Incident) -> tuple[Change, ...]:
+    """Field-by-field differences between two states of one incident (for manual corrections)."""
+    fields = (
+        "event_time", "time_precision", "place_name", "attack_type", "target", "us_interest",
+        "killed", "wounded", "claimed_by", "blamed_on", "languages", "sources",
+    )  # fmt: skip
+    return tuple(
+        Change("place" if name == "place_name" else name, getattr(before, name), value)
+        for name in fields
+        if (value := getattr(after, name)) != getattr(before, name)
+    )
+
+
+def alert_reference_time(incident: Incident, first_published: datetime) -> datetime:
+    """How old an incident is, for the backlog rule.
+
+    The event time when the hour is known; otherwise the later of the (day-level) event time and
+    the first publication, so an attack "on Sunday" reported Sunday evening still counts as fresh.
+    """
+    if incident.event_time is None:
+        return first_published
+    if incident.time_precision == "hour":
+        return incident.event_time
+    return max(incident.event_time, first_published)
+
+
+def is_fresh(
+    incident: Incident, first_published: datetime, now: datetime, max_age: timedelta
+) -> bool:
+    """Alert on a new incident only when it is recent: a first run or a replay of an archive
+    must not alert on the backlog."""
+    return now - alert_reference_time(incident, first_published) <= max_age
+
+
+def _place_fields(place: Place | None) -> dict[str, object]:
+    if place is None:
+        return dict.fromkeys(
+            ("place_id", "place_name", "governorate", "lat", "lon", "place_kind", "place_city")
+        )
+    return {
+        "place_id": place.id,
+        "place_name": place.name,
+        "governorate": place.governorate,
+        "lat": place.lat,
+        "lon": place.lon,
+        "place_kind": place.kind,
+        "place_city": place.city,
+    }
+
+
+def _vague(place: Place | None) -> bool:
+    return place is None or place.kind == "country"
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.casefold() == b.casefold()
+
+
+def _shown(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
