@@ -157,6 +157,7 @@ class HttpSink:
         self.script: deque[Any] = deque()
         self.received: list[dict[str, Any]] = []  # every request: body, headers, answer
         self.release = threading.Event()
+        self.hanging = threading.Event()  # set when a request starts to hang
         self._lock = threading.Lock()
         sink = self
 
@@ -173,6 +174,7 @@ class HttpSink:
                     }
                     sink.received.append(record)
                 if behaviour == "hang":
+                    sink.hanging.set()
                     sink.release.wait(HANG_LIMIT_S)
                     self.close_connection = True
                     return
@@ -190,7 +192,10 @@ class HttpSink:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits up to one interval.
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     @property
