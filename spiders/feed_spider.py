@@ -15,10 +15,12 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
+from w3lib.http import basic_auth_header
 
 from crawler import ingest
 from crawler.config import Config, FeedConfig
@@ -90,9 +92,13 @@ class FeedSpider(scrapy.Spider):
     # -- feeds -------------------------------------------------------------------------------
 
     def feed_request(self, feed: FeedConfig) -> scrapy.Request:
+        url, authorization = split_credentials(feed.url)
+        headers = conditional_headers(self.store.feed_row(feed.name) or {})
+        if authorization:
+            headers["Authorization"] = authorization
         return scrapy.Request(
-            feed.url,
-            headers=conditional_headers(self.store.feed_row(feed.name) or {}),
+            url,
+            headers=headers,
             meta={
                 FEED: feed,
                 STARTED: (self.clock(), time.perf_counter()),
@@ -138,7 +144,7 @@ class FeedSpider(scrapy.Spider):
         request = failure.request
         feed: FeedConfig = request.meta[FEED]
         fetched = ingest.Fetched(
-            **self._timing(request.meta, feed), error=describe_failure(failure)
+            **self._timing(request.meta, feed), error=describe_failure(failure, feed)
         )
         self._commit(ingest.Prepared(fetched, "error", error=fetched.error))
 
@@ -190,7 +196,7 @@ class FeedSpider(scrapy.Spider):
             "page failed feed=%s url=%s error=%s",
             feed.name,
             redact_url(failure.request.url),
-            describe_failure(failure),
+            describe_failure(failure, feed),
         )
         self._page_done(feed.name)
 
@@ -217,11 +223,24 @@ class FeedSpider(scrapy.Spider):
         self.results.append(result)
 
 
-def describe_failure(failure: Failure) -> str:
-    """A one-line, credential-free account of why a request failed."""
+def split_credentials(url: str) -> tuple[str, str | None]:
+    """``https://user:pass@host/feed`` -> (``https://host/feed``, Basic Authorization value).
+
+    Twisted rejects user info in a URL; as a header it is sent to the feed's origin only
+    (Scrapy drops it on a redirect to another origin)."""
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, None
+    host = parts.netloc.rpartition("@")[2]
+    header = basic_auth_header(unquote(parts.username), unquote(parts.password or ""))
+    return urlunsplit(parts._replace(netloc=host)), header.decode("ascii")
+
+
+def describe_failure(failure: Failure, feed: FeedConfig) -> str:
+    """A one-line, credential-free account of why a request for this feed failed."""
     error = failure.value
     text = str(error).strip() or type(error).__name__
-    return ingest.one_line(redact_text(f"{type(error).__name__}: {text}"))
+    return ingest.one_line(redact_text(f"{type(error).__name__}: {text}", feed.url))
 
 
 def _header(response: Response, name: bytes) -> str | None:

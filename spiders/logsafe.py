@@ -10,15 +10,33 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlsplit
 
-from crawler.urls import redact_url
+from crawler.urls import REDACTED, redact_url
 
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"']+")
 
 
-def redact_text(text: str) -> str:
-    """``text`` with every URL in it passed through redact_url."""
+def redact_text(text: str, url: str | None = None) -> str:
+    """``text`` with every URL in it passed through redact_url, and, when the ``url`` it is
+    about is given, every secret of that URL removed wherever it appears (libraries quote
+    pieces of a URL too, e.g. "invalid hostname: user:pass@host")."""
+    for secret in url_secrets(url) if url else ():
+        text = text.replace(secret, REDACTED)
     return _URL.sub(lambda match: redact_url(match[0]), text)
+
+
+def url_secrets(url: str) -> list[str]:
+    """The pieces of ``url`` that redact_url masks: user name, password, secret values."""
+    parts = urlsplit(url)
+    secrets = [value for value in (parts.username, parts.password) if value]
+    for plain, masked in zip(
+        parts.query.split("&"), urlsplit(redact_url(url)).query.split("&"), strict=False
+    ):
+        if plain != masked:
+            secrets.append(plain.partition("=")[2])
+    # Longest first, so that a secret containing another is replaced whole.
+    return sorted((s for s in secrets if s), key=len, reverse=True)
 
 
 class RedactingFilter(logging.Filter):
