@@ -1,0 +1,72 @@
+"""Fingerprints and near-duplicate signatures (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler import dedupe
+
+DISPATCH = (
+    "Several rockets struck early on Sunday near the US embassy in Baghdad, a security source"
+    " said, in the nineteenth attack on American interests in Iraq in nearly four months."
+    " Sirens sounded inside the compound and no casualties were reported."
+)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("BAGHDAD, Feb 16 (AFP) - Rockets hit.", "Rockets hit"),
+        ("BAGDAD, 16 fév 2020 (AFP) - Des roquettes", "des roquettes"),
+        ("URGENT Irak: roquettes à Bagdad", "irak roquettes a bagdad"),
+        ("Élysée  condamne   l'attaque", "elysee condamne l attaque"),
+        ("إطلاق صواريخ على السفارة الأمريكية", "اطلاق صواريخ علي السفاره الامريكيه"),
+        ("صَوَارِيخ", "صواريخ"),
+    ],
+)
+def test_normalisation_folds_form_and_boilerplate(left, right):
+    assert dedupe.normalise_text(left) == dedupe.normalise_text(right)
+
+
+def test_fingerprint_ignores_form_but_not_words():
+    assert dedupe.fingerprint("Rockets hit Baghdad", DISPATCH) == dedupe.fingerprint(
+        "ROCKETS HIT BAGHDAD!", "BAGHDAD (Reuters) - " + DISPATCH.upper()
+    )
+    assert dedupe.fingerprint("Rockets hit Baghdad", DISPATCH) != dedupe.fingerprint(
+        "Rockets hit Basra", DISPATCH
+    )
+
+
+def test_an_edited_reprint_is_a_near_duplicate():
+    edited = DISPATCH.replace("a security source said", "a source told reporters")
+    first = dedupe.signature(dedupe.normalised_article("Rockets", DISPATCH))
+    second = dedupe.signature(dedupe.normalised_article("Rockets", edited))
+    assert set(first.bands) & set(second.bands)  # found by the band index
+    same, similarity = dedupe.is_near_duplicate(second, first.values, first.words, 0.6)
+    assert same and 0.6 <= similarity < 1.0
+
+
+def test_another_text_on_the_same_event_is_not_a_near_duplicate():
+    other = (
+        "The US embassy compound in Baghdad came under rocket fire overnight, officials said,"
+        " the latest in a string of attacks blamed on armed factions; no one was hurt."
+    )
+    first = dedupe.signature(dedupe.normalised_article("Rockets", DISPATCH))
+    second = dedupe.signature(dedupe.normalised_article("Rockets", other))
+    assert not dedupe.is_near_duplicate(second, first.values, first.words, 0.8)[0]
+
+
+def test_short_texts_and_different_lengths_are_kept_apart():
+    short = dedupe.signature("rockets hit baghdad")
+    assert not short.usable
+    assert not dedupe.is_near_duplicate(short, short.values, short.words, 0.8)[0]
+    long = dedupe.signature(dedupe.normalise_text(DISPATCH + " " + DISPATCH))
+    base = dedupe.signature(dedupe.normalise_text(DISPATCH))
+    assert not dedupe.is_near_duplicate(long, base.values, base.words, 0.5)[0]
+
+
+def test_signatures_are_stable_across_calls():
+    text = dedupe.normalise_text(DISPATCH)
+    assert dedupe.signature(text) == dedupe.signature(text)
+    assert len(dedupe.signature(text).values) == dedupe.NUM_PERM * 4
+    assert len(dedupe.signature(text).bands) == dedupe.BANDS

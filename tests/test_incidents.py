@@ -1,0 +1,127 @@
+"""Incident matching and merging decisions (pure), on hand-built extractions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from crawler import incidents
+from crawler.config import IncidentsConfig
+from crawler.incidents import Report
+from tests.pipeline_fixtures import (
+    AIN_AL_ASAD,
+    BAGHDAD,
+    BAGHDAD_PROVINCE,
+    BALAD_BASE,
+    EMBASSY,
+    GREEN_ZONE,
+    attack,
+    utc,
+)
+
+NIGHT = utc(2020, 2, 16, 0, 30)
+CONFIG = IncidentsConfig()
+
+
+def report(extraction, published=NIGHT, article_id=1) -> Report:
+    return Report(article_id, "title", published, published, extraction)
+
+
+def opened(extraction, incident_id=1):
+    from dataclasses import replace
+
+    return replace(incidents.incident_from_report(report(extraction), NIGHT), id=incident_id)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "reason"),
+    [
+        (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT + timedelta(hours=2)), "same place"),
+        (attack(BAGHDAD, NIGHT), attack(GREEN_ZONE, NIGHT), "site:green-zone in city:baghdad"),
+        (attack(BAGHDAD_PROVINCE, NIGHT), attack(EMBASSY, NIGHT), "same governorate Baghdad"),
+        (attack(GREEN_ZONE, NIGHT), attack(EMBASSY, NIGHT), "km from"),
+        (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind="missile"), "indirect fire"),
+        (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind=None), "type unknown"),
+        (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, target="us_military"), "US interest"),
+        (attack(EMBASSY, NIGHT), attack(None, None, kind="rocket"), "place unknown"),
+        (
+            attack(EMBASSY, NIGHT, precision="day"),
+            attack(EMBASSY, NIGHT + timedelta(hours=30)),
+            "30.0 h apart",
+        ),
+    ],
+)
+def test_compatible_reports_match_with_a_reason(first, second, reason):
+    published = second.event_time or NIGHT + timedelta(hours=1)
+    found = incidents.match(report(second, published), opened(first), CONFIG)
+    assert found is not None and reason in found.reason
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (attack(GREEN_ZONE, NIGHT), attack(BALAD_BASE, NIGHT)),  # same night, 70 km apart
+        (attack(GREEN_ZONE, NIGHT), attack(GREEN_ZONE, NIGHT + timedelta(days=7))),
+        (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT + timedelta(hours=8))),  # both to the hour
+        (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind="ied")),
+        (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, target="protesters")),
+        (attack(EMBASSY, NIGHT), attack(None, None, kind=None)),  # no place, no type: too vague
+        (attack(BAGHDAD_PROVINCE, NIGHT), attack(AIN_AL_ASAD, NIGHT)),
+    ],
+)
+def test_incompatible_reports_do_not_match(first, second):
+    published = second.event_time or NIGHT
+    assert incidents.match(report(second, published), opened(first), CONFIG) is None
+
+
+def test_best_match_prefers_the_better_fit_then_the_older_incident():
+    city = opened(attack(BAGHDAD, NIGHT), incident_id=1)
+    site = opened(attack(EMBASSY, NIGHT), incident_id=2)
+    twin = opened(attack(EMBASSY, NIGHT), incident_id=3)
+    new = report(attack(EMBASSY, NIGHT + timedelta(hours=1)))
+    assert incidents.best_match(new, [city, twin, site], CONFIG).incident_id == 2
+    assert incidents.best_match(new, [], CONFIG) is None
+
+
+def test_merge_refines_and_raises_but_never_lowers():
+    base = opened(attack(BAGHDAD, NIGHT, precision="day", kind=None, killed=3))
+    later = report(attack(EMBASSY, NIGHT, kind="rocket", killed=2, wounded=4, claimed_by="X"))
+    merged, changes = incidents.merge_report(base, later, NIGHT + timedelta(hours=2))
+    assert merged.place_id == EMBASSY.id and merged.place_kind == "site"
+    assert merged.killed == 3 and merged.wounded == 4 and merged.claimed_by == "X"
+    assert merged.time_precision == "hour" and merged.attack_type == "rocket"
+    assert merged.version == 2
+    assert {c.field for c in changes if c.material} == {"place", "wounded", "claimed_by"}
+    vaguer = report(attack(BAGHDAD_PROVINCE, None, kind=None))
+    assert incidents.merge_report(merged, vaguer, NIGHT) == (merged, ())
+
+
+def test_minor_changes_keep_the_version():
+    base = opened(attack(EMBASSY, NIGHT, kind=None, precision="day"))
+    merged, changes = incidents.merge_report(base, report(attack(EMBASSY, NIGHT)), NIGHT)
+    assert {c.field for c in changes} == {"event_time", "attack_type"}
+    assert merged.version == 1
+
+
+def test_rebuild_is_independent_of_the_order_reports_are_given():
+    reports = [
+        report(attack(BAGHDAD, NIGHT, killed=1), NIGHT, 1),
+        report(attack(EMBASSY, NIGHT, killed=5), NIGHT + timedelta(hours=3), 2),
+        report(attack(GREEN_ZONE, NIGHT, wounded=2), NIGHT + timedelta(hours=1), 3),
+    ]
+    now = NIGHT + timedelta(hours=4)
+    rebuilt = incidents.rebuild_incident(reports, now)
+    assert rebuilt == incidents.rebuild_incident(reports[::-1], now)
+    assert (rebuilt.place_id, rebuilt.killed, rebuilt.wounded) == (GREEN_ZONE.id, 5, 2)
+
+
+def test_backlog_incidents_are_not_fresh():
+    max_age = timedelta(hours=6)
+    hour = opened(attack(EMBASSY, NIGHT))
+    assert incidents.is_fresh(hour, NIGHT, NIGHT + timedelta(hours=5), max_age)
+    assert not incidents.is_fresh(hour, NIGHT, NIGHT + timedelta(hours=7), max_age)
+    # known to the day only: judged by its first publication, the later of the two
+    day = opened(attack(EMBASSY, NIGHT, precision="day"))
+    late_report = NIGHT + timedelta(hours=18)
+    assert incidents.is_fresh(day, late_report, late_report + timedelta(hours=1), max_age)
