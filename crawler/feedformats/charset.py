@@ -4,7 +4,7 @@ Decoding once, here, and handing both feed parsers the same UTF-8 bytes is what 
 fast path and feedparser agree, and it is where wrong declarations are caught. Rules, in order:
 
 1. a byte-order mark decides (UTF-8, UTF-16, UTF-32), and so does the byte pattern of BOM-less
-   UTF-16 (``<\\0?\\0`` or ``\\0<\\0?``);
+   UTF-16 (a document opening with ``<`` then a zero byte, or the reverse);
 2. a body that is valid UTF-8 and contains multi-byte sequences is UTF-8, whatever is declared:
    text in a single-byte charset almost never forms valid UTF-8 by accident, while servers that
    announce ``ISO-8859-1`` over UTF-8 content are common;
@@ -65,9 +65,9 @@ def decode_body(body: bytes, *, declared_http: str | None = None) -> Decoded:
     for bom, codec in _BOMS:
         if body.startswith(bom):
             return Decoded(body.decode(codec, errors="replace"), _codec_name(codec))
-    if body.startswith((b"<\0?\0", b"<\0\0\0")):
+    if body[:2] == b"<\0" and body[2:3] != b"\0":
         return Decoded(body.decode("utf-16-le", errors="replace"), "utf_16_le")
-    if body.startswith((b"\0<\0?", b"\0\0\0<")):
+    if body[:2] == b"\0<":
         return Decoded(body.decode("utf-16-be", errors="replace"), "utf_16_be")
     if body.isascii():
         return Decoded(body.decode("ascii"), "ascii")

@@ -108,6 +108,7 @@ def resolve_duplicate_ids(
     highest version win instead of the first occurrence.
     """
     kept: dict[str, int] = {}  # id -> index in result
+    seen: set[tuple[str, str | None]] = set()  # (id as given, link): a repeat of a story
     result: list[Entry] = []
     versions: list[int] = []
     rekeyed = dropped = replaced = 0
@@ -115,6 +116,7 @@ def resolve_duplicate_ids(
         first = kept.get(entry.guid)
         if first is None:
             kept[entry.guid] = len(result)
+            seen.add((entry.guid, entry.url))
             result.append(entry)
             versions.append(version)
             continue
@@ -123,22 +125,23 @@ def resolve_duplicate_ids(
                 result[first], versions[first] = entry, version
             replaced += 1
             continue
-        if entry.url and entry.url != result[first].url:
-            new_id = (
-                entry.url if entry.url not in kept else content_hash(entry.title, entry.summary)
-            )
-            if new_id not in kept:
-                kept[new_id] = len(result)
-                result.append(_with_guid(entry, new_id))
-                versions.append(version)
-                rekeyed += 1
-                continue
-        dropped += 1
+        if (entry.guid, entry.url) in seen or not entry.url:
+            dropped += 1
+            continue
+        seen.add((entry.guid, entry.url))
+        new_id = entry.url if entry.url not in kept else content_hash(entry.title, entry.summary)
+        if new_id in kept:
+            dropped += 1
+            continue
+        kept[new_id] = len(result)
+        result.append(_with_guid(entry, new_id))
+        versions.append(version)
+        rekeyed += 1
     if not (rekeyed or dropped or replaced):
         return result, None
     parts = []
     if rekeyed:
-        parts.append(f"{rekeyed} keyed by their link")
+        parts.append(f"{rekeyed} given their link or a content hash as id")
     if dropped:
         parts.append(f"{dropped} repeat(s) dropped, first kept")
     if replaced:

@@ -1,0 +1,230 @@
+"""parse_feed rules not tied to one corpus file: limits, ids, language, charset, HTML to text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from crawler.errors import FeedError
+from crawler.feedformats.charset import decode_body
+from crawler.feedformats.html import html_to_text, text_of
+from crawler.feedformats.normalise import content_hash, declared_language, person_name
+from crawler.feeds import FEED_MAX_BYTES, parse_feed
+
+NOW = datetime(2020, 2, 16, 12, 0, tzinfo=UTC)
+URL = "https://feeds.example.com/rss"
+
+
+def rss(*items: str, channel: str = "") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        f"{channel}{''.join(items)}</channel></rss>"
+    ).encode()
+
+
+def item(title: str = "Rockets hit Baghdad", **fields: str) -> str:
+    parts = [f"<title>{title}</title>"] + [f"<{k}>{v}</{k}>" for k, v in fields.items()]
+    return f"<item>{''.join(parts)}</item>"
+
+
+def test_body_over_the_limit_raises_feed_error():
+    with pytest.raises(FeedError, match="over the 100-byte limit"):
+        parse_feed(b"x" * 101, url=URL, now=NOW, max_bytes=100)
+    assert FEED_MAX_BYTES >= 5 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\x00" * 50,
+        b"<",
+        b"<rss",
+        b"{",
+        b"<rss><channel><item>",
+        b"\xff\xfe\x00",
+        "<rss>é".encode("utf-16"),
+    ],
+)
+def test_garbage_never_raises(body):
+    parsed = parse_feed(body, url=URL, now=NOW)
+    assert parsed.problems or parsed.entries == ()
+
+
+def test_duplicate_guid_same_link_keeps_the_first():
+    body = rss(
+        item("First", guid="g1", link="https://ex.com/a"),
+        item("Second", guid="g1", link="https://ex.com/a?utm_source=x"),
+    )
+    parsed = parse_feed(body, url=URL, now=NOW)
+    assert [e.title for e in parsed.entries] == ["First"]
+    assert parsed.problems == ("1 item(s) repeat an earlier id: 1 repeat(s) dropped, first kept",)
+
+
+def test_duplicate_guid_without_link_is_a_repeat():
+    parsed = parse_feed(rss(item("A", guid="g"), item("B", guid="g")), url=URL, now=NOW)
+    assert [e.guid for e in parsed.entries] == ["g"]
+
+
+def test_duplicate_guid_and_link_clash_falls_back_to_content_hash():
+    body = rss(
+        item("A", guid="g1", link="https://ex.com/a"),
+        item("B", guid="https://ex.com/b", link="https://ex.com/b"),
+        item("C", guid="g1", link="https://ex.com/c"),
+        item("C again", guid="g1", link="https://ex.com/c"),
+        item("D", guid="g1", link="https://ex.com/b"),
+    )
+    parsed = parse_feed(body, url=URL, now=NOW)
+    guids = [e.guid for e in parsed.entries]
+    # C is keyed by its link, its repeat dropped; D's link is already an id: no story is lost.
+    assert guids == ["g1", "https://ex.com/b", "https://ex.com/c", content_hash("D", "")]
+    assert parsed.problems == (
+        "3 item(s) repeat an earlier id: 2 given their link or a content hash as id; 1 repeat(s) dropped, first kept",
+    )
+
+
+def test_item_without_guid_or_link_gets_a_content_hash():
+    parsed = parse_feed(rss(item("Title only", description="Body")), url=URL, now=NOW)
+    assert parsed.entries[0].guid == content_hash("Title only", "Body")
+    assert parsed.entries[0].guid.startswith("hash:")
+
+
+def test_empty_items_are_skipped():
+    parsed = parse_feed(rss("<item></item>", item("Kept")), url=URL, now=NOW)
+    assert [e.title for e in parsed.entries] == ["Kept"]
+    assert parsed.problems == ("1 empty item(s) skipped",)
+
+
+@pytest.mark.parametrize(
+    ("channel", "fields", "feed_lang", "expected"),
+    [
+        ("<language>en-us</language>", {}, "fr", "en"),  # feed metadata beats configuration
+        ("", {}, "ar", "ar"),  # configuration beats detection
+        ("", {"description": "Des roquettes sont tombées près de l'ambassade."}, None, "fr"),
+        ("<language>fr</language>", {"language": "ar"}, None, "ar"),  # item beats feed
+    ],
+)
+def test_language_precedence(channel, fields, feed_lang, expected):
+    body = rss(item("Rockets near the embassy", **fields), channel=channel)
+    parsed = parse_feed(body, url=URL, now=NOW, feed_lang=feed_lang)
+    assert parsed.entries[0].lang == expected
+
+
+def test_source_argument_beats_feed_title():
+    parsed = parse_feed(rss(item()), url=URL, now=NOW, source="Agence")
+    assert parsed.entries[0].source == "Agence"
+    assert parse_feed(rss(item()), url=URL, now=NOW).entries[0].source == "T"
+
+
+def test_published_is_aware_utc_even_for_a_non_utc_now():
+    from datetime import timedelta, timezone
+
+    baghdad_now = NOW.astimezone(timezone(timedelta(hours=3)))
+    entry = parse_feed(rss(item()), url=URL, now=baghdad_now).entries[0]
+    assert entry.published == NOW and entry.published.utcoffset() == timedelta(0)
+    assert entry.date_flag == "missing"
+
+
+def test_fields_are_plain_text_never_markup():
+    body = rss(
+        item(
+            "&lt;img src=x onerror=alert(1)&gt;Title",
+            description="&lt;script&gt;steal()&lt;/script&gt;&lt;p&gt;Body&lt;/p&gt;",
+        )
+    )
+    entry = parse_feed(body, url=URL, now=NOW).entries[0]
+    assert entry.title == "Title"
+    assert entry.summary == "Body"
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<p>One</p><p>Two&nbsp; words</p>", "One\nTwo words"),
+        ("Line<br>break<br/>again", "Line\nbreak\nagain"),
+        ("<ul><li>a</li><li>b</li></ul>", "a\nb"),
+        ("<style>p{}</style><script>x()</script><noscript>n</noscript>kept", "kept"),
+        ("&eacute;t&eacute; &amp; &lt;hiver&gt;", "été & <hiver>"),
+        ("<!-- comment -->text<?pi x?>", "text"),
+        ("   spaced\t\ttext \n\n\n next ", "spaced text\nnext"),
+        ("", ""),
+        ("<div><b>bold</b> and <i>italic</i></div>", "bold and italic"),
+    ],
+)
+def test_html_to_text(markup, expected):
+    assert html_to_text(markup) == expected
+
+
+def test_text_of_guess_keeps_plain_titles_as_they_are():
+    assert text_of("Q&A: 5 < 6", "guess") == "Q&A: 5 < 6"
+    assert text_of("<b>Bold</b> title", "guess") == "Bold title"
+    assert text_of("<b>kept</b>", "text") == "<b>kept</b>"
+
+
+@pytest.mark.parametrize(
+    ("body", "declared", "encoding", "problem"),
+    [
+        ("Irak: attaque à Bagdad".encode(), None, "utf_8", None),
+        (
+            "Irak: attaque à Bagdad".encode(),
+            "ISO-8859-1",
+            "utf_8",
+            "declared charset ISO-8859-1 but the body is UTF-8",
+        ),
+        ("Irak: attaque à Bagdad".encode("latin-1"), "ISO-8859-1", "iso8859_1", None),
+        (
+            "Irak: attaque à Bagdad".encode("latin-1"),
+            "utf-8",
+            "cp1252",
+            "declared charset utf-8 does not decode; read as windows-1252",
+        ),
+        (
+            "هجوم صاروخي في بغداد".encode("cp1256"),
+            None,
+            "cp1256",
+            "no declared charset but the text is Arabic; read as windows-1256",
+        ),
+        ("هجوم صاروخي في بغداد".encode("cp1256"), "windows-1256", "cp1256", None),
+        (b"\xef\xbb\xbf<rss/>", "latin-1", "utf_8_sig", None),
+        ("<rss/>".encode("utf-16-le"), None, "utf_16_le", None),
+        (b"plain ascii", "koi8-r", "ascii", None),
+    ],
+)
+def test_decode_body(body, declared, encoding, problem):
+    decoded = decode_body(body, declared_http=declared)
+    assert (decoded.encoding, decoded.problem) == (encoding, problem)
+
+
+def test_decode_body_reads_the_xml_declaration():
+    body = '<?xml version="1.0" encoding="windows-1256"?><rss>بغداد</rss>'.encode("cp1256")
+    assert decode_body(body).text.endswith("<rss>بغداد</rss>")
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("fr-FR", "fr"),
+        ("EN_us", "en"),
+        ("ar", "ar"),
+        (" ar-IQ ", "ar"),
+        ("", None),
+        ("12", None),
+        ("français", None),
+    ],
+)
+def test_declared_language(tag, expected):
+    assert declared_language(tag) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("jdoe@example.com (John Doe)", "John Doe"),
+        ("John Doe <jdoe@example.com>", "John Doe"),
+        ("desk@example.com", None),
+        ("  Service   Monde ", "Service Monde"),
+        (None, None),
+    ],
+)
+def test_person_name(raw, expected):
+    assert person_name(raw) == expected
