@@ -294,6 +294,8 @@ def test_publish_rejects_duplicates_and_unserved_feeds(server):
         server.publish(item("bench-2"))
     with pytest.raises(ValueError, match="not served"):
         server.publish(item("bench-3", feed="nowhere"))
+    with pytest.raises(ValueError, match="already published"):
+        FeedServer([item("twice"), item("twice")])
 
 
 def test_hits_record_conditional_requests(server):

@@ -145,6 +145,8 @@ class Publication:
 
 @dataclass(frozen=True, slots=True)
 class Behaviour:
+    """How the server treats requests for one path (see :meth:`FeedServer.set_behaviour`)."""
+
     kind: str = "ok"
     drip_interval_s: float = DRIP_INTERVAL_S
 
@@ -162,6 +164,8 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Response:
+    """An answer before it is written to the socket (Content-Length is added then)."""
+
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes = b""
@@ -278,8 +282,8 @@ class FeedServer:
         self._port = port
         self.epoch = _ceil_second(clock())
         items = list(load_sample().items if items is None else items)
-        for item in items:
-            self._check_item(item)
+        for index, item in enumerate(items):
+            self._check_item(item, published=items[:index])
         self._publications = schedule(items, self.epoch, speed=speed, once=once)
         self._lock = threading.Lock()
         self._behaviours: dict[str, Behaviour] = {}
@@ -349,10 +353,8 @@ class FeedServer:
         The time is the current second rounded up, so it can be up to one second after the call:
         latency measurements should start from ``Publication.published``.
         """
-        self._check_item(item)
         with self._lock:
-            if any(p.item.id == item.id for p in self._publications):
-                raise ValueError(f"an item with id {item.id!r} is already published")
+            self._check_item(item, published=[p.item for p in self._publications])
             publication = Publication(
                 item, _ceil_second(self._clock()), seq=len(self._publications)
             )
@@ -480,10 +482,12 @@ class FeedServer:
         ]
 
     @staticmethod
-    def _check_item(item: SampleItem) -> None:
+    def _check_item(item: SampleItem, *, published: Iterable[SampleItem]) -> None:
         problems = item_problems(item)
         if item.feed not in {spec.lists for spec in FEEDS}:
             problems.append(f"feed {item.feed!r} is not served")
+        if any(other.id == item.id for other in published):
+            problems.append("an item with this id is already published")
         if problems:
             raise ValueError(f"item {item.id!r}: " + "; ".join(problems))
 
@@ -550,6 +554,13 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("http %s", format % args)
 
 
+def _positive(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve until SIGINT or SIGTERM; the first line of stdout is the base URL."""
     parser = argparse.ArgumentParser(
@@ -557,7 +568,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free one)")
     parser.add_argument(
-        "--speed", type=float, default=1.0, help="time compression: 2.0 publishes twice as fast"
+        "--speed", type=_positive, default=1.0, help="time compression: 2.0 publishes twice as fast"
     )
     parser.add_argument("--once", action="store_true", help="publish every item at start")
     parser.add_argument("--sample", type=Path, default=SAMPLE_PATH, help="sample wire YAML file")

@@ -132,6 +132,20 @@ def fill_in(item: SampleItem, event_time: datetime) -> SampleItem:
     return replace(item, title=substitute(item.title), body=tuple(substitute(p) for p in item.body))
 
 
+def item_problems(item: SampleItem) -> list[str]:
+    """What is wrong with one item, as short phrases (empty when it can be served)."""
+    problems = []
+    if item.lang not in LANGUAGES:
+        problems.append(f"lang {item.lang!r} is not one of {LANGUAGES}")
+    if not item.link.startswith("/"):
+        problems.append(f"link {item.link!r} must be a path starting with '/'")
+    if not item.body:
+        problems.append("body has no paragraph")
+    if item.offset_s < 0:
+        problems.append(f"offset_s {item.offset_s} is negative")
+    return problems
+
+
 def _incidents(raw: Any, problems: list[str]) -> dict[str, SampleIncident]:
     if not isinstance(raw, dict):
         problems.append("incidents: expected a mapping of story name to facts")
@@ -192,17 +206,3 @@ def _item(fields: dict[str, Any], incidents: Mapping[str, SampleIncident]) -> Sa
         dateline=fields.get("dateline"),
         lead_min=incident.lead_min if incident else UNRELATED_LEAD_MIN,
     )
-
-
-def item_problems(item: SampleItem) -> list[str]:
-    """What is wrong with one item, as short phrases (empty when it can be served)."""
-    problems = []
-    if item.lang not in LANGUAGES:
-        problems.append(f"lang {item.lang!r} is not one of {LANGUAGES}")
-    if not item.link.startswith("/"):
-        problems.append(f"link {item.link!r} must be a path starting with '/'")
-    if not item.body:
-        problems.append("body has no paragraph")
-    if item.offset_s < 0:
-        problems.append(f"offset_s {item.offset_s} is negative")
-    return problems
