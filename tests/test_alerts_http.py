@@ -229,3 +229,25 @@ def test_a_hanging_slack_does_not_delay_the_other_channels(store, sink):
     sink.release.set()
     worker.join()
     assert result["s"].channels["console"].sent == 1
+
+
+def test_apprise_delivers_through_its_json_service(store, sink):
+    pytest.importorskip("apprise")
+    port = sink.server.server_address[1]
+    config = config_from_dict(
+        {
+            "alerts": {
+                "channels": [
+                    {"name": "ap", "type": "apprise", "urls": [f"json://127.0.0.1:{port}/hook"]}
+                ]
+            }
+        }
+    )
+    channels = build_senders(config)
+    sink.script.append(500)
+    add_alerted_incident(store, NOW, ("ap",))
+    assert dispatch_due(store, config, NOW, channels=channels).retrying == 1
+    assert dispatch_due(store, config, NOW + timedelta(minutes=5), channels=channels).sent == 1
+    [body] = sink.delivered
+    assert body["title"] == "[wirewatch] #20 Rocket attack — Green Zone, Baghdad — US embassy"
+    assert "tally mismatch: AFP says 19th, we count #20" in body["message"]
