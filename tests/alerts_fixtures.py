@@ -8,18 +8,25 @@ What it accepted is recorded, so a test can check that every alert arrived exact
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
+import ssl
 import threading
 from collections import deque
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from crawler.storage import Store, iso
 
@@ -216,16 +223,27 @@ class HttpSink:
 class SmtpSink:
     """A local SMTP server (aiosmtpd). Script items: ``"refuse_rcpt"`` (550 to the next
     recipient), and one per message: ``"refuse_data"`` (554 after DATA), ``"busy"`` (451 after DATA), ``"drop"``
-    (the connection is closed instead of the reply to DATA). ``password``: AUTH required."""
+    (the connection is closed instead of the reply to DATA). ``password``: AUTH required, over
+    TLS when ``tls_context`` is given (STARTTLS is then required too)."""
 
-    def __init__(self, *, username: str | None = None, password: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        tls_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.script: deque[str] = deque()
         self.messages: list[EmailMessage] = []
         self.auth_logins: list[str] = []
         kwargs: dict[str, Any] = {}
+        if tls_context is not None:  # STARTTLS offered and required before MAIL
+            kwargs.update(tls_context=tls_context, require_starttls=True)
         if password is not None:
             kwargs.update(
-                authenticator=self._authenticate, auth_required=True, auth_require_tls=False
+                authenticator=self._authenticate,
+                auth_required=True,
+                auth_require_tls=tls_context is not None,
             )
         self.controller = Controller(self, hostname="127.0.0.1", port=free_port(), **kwargs)
         self.controller.start()
@@ -269,3 +287,38 @@ class SmtpSink:
 
     def close(self) -> None:
         self.controller.stop()
+
+
+def self_signed_tls(directory: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """(server context, client context trusting it) for a certificate made for 127.0.0.1."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    start = datetime.now(timezone.utc) - timedelta(minutes=5)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert_file, key_file)
+    client = ssl.create_default_context(cafile=str(cert_file))
+    return server, client

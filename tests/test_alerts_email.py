@@ -10,10 +10,11 @@ import pytest
 
 from crawler.alerts import dispatch_due, outbox_counts, outbox_rows, send_test
 from crawler.alerts.channels import build_senders
+from crawler.alerts.smtp import EmailSender
 from crawler.config import config_from_dict
 from crawler.errors import AlertError
 from crawler.storage import Store
-from tests.alerts_fixtures import SmtpSink, add_alerted_incident
+from tests.alerts_fixtures import SmtpSink, add_alerted_incident, self_signed_tls
 
 NOW = datetime(2020, 2, 16, 1, 0, tzinfo=timezone.utc)
 LATER = NOW + timedelta(minutes=5)
@@ -191,3 +192,22 @@ def test_send_test_through_email(smtp):
 def test_send_test_reports_an_unreachable_server():
     with pytest.raises(AlertError, match="SMTP 127.0.0.1:1"):
         send_test(email_config(1), "email", NOW)
+
+
+def test_starttls_then_auth_over_the_encrypted_connection(store, tmp_path):
+    server_tls, client_tls = self_signed_tls(tmp_path)
+    sink = SmtpSink(username="wirewatch", password="pw", tls_context=server_tls)
+    try:
+        config = email_config(sink.port, security="starttls", username="wirewatch", password="pw")
+        channel = config.alerts.channels[0]
+        add_alerted_incident(store, NOW, ("email",))
+        trusting = {"email": EmailSender(channel, ssl_context=client_tls)}
+        assert dispatch_due(store, config, NOW, channels=trusting).sent == 1
+        assert sink.auth_logins == ["wirewatch"] and len(sink.messages) == 1
+
+        # The system trust store does not know this certificate: refused, kept for a retry.
+        add_alerted_incident(store, NOW, ("email",))
+        assert dispatch(store, config).retrying == 1
+        assert "CERTIFICATE_VERIFY_FAILED" in outbox_rows(store, "pending")[0]["last_error"]
+    finally:
+        sink.close()
