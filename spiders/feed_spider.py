@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 from w3lib.http import basic_auth_header
@@ -144,7 +145,8 @@ class FeedSpider(scrapy.Spider):
         request = failure.request
         feed: FeedConfig = request.meta[FEED]
         fetched = ingest.Fetched(
-            **self._timing(request.meta, feed), error=describe_failure(failure, feed)
+            **self._timing(request.meta, feed),
+            error=describe_failure(failure, feed, self.config.fetch.max_feed_size),
         )
         self._commit(ingest.Prepared(fetched, "error", error=fetched.error))
 
@@ -196,7 +198,7 @@ class FeedSpider(scrapy.Spider):
             "page failed feed=%s url=%s error=%s",
             feed.name,
             redact_url(failure.request.url),
-            describe_failure(failure, feed),
+            describe_failure(failure, feed, self.config.fetch.max_feed_size),
         )
         self._page_done(feed.name)
 
@@ -236,10 +238,14 @@ def split_credentials(url: str) -> tuple[str, str | None]:
     return urlunsplit(parts._replace(netloc=host)), header.decode("ascii")
 
 
-def describe_failure(failure: Failure, feed: FeedConfig) -> str:
+def describe_failure(failure: Failure, feed: FeedConfig, max_size: int) -> str:
     """A one-line, credential-free account of why a request for this feed failed."""
     error = failure.value
-    text = str(error).strip() or type(error).__name__
+    text = str(error).strip()
+    if isinstance(error, DownloadCancelledError) and text in ("", type(error).__name__):
+        # Scrapy cancels a body growing past the limit without saying why (it logs it).
+        size = failure.request.meta.get("download_maxsize", max_size)
+        text = f"body over the max size of {size} bytes, or the batch was closing"
     return ingest.one_line(redact_text(f"{type(error).__name__}: {text}", feed.url))
 
 
