@@ -256,3 +256,23 @@ def test_send_test_goes_straight_to_the_channel():
     assert "not a real incident" in stream.getvalue()
     with pytest.raises(InputError, match="no alert channel named 'slack'"):
         send_test(console_config(), "slack", NOW)
+
+
+def test_channels_given_by_name_narrow_the_pass(store, capsys):
+    config = config_from_dict(
+        {
+            "alerts": {
+                "channels": [{"name": "a", "type": "console"}, {"name": "b", "type": "console"}]
+            }
+        }
+    )
+    add_alerted_incident(store, NOW, ("a", "b"))
+    summary = dispatch_due(store, config, NOW, channels=["a"])
+    assert summary.as_dict() == {
+        "sent": 1,
+        "retrying": 0,
+        "failed": 0,
+        "channels": {"a": {"sent": 1, "retrying": 0, "failed": 0, "error": None}},
+    }
+    assert {r["channel"]: r["state"] for r in outbox_rows(store)} == {"a": "sent", "b": "pending"}
+    assert capsys.readouterr().out.count("=== #20 Rocket attack") == 1

@@ -35,10 +35,11 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from crawler.alerts.channels import Sender, build_senders
 from crawler.alerts.message import build_message
@@ -88,6 +89,15 @@ class DispatchSummary:
     def failed(self) -> int:
         return sum(c.failed for c in self.channels.values())
 
+    def as_dict(self) -> dict[str, Any]:
+        """Totals and per-channel counts as plain data (for logs, JSON and the CLI)."""
+        return {
+            "sent": self.sent,
+            "retrying": self.retrying,
+            "failed": self.failed,
+            "channels": {name: asdict(c) for name, c in self.channels.items()},
+        }
+
 
 def claim_lease(timeout_s: float) -> timedelta:
     """How long a claim holds an alert for a channel whose timeout is ``timeout_s``."""
@@ -122,16 +132,18 @@ def dispatch_due(
     config: Config,
     now: datetime,
     *,
-    channels: Mapping[str, Sender] | None = None,
+    channels: Mapping[str, Sender] | Iterable[str] | None = None,
     claimant: str | None = None,
     rand: Callable[[], float] = random.random,
 ) -> DispatchSummary:
-    """Deliver every due alert of the enabled channels (or of ``channels``, by name).
+    """Deliver every due alert of the enabled channels.
 
-    ``now`` is the time of the pass; each claim is stamped ``now`` plus the time the pass has
-    run so far, so a long pass does not claim with a stale clock.
+    ``channels`` narrows the pass to some enabled channels by name (the daemon runs one
+    dispatcher per channel), or gives ready senders by name (tests, ``send_test``). ``now`` is
+    the time of the pass; each claim is stamped ``now`` plus the time the pass has run so far,
+    so a long pass does not claim with a stale clock.
     """
-    senders = dict(channels) if channels is not None else build_senders(config)
+    senders = _senders(config, channels)
     claimant = claimant or default_claimant()
     started = time.monotonic()
 
@@ -147,6 +159,18 @@ def dispatch_due(
     for name, future in futures.items():
         summary.channels[name] = future.result()
     return summary
+
+
+def _senders(
+    config: Config, channels: Mapping[str, Sender] | Iterable[str] | None
+) -> dict[str, Sender]:
+    if isinstance(channels, Mapping):
+        return dict(channels)
+    senders = build_senders(config)
+    if channels is None:
+        return senders
+    wanted = set(channels)
+    return {name: sender for name, sender in senders.items() if name in wanted}
 
 
 @dataclass

@@ -97,7 +97,8 @@ def environment(escape: str) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["ordinal"] = ordinal_word
-    env.globals["slack_link"] = slack_link
+    if escape == "slack":
+        env.globals["slack_link"] = slack_link
     return env
 
 
