@@ -4,8 +4,8 @@ Feed content is untrusted markup; what leaves this module is plain text, never m
 later stage can be tricked into rendering it. Rules of :func:`html_to_text`:
 
 * parsed with lxml's HTML parser (no network, comments and processing instructions removed);
-* ``head``, ``title``, ``script``, ``style``, ``noscript``, ``template``, ``iframe``, ``object``, ``svg`` and ``math``
-  are removed with their content;
+* ``head``, ``title``, ``script``, ``style``, ``noscript``, ``template``, ``iframe``,
+  ``object``, ``svg`` and ``math`` are removed with their content;
 * block elements (``p``, ``div``, ``li``, headings, ``br`` ...) become line breaks;
 * entities are decoded (``&eacute;`` -> "é", ``&lt;`` -> "<" as a character);
 * whitespace is normalised: runs of spaces, tabs and no-break spaces become one space, each line
@@ -23,34 +23,30 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 
 from lxml import etree
 
-DROPPED_ELEMENTS = (
-    "head",
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "iframe",
-    "object",
-    "svg",
-    "math",
+DROPPED_ELEMENTS = frozenset(
+    "head title script style noscript template iframe object svg math".split()
 )
 BLOCK_ELEMENTS = frozenset(
     """address article aside blockquote br caption dd details div dl dt figcaption figure footer
     form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table td th tr ul""".split()
 )
 
-_SPACES = re.compile(r"[^\S\n]+")  # whitespace other than newline, no-break space included
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")  # zero-width characters
 _MARKUP_HINT = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_PARSERS = threading.local()  # lxml parsers must not be shared between threads
 
 
 def normalise_whitespace(text: str) -> str:
     """Collapse spaces within lines, strip lines, drop empty lines."""
-    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    # str.split() with no argument splits on every Unicode space (no-break space included) in C:
+    # several times faster than a regular expression over the same text.
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -63,20 +59,33 @@ def html_to_text(markup: str) -> str:
     """Plain text of an HTML fragment or document (rules in the module docstring)."""
     if "<" not in markup and "&" not in markup:
         return normalise_whitespace(markup)
-    parser = etree.HTMLParser(
-        remove_comments=True, remove_pis=True, no_network=True, recover=True, default_doctype=False
-    )
     try:
-        root = etree.fromstring(f"<div>{markup}</div>", parser)
+        root = etree.fromstring(f"<div>{markup}</div>", _html_parser())
     except (etree.XMLSyntaxError, ValueError):
         return ""
     if root is None:
         return ""
-    etree.strip_elements(root, *DROPPED_ELEMENTS, with_tail=False)
-    for element in root.iter(*BLOCK_ELEMENTS):
-        element.text = "\n" + (element.text or "")
-        element.tail = "\n" + (element.tail or "")
+    # One pass with set lookups: root.iter(*tags) with forty tag names costs twice as much.
+    dropped = False
+    for element in root.iter():
+        tag = element.tag
+        if tag in BLOCK_ELEMENTS:
+            element.text = "\n" + (element.text or "")
+            element.tail = "\n" + (element.tail or "")
+        elif tag in DROPPED_ELEMENTS:
+            dropped = True
+    if dropped:
+        etree.strip_elements(root, *DROPPED_ELEMENTS, with_tail=False)
     return normalise_whitespace("".join(root.itertext()))
+
+
+def _html_parser() -> etree.HTMLParser:
+    parser = getattr(_PARSERS, "html", None)
+    if parser is None:
+        parser = _PARSERS.html = etree.HTMLParser(
+            remove_comments=True, remove_pis=True, no_network=True, default_doctype=False
+        )
+    return parser
 
 
 def text_of(value: str | None, kind: str) -> str:
