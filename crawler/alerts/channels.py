@@ -10,6 +10,7 @@ another.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any, Protocol, TextIO
 
 from crawler.alerts.console import ConsoleSender
@@ -59,6 +60,14 @@ def build_sender(channel: Any, *, stream: TextIO | None = None) -> Sender:
     return cls(channel)
 
 
-def build_senders(config: Any, *, stream: TextIO | None = None) -> dict[str, Sender]:
-    """A sender per enabled channel of ``config`` (a :class:`~crawler.config.Config`)."""
-    return {c.name: build_sender(c, stream=stream) for c in config.enabled_channels}
+def build_senders(
+    config: Any, names: Iterable[str] | None = None, *, stream: TextIO | None = None
+) -> dict[str, Sender]:
+    """A sender per enabled channel of ``config`` (a :class:`~crawler.config.Config`), or per
+    enabled channel among ``names``."""
+    wanted = None if names is None else set(names)
+    return {
+        c.name: build_sender(c, stream=stream)
+        for c in config.enabled_channels
+        if wanted is None or c.name in wanted
+    }

@@ -166,11 +166,7 @@ def _senders(
 ) -> dict[str, Sender]:
     if isinstance(channels, Mapping):
         return dict(channels)
-    senders = build_senders(config)
-    if channels is None:
-        return senders
-    wanted = set(channels)
-    return {name: sender for name, sender in senders.items() if name in wanted}
+    return build_senders(config, channels)
 
 
 @dataclass

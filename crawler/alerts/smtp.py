@@ -54,7 +54,7 @@ class EmailSender:
         self.config = config
         self.timeout_s = config.timeout.total_seconds()
         self.templates = Templates("email.j2", config.template)
-        self.ssl_context = ssl_context or ssl.create_default_context()
+        self._ssl_context = ssl_context
 
     def send(self, message: Message) -> None:
         email = self.compose(message)
@@ -110,14 +110,21 @@ class EmailSender:
         )
         return email
 
+    def _tls(self) -> ssl.SSLContext:
+        # Made at the first TLS connection: loading the system trust store takes tens of
+        # milliseconds, and senders are built at every dispatch pass.
+        if self._ssl_context is None:
+            self._ssl_context = ssl.create_default_context()
+        return self._ssl_context
+
     def _connect(self) -> smtplib.SMTP:
         host, port, timeout = self.config.host, self.config.port, self.timeout_s
         if self.config.security == "tls":
-            return smtplib.SMTP_SSL(host, port, timeout=timeout, context=self.ssl_context)
+            return smtplib.SMTP_SSL(host, port, timeout=timeout, context=self._tls())
         smtp = smtplib.SMTP(host, port, timeout=timeout)
         if self.config.security == "starttls":
             try:
-                smtp.starttls(context=self.ssl_context)
+                smtp.starttls(context=self._tls())
             except BaseException:
                 smtp.close()
                 raise
