@@ -523,11 +523,20 @@ class Store:
                         updated=iso(now),
                         content_hash=digest,
                     )
-                    self.db["articles"].insert(values)
+                    # Plain SQL: sqlite-utils' insert() introspects the table on every call,
+                    # which was most of the cost of storing a new feed (bench/poll.py).
+                    columns = ", ".join(values)
+                    marks = ", ".join("?" * len(values))
+                    self.db.execute(
+                        f"INSERT INTO articles ({columns}) VALUES ({marks})", list(values.values())
+                    )
                     new += 1
                 elif row[1] != digest:
                     values.update(content_hash=digest, updated=iso(now), processed_at=None)
-                    self.db["articles"].update(row[0], values)
+                    assignments = ", ".join(f"{column} = ?" for column in values)
+                    self.db.execute(
+                        f"UPDATE articles SET {assignments} WHERE id = ?", [*values.values(), row[0]]
+                    )
                     updated += 1
         return new, updated
 
