@@ -535,7 +535,8 @@ class Store:
                     values.update(content_hash=digest, updated=iso(now), processed_at=None)
                     assignments = ", ".join(f"{column} = ?" for column in values)
                     self.db.execute(
-                        f"UPDATE articles SET {assignments} WHERE id = ?", [*values.values(), row[0]]
+                        f"UPDATE articles SET {assignments} WHERE id = ?",
+                        [*values.values(), row[0]],
                     )
                     updated += 1
         return new, updated
