@@ -139,7 +139,7 @@ def dispatch_due(
     """Deliver every due alert of the enabled channels.
 
     ``channels`` narrows the pass to some enabled channels by name (the daemon runs one
-    dispatcher per channel), or gives ready senders by name (tests, ``send_test``). ``now`` is
+    dispatcher per channel), or gives ready-built senders by name (tests, custom channels). ``now`` is
     the time of the pass; each claim is stamped ``now`` plus the time the pass has run so far,
     so a long pass does not claim with a stale clock.
     """
