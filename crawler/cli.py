@@ -28,6 +28,7 @@ from crawler import __version__
 from crawler.config import Config, load_config
 from crawler.daemon import sync_store_with_config
 from crawler.errors import ConfigError, LockError, WirewatchError
+from crawler.lock import DatabaseLock
 from crawler.logs import configure_logging
 from crawler.storage import Store, parse_iso
 
@@ -308,6 +309,35 @@ def counters(app: App, history_of: str | None, limit: int) -> None:
     click.echo(tabulate(rows, headers="keys"))
 
 
+@incidents.command("split")
+@click.argument("incident_id", type=int)
+@click.argument("article_ids", type=int, nargs=-1, required=True)
+@pass_app
+def incidents_split(app: App, incident_id: int, article_ids: tuple[int, ...]) -> None:
+    """Move ARTICLE_IDS out of INCIDENT_ID into a new incident (undo a wrong merge)."""
+    from crawler.pipeline import split_incident
+
+    with DatabaseLock(app.db_path), app.open_store() as store:
+        new_id = split_incident(store, incident_id, article_ids, utc_now())
+    click.echo(
+        f"incident {new_id} created from {len(article_ids)} article(s) of incident "
+        f"{incident_id}; counters renumbered"
+    )
+
+
+@incidents.command("merge")
+@click.argument("keep_id", type=int)
+@click.argument("other_id", type=int)
+@pass_app
+def incidents_merge(app: App, keep_id: int, other_id: int) -> None:
+    """Fold incident OTHER_ID into KEEP_ID (two records of one event)."""
+    from crawler.pipeline import merge_incidents
+
+    with DatabaseLock(app.db_path), app.open_store() as store:
+        merge_incidents(store, keep_id, other_id, utc_now())
+    click.echo(f"incident {other_id} merged into {keep_id}; counters renumbered")
+
+
 EXPORT_FORMATS = ("csv", "json", "geojson")
 
 
@@ -431,12 +461,143 @@ def _run_summary(summary: dict[str, Any]) -> str:
         f"feeds polled: {poll.get('feeds', 0)}, errors: {poll.get('errors', 0)}; "
         f"articles new: {poll.get('new', 0)}, updated: {poll.get('updated', 0)}; "
         f"processed: {process.get('processed', 0)}, incidents new: "
-        f"{process.get('incidents_new', 0)}, updated: {process.get('incidents_updated', 0)}; "
+        f"{process.get('new_incidents', 0)}, updated: {process.get('updated_incidents', 0)}; "
         f"alerts sent: {alerts.get('sent', 0)}, failed: {alerts.get('failed', 0)}"
     )
     if poll.get("error"):
         text += f"\npoll problem: {poll['error']}"
     return text
+
+
+# -- analyze / reprocess --------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--in",
+    "in_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Articles as JSON lines: {id, text, title, url, published, lang, source}.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write one JSON line of results per input article.",
+)
+@pass_app
+def analyze(app: App, in_path: Path, out_path: Path) -> None:
+    """Run the daemon's pipeline over a JSON-lines file of articles, in the order given.
+
+    Uses a temporary database unless --db is given; sends no alert. A bad line is reported
+    with its number and skipped.
+    """
+    from crawler.analyze import analyze as run_analysis
+
+    db_path = app.db_override  # only an explicit --db keeps the results
+    progress = _line_progress("analysed") if sys.stderr.isatty() else None
+    summary = run_analysis(in_path, out_path, app.config, db_path=db_path, progress=progress)
+    if progress is not None:
+        click.echo("", err=True)
+    click.echo(
+        f"{summary.read} lines read, {summary.written} results written to {out_path}, "
+        f"{summary.skipped} skipped"
+    )
+
+
+def _line_progress(verb: str):
+    def show(summary: Any) -> None:
+        if summary.read % 100 == 0:
+            click.echo(f"\r{verb} {summary.read} lines", err=True, nl=False)
+
+    return show
+
+
+@main.command()
+@click.confirmation_option(
+    prompt="Rebuild every extraction, incident and counter from the stored articles?",
+    help="Do not ask for confirmation.",
+)
+@pass_app
+def reprocess(app: App) -> None:
+    """Rebuild extraction, dedup, incidents and counters from the stored articles.
+
+    Deterministic: articles are taken in publication order and the result is the same every
+    time. Sends no alert (the outbox is kept as it is).
+    """
+    from crawler.daemon import make_extractor
+    from crawler.pipeline import reprocess as rebuild
+
+    with DatabaseLock(app.db_path), app.open_store() as store:
+        if sys.stderr.isatty():
+            click.echo("reprocessing...", err=True)
+        summary = rebuild(store, make_extractor(app.config), app.config, utc_now())
+    click.echo(
+        f"{summary['processed']} articles reprocessed: {summary['relevant']} relevant, "
+        f"{summary['duplicates']} duplicates, {summary['new_incidents']} incidents"
+    )
+
+
+# -- alerts ----------------------------------------------------------------------------------
+
+
+@main.group(invoke_without_command=True)
+@click.option(
+    "--state",
+    type=click.Choice(["pending", "sending", "sent", "failed"]),
+    help="Only alerts in this state.",
+)
+@click.option("-n", "--limit", default=50, show_default=True)
+@click.pass_context
+def alerts(ctx: click.Context, state: str | None, limit: int) -> None:
+    """List the alert outbox with states; subcommands retry and test channels."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from crawler.alerts import outbox_rows
+
+    app: App = ctx.obj
+    with app.open_store() as store:
+        rows = outbox_rows(store, state=state, limit=limit)
+    if not rows:
+        click.echo("the outbox is empty" if state is None else f"no {state} alert")
+        return
+    columns = (
+        "id",
+        "channel",
+        "kind",
+        "incident_id",
+        "version",
+        "state",
+        "attempts",
+        "next_attempt",
+        "sent_at",
+        "last_error",
+    )
+    click.echo(tabulate([{k: _short(row.get(k)) for k in columns} for row in rows], headers="keys"))
+
+
+@alerts.command("retry")
+@click.argument("alert_id", type=int, required=False)
+@pass_app
+def alerts_retry(app: App, alert_id: int | None) -> None:
+    """Make failed alerts (or the one ALERT_ID) due again now, with fresh attempts."""
+    from crawler.alerts import retry
+
+    with app.open_store() as store:
+        count = retry(store, alert_id, utc_now())
+    click.echo(f"{count} alert(s) queued again; the daemon or the next `wirewatch poll` sends them")
+
+
+@alerts.command("test")
+@click.option("--channel", required=True, help="Name of a channel in config.yaml.")
+@pass_app
+def alerts_test(app: App, channel: str) -> None:
+    """Send a test message through one channel now and say what happened."""
+    from crawler.alerts import send_test
+
+    click.echo(send_test(app.config, channel))
 
 
 # -- browse ----------------------------------------------------------------------------------
@@ -467,6 +628,35 @@ def browse(app: App, host: str, port: int) -> None:
         code = process.wait()
     if code not in (0, -signal.SIGINT, -signal.SIGTERM):
         raise WirewatchError(f"datasette exited with code {code}")
+
+
+@main.command()
+@click.option(
+    "--speed",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Publish the sample wire this many times faster (1.0: about 2.5 minutes).",
+)
+@click.option(
+    "--sinks",
+    is_flag=True,
+    help="Also alert through a local SMTP server and a local Slack-like webhook.",
+)
+@click.option(
+    "--dir",
+    "out_dir",
+    default="demo-output",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the demo's config.yaml and database are written.",
+)
+def demo(speed: float, sinks: bool, out_dir: Path) -> None:
+    """Offline demo: a local wire publishes French, English and Arabic dispatches; the real
+    daemon detects, merges, counts and alerts as they arrive."""
+    from crawler.demo.run import run_demo
+
+    sys.exit(run_demo(out_dir, speed=speed, sinks=sinks, echo=click.echo))
 
 
 def _forward_termination(process: subprocess.Popen) -> None:

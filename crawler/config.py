@@ -280,7 +280,6 @@ class AlertsConfig(_Model):
     max_attempts: int = Field(8, ge=1)
     retry_base: Duration = timedelta(seconds=30)
     retry_max: Duration = timedelta(hours=1)
-    digest: bool = False
     channels: tuple[Channel, ...] = ()
 
 

@@ -78,17 +78,10 @@ def make_extractor(config: Config):
 
 def sync_store_with_config(store: Store, config: Config) -> None:
     """Bring the database's feeds and counters in step with the configuration."""
+    from crawler.counters import counter_definition
+
     store.sync_feeds((f.name, f.url, f.enabled) for f in config.feeds)
-    store.sync_counters(
-        {
-            "name": c.name,
-            "description": c.description,
-            "since": c.since.isoformat(),
-            "start": c.start,
-            "filter": c.filter.model_dump(mode="json", exclude_defaults=True),
-        }
-        for c in config.counters
-    )
+    store.sync_counters(counter_definition(c) for c in config.counters)
 
 
 # -- children ------------------------------------------------------------------------------
@@ -496,4 +489,4 @@ def poll_once(
             summary = run_batch(command, config.fetch.batch_timeout.total_seconds(), tick)
         processed = process_pending(store, make_extractor(config), config, clock())
         dispatched = dispatch_due(store, config, clock())
-        return {"poll": summary, "process": processed, "alerts": dispatched}
+        return {"poll": summary, "process": processed, "alerts": dispatched.as_dict()}
