@@ -1,0 +1,125 @@
+"""The gazetteer: places of Iraq (and the foreign places that rule an incident out) by alias.
+
+Loads ``data/gazetteer.yaml`` plus the user's extra places (same shape, see that file's header),
+turns each entry into a :class:`crawler.types.Place`, and offers alias lookup in any language.
+Choosing which of the places an article names is the incident's location is left to
+:mod:`crawler.extract.place`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from crawler.errors import ConfigError
+from crawler.extract.lexicon import ARABIC_PROCLITICS, Matcher, Tag, fold_term
+from crawler.extract.normalize import clean, fold, is_arabic
+from crawler.types import PLACE_KINDS, Place
+
+log = logging.getLogger(__name__)
+
+ALIAS_LANGS = ("en", "fr", "ar")
+# Rank of a place kind when the most specific place is wanted: a site beats a district, etc.
+SPECIFICITY = {"site": 4, "district": 3, "city": 2, "governorate": 1, "country": 0}
+
+
+def place_from_entry(entry: Mapping[str, Any]) -> Place:
+    """A :class:`Place` from one gazetteer entry; raises ConfigError on a malformed one."""
+    missing = [k for k in ("id", "name", "kind", "lat", "lon") if k not in entry]
+    if missing:
+        raise ConfigError([f"gazetteer entry {entry.get('id', '?')}: missing {', '.join(missing)}"])
+    if entry["kind"] not in PLACE_KINDS:
+        raise ConfigError([f"gazetteer entry {entry['id']}: kind must be one of {PLACE_KINDS}"])
+    country = entry.get("country", "IQ")
+    return Place(
+        id=str(entry["id"]),
+        name=str(entry["name"]),
+        kind=str(entry["kind"]),
+        governorate=entry.get("governorate") if country == "IQ" else None,
+        lat=float(entry["lat"]),
+        lon=float(entry["lon"]),
+        city=entry.get("city"),
+        country=country,
+    )
+
+
+def aliases_of(entry: Mapping[str, Any]) -> list[str]:
+    names = [str(entry["name"])]
+    for lang in ALIAS_LANGS:
+        names.extend(str(a) for a in entry.get(lang) or ())
+    return names
+
+
+class Gazetteer:
+    """Places by id and by alias; ``terms()`` feeds the shared matcher."""
+
+    def __init__(self, entries: Iterable[Mapping[str, Any]]):
+        self._places: dict[str, Place] = {}
+        self._guards: dict[str, str | None] = {}
+        self._targets: dict[str, str | None] = {}
+        self._aliases: dict[str, list[str]] = {}
+        for entry in entries:
+            place = place_from_entry(entry)
+            self._places[place.id] = place  # a user entry with a known id replaces it
+            self._guards[place.id] = entry.get("guard")
+            self._targets[place.id] = entry.get("target")
+            self._aliases[place.id] = aliases_of(entry)
+        self._by_alias: dict[str, list[Place]] = {}
+        for place_id, names in self._aliases.items():
+            for name in names:
+                key, _ = fold_term(name)
+                bucket = self._by_alias.setdefault(key, [])
+                if self._places[place_id] not in bucket:
+                    bucket.append(self._places[place_id])
+        self._matcher = Matcher(self.terms())
+        log.debug("gazetteer loaded places=%d aliases=%d", len(self._places), len(self._by_alias))
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def terms(self) -> list[tuple[str, Tag]]:
+        return [
+            (name, Tag("place", "place", place_id, None, self._guards[place_id]))
+            for place_id, names in self._aliases.items()
+            for name in names
+        ]
+
+    def get(self, place_id: str) -> Place | None:
+        return self._places.get(place_id)
+
+    def site_target(self, place_id: str) -> str | None:
+        """What an attack on this site is aimed at when the text does not say (Ain al-Asad:
+        the US troops it hosts), from the entry's ``target`` field."""
+        return self._targets.get(place_id)
+
+    def candidates(self, alias_key: str) -> list[Place]:
+        """Every place an already-folded alias may mean (homonyms: Qadisiya, Rabia ...)."""
+        return self._by_alias.get(alias_key, [])
+
+    def lookup(self, name: str) -> Place | None:
+        """Resolve a name in any language ("Bagdad", "عين الأسد", "Ain al-Assad air base")."""
+        if not name or not name.strip():
+            return None
+        if name in self._places:
+            return self._places[name]
+        key, _ = fold_term(name)
+        found = self._by_alias.get(key) or self._by_alias.get(_without_proclitic(key))
+        if found:
+            return found[0]
+        # A longer phrase ("the Green Zone in Baghdad"): its most specific place, first seen.
+        cased = clean(name)
+        hits = self._matcher.scan(fold(cased), cased)
+        places = [self._places[h.tag.value] for h in hits]
+        if not places:
+            return None
+        return max(places, key=lambda p: SPECIFICITY[p.kind])
+
+
+def _without_proclitic(key: str) -> str:
+    if not is_arabic(key):
+        return key
+    for size in (4, 3, 2, 1):
+        if key[:size] in ARABIC_PROCLITICS and len(key) - size >= 3:
+            return key[size:]
+    return key

@@ -1,0 +1,160 @@
+"""Text normalisation for matching French, English and Arabic wire copy.
+
+Two layers, so that matches found in the folded text can be read back with their capitals:
+
+* :func:`clean` is for reading: Unicode compatibility forms (NFKC), Arabic diacritics, tatweel
+  and invisible marks removed, runs of white space collapsed to one space.
+* :func:`fold` is for matching: same length as its input, one character for one character —
+  lower case, Latin accents dropped, Arabic letter variants unified (alef forms, alef maqsura,
+  ta marbuta, hamza seats, Persian/Kurdish letters), Arabic-Indic digits made ASCII, dashes made
+  spaces and every apostrophe made ``'``. Because the length is kept, an offset in the folded text
+  is the same offset in the cleaned text (used for "capitalised" checks and for quoting).
+
+Also here: sentence spans and the AFP-style dateline at the head of a dispatch. Matching itself
+is in :mod:`crawler.extract.lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_INVISIBLE = re.compile(
+    "[\u064b-\u065f\u0670\u0640\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_SPACES = re.compile(r"\s+")
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x00C0, 0x0250):
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0]
+        if base.isascii() and base.isalpha():
+            table[code] = base.lower()
+    table.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+    # Letters without a decomposition: one character each, so the length is kept.
+    for src, dst in {
+        "œ": "o",
+        "Œ": "o",
+        "æ": "a",
+        "Æ": "a",
+        "ß": "s",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "ı": "i",
+        "İ": "i",
+    }.items():
+        table[ord(src)] = dst
+    arabic = {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ک": "ك",
+        "ی": "ي",
+        "ێ": "ي",
+        "ە": "ه",
+        "گ": "ك",
+        "پ": "ب",
+        "چ": "ج",
+        "ڤ": "ف",
+        "،": ",",
+        "؛": ";",
+        "؟": "?",
+        "٪": "%",
+        "٫": ".",
+        "٬": ",",
+    }
+    table.update({ord(k): v for k, v in arabic.items()})
+    for i, digit in enumerate("٠١٢٣٤٥٦٧٨٩"):
+        table[ord(digit)] = str(i)
+    for i, digit in enumerate("۰۱۲۳۴۵۶۷۸۹"):
+        table[ord(digit)] = str(i)
+    for dash in "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212":
+        table[ord(dash)] = " "
+    for quote in "\u2019\u2018\u02bc\u00b4`\u2032":
+        table[ord(quote)] = "'"
+    for quote in "\u00ab\u00bb\u201c\u201d\u201e":
+        table[ord(quote)] = '"'
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def clean(text: str) -> str:
+    """Readable normal form: NFKC, no Arabic diacritics or invisible marks, single spaces."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Matching form of *cleaned* text; ``len(fold(t)) == len(t)``."""
+    return text.translate(_FOLD_TABLE).lower()
+
+
+def normalize(text: str) -> str:
+    """``fold(clean(text))``: what lexicon terms and gazetteer aliases are compared in."""
+    return fold(clean(text))
+
+
+ARABIC_ARTICLE = "ال"
+
+
+def is_arabic(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+# A sentence ends at . ! ? followed by a space, unless the dot closes a short abbreviation
+# ("U.S.", "Lt.", "St.") — an upper-case letter or digit must follow.
+_SENTENCE_END = re.compile(
+    r"(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z])[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z\u00C0-\u00DE0-9\u0600-\u06ff])|\n"
+)
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Start offsets of the sentences of cleaned ``text`` (always begins with 0)."""
+    return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """The head of a dispatch: ``BAGDAD, 16 fév 2020 (AFP) -`` → place "BAGDAD", date text."""
+
+    place: str
+    date_text: str | None
+    end: int  # offset in the cleaned text where the story begins
+
+
+_AGENCIES = (
+    r"AFP|Reuters|AP|dpa|ANSA|Xinhua|Anadolu|AA|Rudaw|Kurdistan24|INA|"
+    r"أ ف ب|ا ف ب|أ\.ف\.ب|رويترز|د ب ا|الأناضول|واع"
+)
+_DATELINE = re.compile(
+    r"^\s*(?P<place>[^\W\d_][^\W\d_' .\-]{1,40}?)\s*"
+    r"(?:,\s*(?P<date>[^()]{3,40}?)\s*)?"
+    rf"\((?:{_AGENCIES})\)\s*[-\u2013\u2014:]+\s*"
+)
+# "BAGHDAD — " without agency: only an all-capitals word counts, or we would eat real sentences.
+_CAPS_DATELINE = re.compile(
+    r"^\s*(?P<place>[A-Z\u00C0-\u00DE][A-Z\u00C0-\u00DE' .]{2,30}?)\s*(?:,\s*(?P<date>[^\u2013\u2014]{3,30}?))?\s*[\u2013\u2014-]{1,2}\s"
+)
+
+
+def split_dateline(cleaned: str) -> Dateline | None:
+    """Find the dateline at the head of a cleaned dispatch body, if there is one."""
+    match = _DATELINE.match(cleaned) or _CAPS_DATELINE.match(cleaned)
+    if not match:
+        return None
+    return Dateline(match.group("place").strip(), match.group("date"), match.end())
