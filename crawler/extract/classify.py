@@ -1,0 +1,166 @@
+"""What happened and whether it is news: relevance, attack type, target and US interest.
+
+Relevance weighs signals of the lead (title and first sentences) — wire copy states the news
+first and the background after:
+
+* for: an incident word in the title (weapon, attack, casualties), one in the first sentence,
+  a verb saying it happened ("struck", "ont frappé", "سقطت"), casualty words, a time word
+  tying it to the day ("tôt dimanche", "overnight", "أمس");
+* against: words of other kinds of story (a trial, an anniversary, a threat, politics, the
+  economy, an analysis that recaps, sport, accidents, arrests), weighed more in the title.
+
+Hard rules come first: no incident word in the lead, an incident located abroad, no place of
+Iraq at all, or an event older than ``max_age_h`` make the article irrelevant whatever the score.
+The threshold and weights are in the constants below; ``score`` is the squashed balance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from crawler.extract.document import Document, Segment
+from crawler.extract.place import Whereabouts
+from crawler.extract.vocabulary import Vocabulary
+from crawler.types import US_INTEREST_TARGETS
+
+INCIDENT_CATEGORIES = ("type", "incident")
+TIME_CATEGORIES = ("weekday", "relday", "part")
+CASUALTY_CATEGORIES = ("killed", "wounded", "no_casualties", "no_killed")
+
+WEIGHT_INCIDENT_TITLE = 1.0
+WEIGHT_INCIDENT_FIRST = 0.8
+WEIGHT_EVENT = 1.0  # a verb of occurrence in the title or first sentence
+WEIGHT_EVENT_LATER = 0.4  # ... only in the second sentence
+WEIGHT_CASUALTIES = 0.5
+WEIGHT_TIME = 0.4
+WEIGHT_NEGATIVE_TITLE = 1.4  # per kind of other story named in the title
+WEIGHT_NEGATIVE_FIRST = 0.7  # ... in the first sentence
+# The balance an incident report needs; a lone incident word in a title (1.0) is not enough.
+RELEVANCE_THRESHOLD = 1.6
+# Spread of the logistic that turns the balance into a 0..1 score.
+SCORE_SCALE = 0.8
+
+US_FIRST = ("us_embassy", "logistics_convoy")
+US_BASES = ("coalition", "us_military")
+# State air forces strike from the air: in an airstrike the US is the striker, not the target.
+AIRSTRIKE = "airstrike"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    relevant: bool
+    score: float
+    evidence: tuple[str, ...]
+    reason: str | None
+
+
+def _evidence(document: Document) -> tuple[str, ...]:
+    seen: list[str] = []
+    for segment in document.lead():
+        for hit in segment.hits:
+            if hit.tag.category in INCIDENT_CATEGORIES + ("event",):
+                word = segment.cased[hit.start : hit.end]
+                if word.lower() not in (w.lower() for w in seen):
+                    seen.append(word)
+    return tuple(seen)
+
+
+def _has(segments: tuple[Segment, ...], categories: tuple[str, ...]) -> bool:
+    return any(seg.has(c) for seg in segments for c in categories)
+
+
+def _negative_kinds(segment: Segment) -> set[str]:
+    return {h.tag.value for h in segment.of("negative")}
+
+
+def judge(document: Document, where: Whereabouts, stale: bool) -> Verdict:
+    """Is this article a report of a recent security incident in Iraq?"""
+    lead = document.lead()
+    title, first = lead[0], lead[1:2]
+    evidence = _evidence(document)
+    if not _has(lead, INCIDENT_CATEGORIES):
+        return Verdict(False, 0.0, evidence, "no_incident_term")
+
+    balance = 0.0
+    balance += WEIGHT_INCIDENT_TITLE if _has((title,), INCIDENT_CATEGORIES) else 0.0
+    balance += WEIGHT_INCIDENT_FIRST if _has(first, INCIDENT_CATEGORIES) else 0.0
+    if _has((title,) + first, ("event",)):
+        balance += WEIGHT_EVENT
+    elif _has(lead[2:], ("event",)):
+        balance += WEIGHT_EVENT_LATER
+    balance += WEIGHT_CASUALTIES if _has(lead, CASUALTY_CATEGORIES) else 0.0
+    balance += WEIGHT_TIME if _has(first, TIME_CATEGORIES) else 0.0
+    title_kinds = _negative_kinds(title)
+    first_kinds = set().union(*(_negative_kinds(s) for s in first)) - title_kinds
+    balance -= WEIGHT_NEGATIVE_TITLE * len(title_kinds) + WEIGHT_NEGATIVE_FIRST * len(first_kinds)
+    score = 1.0 / (1.0 + math.exp(-(balance - RELEVANCE_THRESHOLD) / SCORE_SCALE))
+
+    if where.outside_iraq:
+        return Verdict(False, round(score, 3), evidence, "outside_iraq")
+    if not where.in_iraq and not _iraq_named_anywhere(document):
+        return Verdict(False, round(score, 3), evidence, "not_in_iraq")
+    if stale:
+        return Verdict(False, round(score, 3), evidence, "stale")
+    if balance < RELEVANCE_THRESHOLD:
+        kinds = sorted(title_kinds) or sorted(first_kinds)
+        return Verdict(False, round(score, 3), evidence, kinds[0] if kinds else "weak_evidence")
+    return Verdict(True, round(score, 3), evidence, None)
+
+
+def _iraq_named_anywhere(document: Document) -> bool:
+    return any(
+        h.tag.value.startswith(("country:iraq", "gov:", "city:", "district:", "site:"))
+        for seg in document.segments
+        for h in seg.of("place")
+    )
+
+
+def attack_type(document: Document) -> str | None:
+    """The first weapon or act the article names: title first, then the body in order."""
+    for segment in document.segments:
+        types = segment.of("type")
+        if types:
+            return min(types, key=lambda h: h.start).tag.value
+    return None
+
+
+def target(
+    document: Document, vocabulary: Vocabulary, kind: str | None, site_target: str | None
+) -> str | None:
+    """What was hit: the title and first sentence, else the second sentence."""
+    for segments in (document.lead(1), document.lead(2)):
+        found = _choose_target(segments, vocabulary, kind, site_target)
+        if found:
+            return found
+    return site_target
+
+
+def _choose_target(
+    segments: tuple[Segment, ...], vocabulary: Vocabulary, kind: str | None, site_target: str | None
+) -> str | None:
+    hits = [(seg.index, h.start, h.tag.value) for seg in segments for h in seg.of("target")]
+    if kind == AIRSTRIKE:
+        hits = [h for h in hits if h[2] not in US_INTEREST_TARGETS]
+        site_target = None if site_target in US_INTEREST_TARGETS else site_target
+    named = {h[2] for h in hits}
+    for wanted in US_FIRST:
+        if wanted in named:
+            return wanted
+    bases = sorted(h for h in hits if h[2] in US_BASES)
+    if bases:
+        return bases[0][2]
+    if site_target in US_INTEREST_TARGETS and not named & {"government", "protesters", "pmf"}:
+        return site_target
+    if "us_contractor" in named:
+        return "us_contractor"
+    if site_target and not named:
+        return site_target
+    for wanted in vocabulary.target_order:
+        if wanted in named:
+            return wanted
+    return None
+
+
+def is_us_interest(target_name: str | None) -> bool:
+    return target_name in US_INTEREST_TARGETS

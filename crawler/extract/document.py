@@ -1,0 +1,99 @@
+"""An article read once: cleaned and folded text, sentences, and every lexicon/gazetteer hit.
+
+Segment 0 is the title; segments 1.. are the sentences of the body, the dateline removed. Every
+deciding module works on this structure and never scans the text again, so the one automaton
+pass is the whole cost of matching. The lead (title and first sentences) is where wire copy puts
+the facts; later sentences are background.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from crawler.extract.lexicon import Hit, Matcher
+from crawler.extract.normalize import Dateline, clean, fold, sentence_starts, split_dateline
+
+# Body sentences that, with the title, make the lead of a wire story.
+LEAD_SENTENCES = 2
+
+_TOKEN = re.compile(r"\d+(?:[,.\u202f]\d{3})+(?!\d)|\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    index: int  # 0 = title, 1.. = body sentences
+    cased: str
+    folded: str
+    hits: tuple[Hit, ...]
+
+    def has(self, category: str) -> bool:
+        return any(h.tag.category == category for h in self.hits)
+
+    def of(self, category: str) -> list[Hit]:
+        return [h for h in self.hits if h.tag.category == category]
+
+    def tokens(self) -> list[Token]:
+        return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(self.folded)]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    lang: str
+    segments: tuple[Segment, ...]
+    dateline: Dateline | None
+    dateline_text: str | None  # as given by the feed, else as read from the body
+
+    @property
+    def title(self) -> Segment:
+        return self.segments[0]
+
+    def lead(self, sentences: int = LEAD_SENTENCES) -> tuple[Segment, ...]:
+        return self.segments[: 1 + sentences]
+
+    def body(self) -> tuple[Segment, ...]:
+        return self.segments[1:]
+
+    def hits(self, category: str, segments: tuple[Segment, ...] | None = None) -> Iterator[Hit]:
+        for segment in segments if segments is not None else self.segments:
+            yield from segment.of(category)
+
+
+def read_document(
+    matcher: Matcher, title: str, text: str, lang: str, dateline: str | None = None
+) -> Document:
+    cased_title = clean(title)
+    title_folded = fold(cased_title)
+    segments = [
+        Segment(0, cased_title, title_folded, tuple(matcher.scan(title_folded, cased_title, lang)))
+    ]
+
+    body = clean(text)
+    head = split_dateline(body)
+    if head is not None:
+        body = body[head.end :]
+    folded = fold(body)
+    hits = matcher.scan(folded, body, lang)
+    starts = sentence_starts(body)
+    ends = starts[1:] + [len(body)]
+    per_sentence: list[list[Hit]] = [[] for _ in starts]
+    for hit in hits:
+        index = bisect.bisect_right(starts, hit.start) - 1
+        offset = starts[index]
+        per_sentence[index].append(Hit(hit.start - offset, hit.end - offset, hit.tag))
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if body[start:end].strip():
+            segments.append(
+                Segment(len(segments), body[start:end], folded[start:end], tuple(per_sentence[i]))
+            )
+    dateline_text = dateline or (head.place if head else None)
+    return Document(lang, tuple(segments), head, dateline_text)

@@ -1,0 +1,166 @@
+"""Loading the data files of the extractor: the lexicon of each language and the gazetteer.
+
+The files live beside the code (``data/lexicon/{en,fr,ar}.yaml``, ``data/gazetteer.yaml``) and are
+read once with :mod:`importlib.resources`. User additions from config.yaml are merged in here:
+lists are extended, mappings merged key by key. This module turns the lexicon into
+``(term, Tag)`` pairs for the matcher and into plain dicts for number reading; what the words
+mean for a decision is left to the deciding modules.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from crawler.errors import ConfigError
+from crawler.extract.lexicon import Tag, fold_term
+from crawler.types import LANGUAGES
+
+DATA_PACKAGE = "crawler.extract"
+
+# Lexicon sections that are flat lists of terms, read as one category each.
+FLAT_SECTIONS = (
+    "incident",
+    "event",
+    "us",
+    "killed",
+    "wounded",
+    "no_casualties",
+    "no_killed",
+    "claim",
+    "blame",
+)
+# Sections that map a value to a list of terms (value, terms).
+VALUED_SECTIONS = {
+    "attack_types": "type",
+    "targets": "target",
+    "actors": "actor",
+    "negative": "negative",
+}
+TIME_SECTIONS = {
+    "weekday": "weekday",
+    "relative_day": "relday",
+    "part_of_day": "part",
+    "month": "month",
+    "timezone": "tz",
+}
+TIME_FLAT = {"since": "since", "past_marker": "past"}
+
+
+def _read_yaml(*parts: str) -> Any:
+    path = resources.files(DATA_PACKAGE).joinpath("data", *parts)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise ConfigError([f"extract data file {'/'.join(parts)}: {e}"]) from e
+
+
+def merge(base: Any, extra: Any) -> Any:
+    """Extend lists and merge mappings of ``extra`` into a copy of ``base``."""
+    if isinstance(base, Mapping) and isinstance(extra, Mapping):
+        merged = dict(base)
+        for key, value in extra.items():
+            merged[key] = merge(base[key], value) if key in base else copy.deepcopy(value)
+        return merged
+    if isinstance(base, list) and isinstance(extra, list):
+        return base + [v for v in extra if v not in base]
+    return copy.deepcopy(extra)
+
+
+def load_places(extra_places: Iterable[Mapping[str, Any]] = ()) -> list[Mapping[str, Any]]:
+    return list(_read_yaml("gazetteer.yaml")["places"]) + list(extra_places)
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """Number vocabulary of one language, keyed by folded words."""
+
+    cardinal: dict[str, int]
+    ordinal: dict[str, int]
+    vague: dict[str, int]
+    article: frozenset[str]
+    joiner: frozenset[str]
+    multiplier: frozenset[str]
+    approximate: tuple[tuple[str, ...], ...]
+    person_one: frozenset[str]
+    person_two: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The lexicon of one language."""
+
+    lang: str
+    data: Mapping[str, Any]
+    numbers: Numbers
+
+    def terms(self) -> list[tuple[str, Tag]]:
+        """Every term of the lexicon with its tag, for the shared matcher."""
+        pairs: list[tuple[str, Tag]] = []
+        data = self.data
+        for section in FLAT_SECTIONS:
+            pairs += [(t, Tag("term", section, "", self.lang)) for t in data.get(section) or ()]
+        for section, category in VALUED_SECTIONS.items():
+            for value, terms in (data.get(section) or {}).items():
+                pairs += [(t, Tag("term", category, str(value), self.lang)) for t in terms or ()]
+        time = data.get("time") or {}
+        for section, category in TIME_SECTIONS.items():
+            for value, terms in (time.get(section) or {}).items():
+                pairs += [(t, Tag("term", category, str(value), self.lang)) for t in terms or ()]
+        for section, category in TIME_FLAT.items():
+            pairs += [(t, Tag("term", category, "", self.lang)) for t in time.get(section) or ()]
+        tally = data.get("tally") or {}
+        pairs += [(t, Tag("term", "tally_noun", "", self.lang)) for t in tally.get("noun") or ()]
+        pairs += [(t, Tag("term", "tally_scope", "", self.lang)) for t in tally.get("scope") or ()]
+        pairs += [
+            (t, Tag("term", "tally_determiner", "", self.lang))
+            for t in tally.get("determiner") or ()
+        ]
+        return pairs
+
+    @property
+    def target_order(self) -> list[str]:
+        return list((self.data.get("targets") or {}).keys())
+
+
+def _folded_words(terms: Iterable[Any]) -> dict[str, Any]:
+    return {fold_term(str(t))[0]: t for t in terms}
+
+
+def _numbers(section: Mapping[str, Any]) -> Numbers:
+    def valued(name: str) -> dict[str, int]:
+        return {fold_term(str(k))[0]: int(v) for k, v in (section.get(name) or {}).items()}
+
+    def words(name: str) -> frozenset[str]:
+        return frozenset(_folded_words(section.get(name) or ()))
+
+    approximate = tuple(tuple(w.split()) for w in _folded_words(section.get("approximate") or ()))
+    return Numbers(
+        cardinal=valued("cardinal"),
+        ordinal=valued("ordinal"),
+        vague=valued("vague"),
+        article=words("article"),
+        joiner=words("joiner"),
+        multiplier=words("multiplier"),
+        approximate=approximate,
+        person_one=words("person_one"),
+        person_two=words("person_two"),
+    )
+
+
+def load_vocabularies(extra_terms: Mapping[str, Any] | None = None) -> dict[str, Vocabulary]:
+    """The lexicon of each language, with the user's extra terms merged in."""
+    extra_terms = extra_terms or {}
+    unknown = sorted(set(extra_terms) - set(LANGUAGES))
+    if unknown:
+        raise ConfigError([f"extract.extra_terms: unknown language(s) {', '.join(unknown)}"])
+    vocabularies = {}
+    for lang in LANGUAGES:
+        data = merge(_read_yaml("lexicon", f"{lang}.yaml"), extra_terms.get(lang) or {})
+        vocabularies[lang] = Vocabulary(lang, data, _numbers(data.get("numbers") or {}))
+    return vocabularies
