@@ -1,0 +1,147 @@
+"""Incident extraction: one article in French, English or Arabic -> one :class:`Extraction`.
+
+Public API::
+
+    from crawler.extract import Extractor, extract
+    ex = Extractor(extra_places=(), extra_terms=None, max_age_h=72.0)
+    result = ex.extract(title, text, published, lang=None, dateline=None)
+    ex.gazetteer.lookup("Aïn al-Assad")   # -> Place | None, any language or spelling
+    ex.gazetteer.get("site:ain-al-asad")
+
+Pure: no network, no database, no Scrapy; the data files beside the code (``data/``) are read
+once when an :class:`Extractor` is built, and one Aho-Corasick automaton over the gazetteer and
+the three lexicons does all the matching of an article in one pass.
+
+User additions (config.yaml ``extract:`` section), merged into the data files:
+
+* ``extra_places``: gazetteer entries, e.g. ``{"id": "site:camp-x", "name": "Camp X",
+  "kind": "site", "governorate": "Anbar", "city": "Ramadi", "lat": 33.4, "lon": 43.3,
+  "en": ["Camp X"], "fr": ["camp X"], "ar": ["معسكر اكس"], "target": "us_military"}``
+  (an entry with a known id replaces it; ``guard: context`` for names that are also words);
+* ``extra_terms``: per language, sections of the lexicon files, e.g.
+  ``{"en": {"attack_types": {"drone": ["loitering munition*"]}, "negative": {"other": ["drill"]}}}``
+  (lists are extended, mappings merged).
+
+What the extractor leaves to others: merging reports into incidents and counting attacks
+(``crawler.incidents``), storage, alerting.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from crawler.extract.attribution import attribution
+from crawler.extract.classify import attack_type, is_us_interest, judge, target
+from crawler.extract.document import read_document
+from crawler.extract.gazetteer import Gazetteer
+from crawler.extract.lexicon import Matcher
+from crawler.extract.numbers import casualties
+from crawler.extract.place import locate
+from crawler.extract.tally import reported_tally
+from crawler.extract.timeparse import BAGHDAD, EventTime, event_time
+from crawler.extract.vocabulary import load_places, load_vocabularies
+from crawler.lang import detect_language
+from crawler.types import LANGUAGES, Extraction
+
+__all__ = ["Extractor", "extract"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_AGE_H = 72.0
+FALLBACK_LANG = "en"
+
+
+class Extractor:
+    """Loads the data files once; :meth:`extract` is then pure and thread-safe."""
+
+    def __init__(
+        self,
+        extra_places: Iterable[Mapping[str, Any]] = (),
+        extra_terms: Mapping[str, Any] | None = None,
+        max_age_h: float = DEFAULT_MAX_AGE_H,
+    ):
+        self.max_age_h = max_age_h
+        self.gazetteer = Gazetteer(load_places(extra_places))
+        self.vocabularies = load_vocabularies(extra_terms)
+        terms = self.gazetteer.terms()
+        for vocabulary in self.vocabularies.values():
+            terms += vocabulary.terms()
+        self._matcher = Matcher(terms)
+        log.info("extractor ready places=%d terms=%d", len(self.gazetteer), self._matcher.size)
+
+    def extract(
+        self,
+        title: str,
+        text: str,
+        published: datetime,
+        lang: str | None = None,
+        dateline: str | None = None,
+    ) -> Extraction:
+        if published.tzinfo is None:
+            published = published.replace(tzinfo=UTC)
+        lang = lang if lang in LANGUAGES else detect_language(f"{title}\n{text}") or FALLBACK_LANG
+        vocabulary = self.vocabularies[lang]
+        document = read_document(self._matcher, title, text, lang, dateline)
+
+        where = locate(document, self.gazetteer)
+        when = event_time(document, published)
+        verdict = judge(document, where, _is_stale(when, published, self.max_age_h))
+        if not verdict.relevant:
+            return Extraction(
+                relevant=False,
+                score=verdict.score,
+                lang=lang,
+                evidence=verdict.evidence,
+                reason=verdict.reason,
+                place=where.place,
+            )
+        kind = attack_type(document) or "other"
+        site_target = self.gazetteer.site_target(where.place.id) if where.place else None
+        hit = target(document, vocabulary, kind, site_target)
+        killed, wounded = casualties(document, vocabulary.numbers)
+        claimed_by, blamed_on = attribution(document)
+        return Extraction(
+            relevant=True,
+            score=verdict.score,
+            lang=lang,
+            evidence=verdict.evidence,
+            event_time=when.when,
+            time_precision=when.precision,
+            place=where.place,
+            attack_type=kind,
+            target=hit,
+            us_interest=is_us_interest(hit),
+            killed=killed,
+            wounded=wounded,
+            claimed_by=claimed_by,
+            blamed_on=blamed_on,
+            reported_tally=reported_tally(document, vocabulary.numbers, published),
+        )
+
+
+def _is_stale(when: EventTime, published: datetime, max_age_h: float) -> bool:
+    """The text dates the event more than ``max_age_h`` before publication. A day counts to
+    its last minute (Baghdad time): "Saturday" in a Tuesday-morning story is 3 days old."""
+    if not when.explicit_day:
+        return False
+    latest = when.when
+    if when.precision == "day":
+        local_day = when.when.astimezone(BAGHDAD).date()
+        latest = datetime.combine(local_day + timedelta(days=1), datetime.min.time(), BAGHDAD)
+    return latest < published - timedelta(hours=max_age_h)
+
+
+_default: Extractor | None = None
+
+
+def extract(
+    title: str, text: str, published: datetime, lang: str | None = None, dateline: str | None = None
+) -> Extraction:
+    """:meth:`Extractor.extract` with a shared default extractor, built on first use."""
+    global _default
+    if _default is None:
+        _default = Extractor()
+    return _default.extract(title, text, published, lang=lang, dateline=dateline)

@@ -1,0 +1,166 @@
+"""The running count an article states for its incident ("la 19e attaque contre des intérêts
+américains en Irak", "the 20th attack since October 28", "الهجوم التاسع عشر", "الهجوم الـ22").
+
+Two forms are read:
+
+* an ordinal next to an attack noun, or followed by "against"/"contre" ("la 21e contre des
+  intérêts américains"): digits with a suffix (19e, 19ème, 19th), words ("dix-neuvième",
+  "nineteenth", "vingt et unième", "twenty-first", "التاسع عشر", "الحادي والعشرين"), Arabic
+  "الـ22" or "رقم 22" after the noun;
+* a definite cardinal count of attacks with a start date ("Aucune des 19 attaques recensées
+  depuis le 28 octobre", "the 19 attacks since October 28"). A hedged count ("more than 110
+  attacks since mid-October") is a background figure, not this incident's rank.
+
+``since`` is the most recent such day before publication; without a day of the month ("depuis
+fin octobre", "in nearly four months") it is None. The counting itself is left to
+``crawler.incidents``; this only reports what the article says.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from crawler.extract.document import Document, Segment, Token
+from crawler.extract.numbers import read_number, read_number_words
+from crawler.extract.timeparse import BAGHDAD, day_number_near
+from crawler.extract.vocabulary import Numbers
+from crawler.types import ReportedTally
+
+_ORDINAL_DIGITS = re.compile(r"^(\d{1,3})(?:e|eme|ieme|er|ere|th|st|nd|rd)$")
+_ARABIC_DEFINITE_DIGITS = re.compile(r"^ال(\d{1,3})$")
+ARABIC_NUMBER_WORD = "رقم"
+ARABIC_TEEN = "عشر"
+# Tokens between an ordinal and its attack noun ("the 19th such attack", "la 19e attaque").
+NOUN_REACH_TOKENS = 3
+SCOPE_MAX_CHARS = 140
+# "The first attack since ..." ranks nothing: a running count starts at two.
+TALLY_MIN = 2
+# A rank is definite ("the 19th attack", "la 19e", "sa 19e"); "a second rocket" is no tally.
+DEFINITE = frozenset({"the", "its", "their", "la", "le", "l", "sa", "son", "leur"})
+
+
+def _ordinal_at(tokens: list[Token], i: int, numbers: Numbers) -> tuple[int, int] | None:
+    """(value, end token) of an ordinal at token ``i``."""
+    text = tokens[i].text
+    if m := _ORDINAL_DIGITS.match(text):
+        return int(m.group(1)), i + 1
+    if m := _ARABIC_DEFINITE_DIGITS.match(text):
+        return int(m.group(1)), i + 1
+    if text == ARABIC_NUMBER_WORD and i + 1 < len(tokens) and tokens[i + 1].text.isdigit():
+        return int(tokens[i + 1].text), i + 2
+    word = text[2:] if text.startswith("ال") else text
+    if word in numbers.ordinal:  # Arabic: unit ordinal, then "عشر" or "و" + tens
+        value, j = numbers.ordinal[word], i + 1
+        if j < len(tokens) and tokens[j].text == ARABIC_TEEN:
+            return value + 10, j + 1
+        if j < len(tokens):
+            tens, k = read_number_words(tokens, j, numbers)
+            if k > j and tokens[j].text.startswith("و"):
+                return value + tens, k
+        return value, j
+    tens, j = read_number_words(tokens, i, numbers)  # "dix neuvieme", "twenty first"
+    if j > i and j < len(tokens) and tokens[j].text in numbers.ordinal:
+        return tens + numbers.ordinal[tokens[j].text], j + 1
+    return None
+
+
+def _starts(segment: Segment, category: str) -> set[int]:
+    return {h.start for h in segment.of(category)}
+
+
+def _since(segment: Segment, from_offset: int, published: datetime) -> date | None:
+    since_hits = [h for h in segment.of("since") if h.start >= from_offset]
+    if not since_hits:
+        return None
+    reach = since_hits[0].end + 25
+    today = published.astimezone(BAGHDAD).date()
+    for month_hit in segment.of("month"):
+        if since_hits[0].end <= month_hit.start <= reach:
+            day = day_number_near(segment, month_hit)
+            if day is None:
+                return None
+            year_match = re.match(r"\s*(?:,\s*)?((?:19|20)\d\d)", segment.folded[month_hit.end :])
+            if year_match:
+                return date(int(year_match.group(1)), int(month_hit.tag.value), day)
+            for year in (today.year, today.year - 1):
+                try:
+                    candidate = date(year, int(month_hit.tag.value), day)
+                except ValueError:
+                    continue
+                if candidate < today + timedelta(days=1):
+                    return candidate
+    return None
+
+
+def _scope(segment: Segment, start: int) -> str:
+    text = segment.cased[start : start + SCOPE_MAX_CHARS]
+    for stop in (";", ". "):
+        cut = text.find(stop)
+        if cut > 0:
+            text = text[:cut]
+    return text.strip(" ,.")
+
+
+def _is_us_scope(segment: Segment, start: int) -> bool:
+    return any(h.start >= start for h in segment.of("us"))
+
+
+def _ordinal_tally(
+    segment: Segment, tokens: list[Token], numbers: Numbers
+) -> tuple[int, int] | None:
+    nouns = _starts(segment, "tally_noun")
+    scopes = _starts(segment, "tally_scope")
+    noun_ends = {h.end for h in segment.of("tally_noun")}
+    for i in range(len(tokens)):
+        found = _ordinal_at(tokens, i, numbers)
+        if found is None or found[0] < TALLY_MIN:
+            continue
+        value, end = found
+        noun_before = any(0 <= tokens[i].start - e <= 2 for e in noun_ends)  # Arabic order
+        definite = i > 0 and tokens[i - 1].text in DEFINITE
+        if not (noun_before or definite):
+            continue
+        after = [t.start for t in tokens[end : end + NOUN_REACH_TOKENS]]
+        noun_after = any(s in nouns for s in after)
+        scope_next = (
+            end < len(tokens) and tokens[end].start in scopes and bool(nouns or segment.of("us"))
+        )
+        if noun_after or scope_next or noun_before:
+            return value, tokens[i].start
+    return None
+
+
+def _count_tally(segment: Segment, tokens: list[Token], numbers: Numbers) -> tuple[int, int] | None:
+    if not segment.of("since"):
+        return None
+    nouns = _starts(segment, "tally_noun")
+    determiner_ends = {h.end for h in segment.of("tally_determiner")}
+    for i in range(1, len(tokens) - 1):
+        reading = read_number(tokens, i, numbers)
+        if reading is None or reading.weak or reading.value < 2:
+            continue
+        if reading.end < len(tokens) and tokens[reading.end].start in nouns:
+            if any(0 <= tokens[i].start - e <= 1 for e in determiner_ends):
+                return reading.value, tokens[i].start
+    return None
+
+
+def reported_tally(
+    document: Document, numbers: Numbers, published: datetime
+) -> ReportedTally | None:
+    for segment in document.segments:
+        if not (segment.of("tally_noun") or segment.of("us")):
+            continue
+        tokens = segment.tokens()
+        found = _ordinal_tally(segment, tokens, numbers) or _count_tally(segment, tokens, numbers)
+        if found is None:
+            continue
+        n, start = found
+        return ReportedTally(
+            n=n,
+            scope=_scope(segment, start),
+            since=_since(segment, start, published),
+            us_interest=_is_us_scope(segment, start),
+        )
+    return None

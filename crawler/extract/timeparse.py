@@ -1,0 +1,172 @@
+"""When did the incident happen? Resolves the time words of the lead against the publication time.
+
+Rules (the decisions, in one place):
+
+* Days are Baghdad days (UTC+3, no daylight saving since 2007): "dimanche", "on Saturday",
+  "الأحد" mean the most recent such day not after the publication's Baghdad date; "hier",
+  "yesterday", "أمس" the day before; a date ("15 février", "March 3") its most recent occurrence.
+* A clock time ("vers 00H30 GMT", "à 22h00 heure locale", "10:30 pm") gives precision "hour";
+  it is Baghdad time unless GMT/UTC is said. Without a day word it is the latest such moment not
+  after publication.
+* A part of the day without a clock gives a representative Baghdad hour and precision "day":
+  early/"tôt" 04:00 (after midnight, so the UTC date is the same), dawn 05:00, morning 09:00,
+  noon 12:00, afternoon 15:00, evening 19:00, night/late 22:00. "Overnight" / "la nuit
+  dernière" with no day named is the evening before the publication day (22:00), the date the
+  night is known by. A day alone is 12:00.
+* No time word at all: the publication time with precision "day" — wires report incidents
+  within hours, so the publication day is the best estimate and "day" says no more is known.
+* Never later than publication: a result after it is capped to the publication time.
+* A date after "since"/"depuis"/"منذ" is the start of a tally, not the event; skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+
+from crawler.extract.document import Document, Segment
+from crawler.extract.lexicon import Hit
+
+BAGHDAD = timezone(timedelta(hours=3), "Asia/Baghdad")
+PART_OF_DAY_HOUR = {
+    "early": 4,
+    "dawn": 5,
+    "morning": 9,
+    "noon": 12,
+    "afternoon": 15,
+    "evening": 19,
+    "night": 22,
+    "overnight": 22,
+}
+DAY_ONLY_HOUR = 12
+# How far (characters) a time-zone word may follow a clock time and still qualify it.
+TZ_REACH_CHARS = 30
+# How far (characters) before a date "since" must be to make it a tally start.
+SINCE_REACH_CHARS = 12
+MAX_DAY_OF_MONTH = 31
+
+_CLOCK = re.compile(
+    r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3])\s*(?:[h:]\s*(?P<m>[0-5]\d)|h\b|(?=\s*(?:am|pm|a\.m|p\.m)))"
+    r"\s*(?P<ampm>am|pm|a\.m\.?|p\.m\.?)?"
+    r"|(?<![\d:])(?P<hhmm>(?:[01]\d|2[0-3])[0-5]\d)(?=\s*(?:gmt|utc|\)?\s*gmt))"
+    r"|(?:الساعه|ساعه)\s*(?P<ar>\d{1,2})(?:[:.,](?P<arm>\d{2}))?"
+)
+_EVENING_WORDS = ("du soir", "de l'apres midi", "in the evening", "at night", "مساء", "ليلا")
+
+
+@dataclass(frozen=True, slots=True)
+class EventTime:
+    when: datetime
+    precision: str  # "hour" | "day"
+    explicit_day: bool  # the text named the day (used for the recency check)
+
+
+def _since_before(segment: Segment, start: int) -> bool:
+    return any(
+        h.tag.category == "since" and 0 <= start - h.end <= SINCE_REACH_CHARS for h in segment.hits
+    )
+
+
+def day_number_near(segment: Segment, month: Hit) -> int | None:
+    before = re.search(
+        r"(\d{1,2})(?:er|st|nd|rd|th)?\s*$", segment.folded[max(0, month.start - 8) : month.start]
+    )
+    after = re.match(
+        r"\s*(\d{1,2})(?!\d)(?:st|nd|rd|th)?", segment.folded[month.end : month.end + 6]
+    )
+    for found in (before, after):
+        if found and 1 <= int(found.group(1)) <= MAX_DAY_OF_MONTH:
+            return int(found.group(1))
+    return None
+
+
+def _explicit_date(segment: Segment, published_local: date) -> date | None:
+    for month_hit in segment.of("month"):
+        if _since_before(segment, month_hit.start):
+            continue
+        day = day_number_near(segment, month_hit)
+        if day is None:
+            continue
+        month = int(month_hit.tag.value)
+        for year in (published_local.year, published_local.year - 1):
+            try:
+                candidate = date(year, month, day)
+            except ValueError:
+                continue
+            if candidate <= published_local:
+                return candidate
+    return None
+
+
+def _clock(segment: Segment) -> tuple[time, bool] | None:
+    """First clock time of a segment and whether it is GMT; a GMT one is preferred."""
+    found: list[tuple[time, bool]] = []
+    for m in _CLOCK.finditer(segment.folded):
+        if m.group("hhmm"):
+            hour, minute = int(m.group("hhmm")[:2]), int(m.group("hhmm")[2:])
+        elif m.group("ar"):
+            hour, minute = int(m.group("ar")), int(m.group("arm") or 0)
+        else:
+            hour, minute = int(m.group("h")), int(m.group("m") or 0)
+        if hour > 23:
+            continue
+        ampm = (m.group("ampm") or "").replace(".", "")
+        tail = segment.folded[m.end() : m.end() + TZ_REACH_CHARS]
+        if (ampm == "pm" or any(w in tail[:16] for w in _EVENING_WORDS)) and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        gmt = any(
+            h.tag.category == "tz"
+            and h.tag.value == "gmt"
+            and 0 <= h.start - m.end() <= TZ_REACH_CHARS
+            for h in segment.hits
+        )
+        found.append((time(hour, minute), gmt))
+    gmt_times = [f for f in found if f[1]]
+    return (gmt_times or found or [None])[0]
+
+
+def _segment_time(segment: Segment, published: datetime) -> EventTime | None:
+    pub_local = published.astimezone(BAGHDAD)
+    today = pub_local.date()
+    day: date | None = _explicit_date(segment, today)
+    for hit in segment.hits:
+        if day is not None:
+            break
+        if _since_before(segment, hit.start):
+            continue
+        if hit.tag.category == "weekday":
+            day = today - timedelta(days=(today.weekday() - int(hit.tag.value)) % 7)
+        elif hit.tag.category == "relday":
+            day = today + timedelta(days=int(hit.tag.value))
+    parts = [h.tag.value for h in segment.of("part")]
+    clock = _clock(segment)
+    if day is None and not parts and clock is None:
+        return None
+    explicit_day = day is not None
+    if clock is not None:
+        clock_time, gmt = clock
+        base = day or today
+        zone = UTC if gmt else BAGHDAD
+        when = datetime.combine(base, clock_time, zone)
+        if not explicit_day and when > published:
+            when -= timedelta(days=1)
+        return EventTime(min(when, published).astimezone(UTC), "hour", explicit_day)
+    if day is None:
+        day = today - timedelta(days=1) if "overnight" in parts else today
+    hour = PART_OF_DAY_HOUR[parts[0]] if parts else DAY_ONLY_HOUR
+    when = datetime.combine(day, time(hour), BAGHDAD)
+    return EventTime(min(when, published).astimezone(UTC), "day", explicit_day)
+
+
+def event_time(document: Document, published: datetime) -> EventTime:
+    """The incident's time from the lead: first sentence, title, then the next sentences."""
+    lead = document.lead(3)
+    order = list(lead[1:2]) + [lead[0]] + list(lead[2:])
+    for segment in order:
+        found = _segment_time(segment, published)
+        if found is not None:
+            return found
+    return EventTime(published.astimezone(UTC), "day", False)
