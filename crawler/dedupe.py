@@ -57,7 +57,11 @@ _DATELINE = re.compile(
 )
 _AGENCY_TAG = re.compile(rf"\((?:{_AGENCIES})\)", re.IGNORECASE)
 _FLASH_PREFIX = re.compile(r"^\s*(?:URGENT|BREAKING|FLASH|UPDATE \d+|عاجل)\s*[-:–—]?\s*", re.I)
-_ARABIC_DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
+# Accents left apart by NFKD (Latin), Arabic harakat, Quranic marks and the tatweel.
+_COMBINING_MARKS = re.compile(
+    r"[\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F"
+    r"\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]"
+)
 _ARABIC_VARIANTS = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"}
 )
@@ -88,9 +92,9 @@ def strip_boilerplate(text: str) -> str:
 def normalise_text(text: str) -> str:
     """Fold case, accents, Arabic variants, punctuation, whitespace and wire boilerplate."""
     text = strip_boilerplate(text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_VARIANTS)
+    if not text.isascii():
+        text = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text))
+        text = text.translate(_ARABIC_VARIANTS)
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
@@ -101,7 +105,12 @@ def normalised_article(title: str, text: str) -> str:
 
 def fingerprint(title: str, text: str) -> str:
     """Hash of the normalised title and text: equal for reprints that differ only in form."""
-    return hashlib.sha1(normalised_article(title, text).encode("utf-8")).hexdigest()
+    return fingerprint_of(normalised_article(title, text))
+
+
+def fingerprint_of(normalised: str) -> str:
+    """:func:`fingerprint` of an already normalised article."""
+    return hashlib.sha1(normalised.encode("utf-8")).hexdigest()
 
 
 def signature(normalised: str) -> Signature:

@@ -245,7 +245,7 @@ def _deduplicate(store: Store, article: Article, config: Config) -> int | None:
     """Link the article to the first one it copies (by URL, exact text, near-identical text)
     and index it for later copies when it is an original. Returns the original's id."""
     normalised = dedupe.normalised_article(article.title, article.text or article.summary)
-    fingerprint = dedupe.fingerprint(article.title, article.text or article.summary)
+    fingerprint = dedupe.fingerprint_of(normalised)
     signature = dedupe.signature(normalised)
     original, reason = None, None
     if article.url:
