@@ -12,33 +12,6 @@ from __future__ import annotations
 from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
 
-NEGATIONS = frozenset(
-    {
-        "not",
-        "no",
-        "none",
-        "never",
-        "pas",
-        "aucune",
-        "aucun",
-        "ni",
-        "jamais",
-        "n",
-        "لم",
-        "لا",
-        "ليس",
-        "بلا",
-    }
-)
-# How many words before a claim word a negation may stand ("n'a pas encore été revendiquée").
-NEGATION_REACH_WORDS = 4
-
-
-def _negated(segment: Segment, hit: Hit) -> bool:
-    before = segment.folded[: hit.start].replace("'", " ").split()[-NEGATION_REACH_WORDS:]
-    after = segment.folded[hit.end : hit.end + 12].split()[:1]
-    return any(w in NEGATIONS for w in before + after)
-
 
 def _actor_for(segment: Segment, hit: Hit, exclude: str | None = None) -> str | None:
     actors = [a for a in segment.of("actor") if a.tag.value != exclude]
@@ -56,7 +29,7 @@ def attribution(document: Document) -> tuple[str | None, str | None]:
     claimed = blamed = None
     for segment in document.segments:
         for hit in segment.of("claim"):
-            if claimed is None and not _negated(segment, hit):
+            if claimed is None and not segment.negated(hit):
                 claimed = _actor_for(segment, hit)
         for hit in segment.of("blame"):
             if blamed is None:

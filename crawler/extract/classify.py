@@ -30,12 +30,14 @@ CASUALTY_CATEGORIES = ("killed", "wounded", "no_casualties", "no_killed")
 
 WEIGHT_INCIDENT_TITLE = 1.0
 WEIGHT_INCIDENT_FIRST = 0.8
+WEIGHT_INCIDENT_LATER = 0.5  # ... only in the second sentence (feature-style intros)
 WEIGHT_EVENT = 1.0  # a verb of occurrence in the title or first sentence
 WEIGHT_EVENT_LATER = 0.4  # ... only in the second sentence
 WEIGHT_CASUALTIES = 0.5
 WEIGHT_TIME = 0.4
 WEIGHT_NEGATIVE_TITLE = 1.4  # per kind of other story named in the title
-WEIGHT_NEGATIVE_FIRST = 0.7  # ... in the first sentence
+WEIGHT_NEGATIVE_FIRST = 0.7  # ... in the first sentence (a kind in both counts twice)
+WEIGHT_PAST = 0.7  # the lead dates its facts in the past ("last week", "l'an dernier")
 # The balance an incident report needs; a lone incident word in a title (1.0) is not enough.
 RELEVANCE_THRESHOLD = 1.6
 # Spread of the logistic that turns the balance into a 0..1 score.
@@ -70,6 +72,11 @@ def _has(segments: tuple[Segment, ...], categories: tuple[str, ...]) -> bool:
     return any(seg.has(c) for seg in segments for c in categories)
 
 
+def _happened(segment: Segment) -> bool:
+    """A verb of occurrence that is not negated ("Aucune attaque n'a visé" is not an event)."""
+    return any(not segment.negated(h) for h in segment.of("event"))
+
+
 def _negative_kinds(segment: Segment) -> set[str]:
     return {h.tag.value for h in segment.of("negative")}
 
@@ -84,16 +91,22 @@ def judge(document: Document, where: Whereabouts, stale: bool) -> Verdict:
 
     balance = 0.0
     balance += WEIGHT_INCIDENT_TITLE if _has((title,), INCIDENT_CATEGORIES) else 0.0
-    balance += WEIGHT_INCIDENT_FIRST if _has(first, INCIDENT_CATEGORIES) else 0.0
-    if _has((title,) + first, ("event",)):
+    if _has(first, INCIDENT_CATEGORIES):
+        balance += WEIGHT_INCIDENT_FIRST
+    elif _has(lead[2:], INCIDENT_CATEGORIES):
+        balance += WEIGHT_INCIDENT_LATER
+    if _happened(title) or any(_happened(s) for s in first):
         balance += WEIGHT_EVENT
-    elif _has(lead[2:], ("event",)):
+    elif any(_happened(s) for s in lead[2:]):
         balance += WEIGHT_EVENT_LATER
-    balance += WEIGHT_CASUALTIES if _has(lead, CASUALTY_CATEGORIES) else 0.0
-    balance += WEIGHT_TIME if _has(first, TIME_CATEGORIES) else 0.0
+    current = tuple(s for s in lead if not s.has("past"))
+    balance += WEIGHT_CASUALTIES if _has(current, CASUALTY_CATEGORIES) else 0.0
+    balance += WEIGHT_TIME if _has(lead[1:], TIME_CATEGORIES) else 0.0
     title_kinds = _negative_kinds(title)
-    first_kinds = set().union(*(_negative_kinds(s) for s in first)) - title_kinds
+    first_kinds = set().union(*(_negative_kinds(s) for s in first))
     balance -= WEIGHT_NEGATIVE_TITLE * len(title_kinds) + WEIGHT_NEGATIVE_FIRST * len(first_kinds)
+    if _has((title,) + first, ("past",)):
+        balance -= WEIGHT_PAST
     score = 1.0 / (1.0 + math.exp(-(balance - RELEVANCE_THRESHOLD) / SCORE_SCALE))
 
     if where.outside_iraq:
@@ -102,7 +115,7 @@ def judge(document: Document, where: Whereabouts, stale: bool) -> Verdict:
         return Verdict(False, round(score, 3), evidence, "not_in_iraq")
     if stale:
         return Verdict(False, round(score, 3), evidence, "stale")
-    if balance < RELEVANCE_THRESHOLD:
+    if balance <= RELEVANCE_THRESHOLD:
         kinds = sorted(title_kinds) or sorted(first_kinds)
         return Verdict(False, round(score, 3), evidence, kinds[0] if kinds else "weak_evidence")
     return Verdict(True, round(score, 3), evidence, None)

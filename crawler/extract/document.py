@@ -19,6 +19,14 @@ from crawler.extract.normalize import Dateline, clean, fold, sentence_starts, sp
 # Body sentences that, with the title, make the lead of a wire story.
 LEAD_SENTENCES = 2
 
+NEGATIONS = frozenset(
+    {"not", "no", "none", "never", "pas", "aucune", "aucun", "ni", "jamais", "n"}
+    | {"لم", "لا", "ليس", "بلا"}
+)
+# How many words before a word a negation may stand ("n'a pas encore été revendiquée").
+NEGATION_REACH_WORDS = 4
+NEGATION_REACH_CHARS = 40
+
 _TOKEN = re.compile(r"\d+(?:[,.\u202f]\d{3})+(?!\d)|\w+")
 
 
@@ -41,6 +49,12 @@ class Segment:
 
     def of(self, category: str) -> list[Hit]:
         return [h for h in self.hits if h.tag.category == category]
+
+    def negated(self, hit: Hit) -> bool:
+        """A negation just before the hit ("no one", "n'a pas", "aucune attaque n'a", "لم")."""
+        before = self.folded[max(0, hit.start - NEGATION_REACH_CHARS) : hit.start]
+        words = before.replace("'", " ").split()[-NEGATION_REACH_WORDS:]
+        return any(w in NEGATIONS for w in words)
 
     def tokens(self) -> list[Token]:
         return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(self.folded)]

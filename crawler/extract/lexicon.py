@@ -15,8 +15,9 @@ of a term:
 
 Why an automaton: a scan is linear in the text whatever the number of terms (thousands with the
 gazetteer), where a regex alternation backtracks through every alternative at every position.
-Overlaps are resolved per family (places apart from vocabulary): the longest match wins, so
-"rocket attack" is one match and "US embassy in Baghdad" does not also yield "Baghdad".
+Overlaps are resolved within a category (places, attack types, casualty words ...): the longest
+match wins, so "US embassy in Baghdad" does not also yield "Baghdad", while "ont été tuées" is
+both an event verb and a casualty word.
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ class Matcher:
             )
             if tags:
                 accepted.append((start, end, tags))
-        return _longest_per_family(accepted)
+        return _longest_per_category(accepted)
 
 
 def _bounded(folded: str, start: int, end: int, entry: _Entry) -> bool:
@@ -172,11 +173,12 @@ def _guard_ok(folded: str, cased: str, start: int, end: int) -> bool:
     return bool(before) and before[-1] in PLACE_CONTEXT_WORDS
 
 
-def _longest_per_family(found: list[tuple[int, int, tuple[Tag, ...]]]) -> list[Hit]:
+def _longest_per_category(found: list[tuple[int, int, tuple[Tag, ...]]]) -> list[Hit]:
     hits: list[Hit] = []
-    for family in ("place", "term"):
+    for category in {t.category for _, _, tags in found for t in tags}:
         spans = [
-            (start, end, tuple(t for t in tags if t.family == family)) for start, end, tags in found
+            (start, end, tuple(t for t in tags if t.category == category))
+            for start, end, tags in found
         ]
         spans = [s for s in spans if s[2]]
         spans.sort(key=lambda s: (s[0], s[0] - s[1]))

@@ -36,8 +36,8 @@ def _build_fold_table() -> dict[int, str]:
     table.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
     # Letters without a decomposition: one character each, so the length is kept.
     for src, dst in {
-        "œ": "o",
-        "Œ": "o",
+        "œ": "e",
+        "Œ": "e",
         "æ": "a",
         "Æ": "a",
         "ß": "s",

@@ -11,7 +11,8 @@ Casualties: each killed/wounded word takes the number right after it ("killing t
 a little after. A number followed by a weapon or an attack word ("three rockets killed two"),
 a month ("le 28 octobre") or an ordinal suffix is not a head count. Sentences about earlier
 events (a past marker such as "last month") are skipped. The highest figure wins: wires update
-tolls upwards. "No casualties" gives 0; no word about people gives None.
+tolls upwards. "No casualties" gives 0; no word about people gives None. Wounded with no word
+of death gives 0 killed: the report would say if someone had died.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from crawler.extract.document import Document, Segment, Token
 from crawler.extract.vocabulary import Numbers
 
 # How many tokens a number may sit before / after its casualty word.
-BEFORE_REACH_TOKENS = 4
+BEFORE_REACH_TOKENS = 5
 AFTER_REACH_TOKENS = 3
+# Body sentences read for casualty figures: the facts come first in wire copy, background
+# (earlier attacks and their tolls) after.
+CASUALTY_SENTENCES = 4
 # A four-digit number from here is a year, not a head count.
 YEAR_MIN = 1900
 ARABIC_CONJUNCTIONS = ("و", "ف")
@@ -106,6 +110,7 @@ def _number_near(
     thing_starts = {h.start for h in segment.hits if h.tag.category in THING_CATEGORIES}
     # Right after the word, skipping "at least"-type words: "killing at least seven".
     j = _skip_approximate(tokens, after_word, numbers)
+    article_after = None
     if j < len(tokens):
         reading = read_number(tokens, j, numbers)
         if reading and not reading.weak and _is_count(segment, tokens, reading, thing_starts):
@@ -113,9 +118,11 @@ def _number_near(
         person = _arabic_person(tokens[j].text, numbers)
         if person:
             return Reading(person, j + 1)
+        if reading and reading.weak:  # "killing a contractor", unless a figure stands before
+            article_after = reading
     fallback = None
     for k in range(at - 1, max(-1, at - 1 - BEFORE_REACH_TOKENS), -1):
-        reading = read_number(tokens, k, numbers)
+        reading = _phrase_ending_at(tokens, k, numbers)
         if reading and _is_count(segment, tokens, reading, thing_starts):
             if not reading.weak:
                 return reading
@@ -124,7 +131,22 @@ def _number_near(
         reading = read_number(tokens, k, numbers)
         if reading and not reading.weak and _is_count(segment, tokens, reading, thing_starts):
             return reading
-    return fallback
+    return fallback or article_after
+
+
+def _phrase_ending_at(tokens: list[Token], k: int, numbers: Numbers) -> Reading | None:
+    """The whole number phrase that covers token ``k`` ("cinquante et un", not just "un")."""
+    reading = read_number(tokens, k, numbers)
+    if reading is None:
+        return None
+    while k > 0:
+        # One step back, or two over a joiner ("cinquante et un", "twenty and one").
+        back = 2 if k > 1 and tokens[k - 1].text in numbers.joiner else 1
+        longer = read_number(tokens, k - back, numbers)
+        if longer is None or longer.weak or longer.end < reading.end:
+            break
+        reading, k = longer, k - back
+    return reading
 
 
 def _skip_approximate(tokens: list[Token], j: int, numbers: Numbers) -> int:
@@ -154,8 +176,8 @@ def _token_index(tokens: list[Token], offset: int) -> int:
 def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | None]:
     """(killed, wounded) for the article; None when it says nothing about people."""
     figures: dict[str, list[int]] = {"killed": [], "wounded": []}
-    zero_killed = zero_wounded = False
-    for segment in document.segments:
+    zero_killed = zero_wounded = mentions_death = False
+    for segment in document.segments[: 1 + CASUALTY_SENTENCES]:
         if segment.has("no_casualties"):
             zero_killed = zero_wounded = True
         if segment.has("no_killed"):
@@ -168,11 +190,18 @@ def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | 
             for hit in segment.of(category):
                 if any(s <= hit.start < e for s, e in covered):
                     continue
+                mentions_death = mentions_death or category == "killed"
                 at = _token_index(tokens, hit.start)
                 after = _token_index(tokens, hit.end)
                 reading = _number_near(segment, tokens, at, after, numbers)
                 if reading is not None:
                     figures[category].append(reading.value)
-    killed = max(figures["killed"]) if figures["killed"] else (0 if zero_killed else None)
     wounded = max(figures["wounded"]) if figures["wounded"] else (0 if zero_wounded else None)
+    if figures["killed"]:
+        killed = max(figures["killed"])
+    elif zero_killed or (wounded and not mentions_death):
+        # A toll of wounded with no word of death says nobody died ("one soldier was wounded").
+        killed = 0
+    else:
+        killed = None
     return killed, wounded

@@ -21,6 +21,8 @@ from crawler.extract.gazetteer import SPECIFICITY, Gazetteer
 from crawler.types import Place
 
 IRAQ = "IQ"
+# A place name after these is an allegiance, not a location (folded: "pro-Iran" -> "pro iran").
+ALLEGIANCE_PREFIXES = ("pro ", "anti ")
 # Body sentences (after the title) searched for the incident's place.
 PLACE_LEAD_SENTENCES = 2
 
@@ -43,6 +45,8 @@ class Whereabouts:
 def _places_by_span(segment: Segment, gazetteer: Gazetteer) -> dict[tuple[int, int], list[Place]]:
     spans: dict[tuple[int, int], list[Place]] = defaultdict(list)
     for hit in segment.of("place"):
+        if segment.folded[max(0, hit.start - 5) : hit.start].endswith(ALLEGIANCE_PREFIXES):
+            continue  # "pro-Iran factions" are not in Iran
         place = gazetteer.get(hit.tag.value)
         if place is not None:
             spans[(hit.start, hit.end)].append(place)

@@ -131,16 +131,17 @@ def _clock(segment: Segment) -> tuple[time, bool] | None:
 def _segment_time(segment: Segment, published: datetime) -> EventTime | None:
     pub_local = published.astimezone(BAGHDAD)
     today = pub_local.date()
-    day: date | None = _explicit_date(segment, today)
+    days = [_explicit_date(segment, today)]
     for hit in segment.hits:
-        if day is not None:
-            break
         if _since_before(segment, hit.start):
             continue
         if hit.tag.category == "weekday":
-            day = today - timedelta(days=(today.weekday() - int(hit.tag.value)) % 7)
+            days.append(today - timedelta(days=(today.weekday() - int(hit.tag.value)) % 7))
         elif hit.tag.category == "relday":
-            day = today + timedelta(days=int(hit.tag.value))
+            days.append(today + timedelta(days=int(hit.tag.value)))
+    # Two days in one sentence: the older is the event ("summoned on Sunday over strikes late
+    # last week"); the newer is when it was reported.
+    day = min((d for d in days if d is not None), default=None)
     parts = [h.tag.value for h in segment.of("part")]
     clock = _clock(segment)
     if day is None and not parts and clock is None:
