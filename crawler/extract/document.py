@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from crawler.extract.lexicon import Hit, Matcher
 from crawler.extract.normalize import Dateline, clean, fold, sentence_starts, split_dateline
@@ -37,18 +38,20 @@ class Token:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Segment:
     index: int  # 0 = title, 1.. = body sentences
     cased: str
     folded: str
     hits: tuple[Hit, ...]
 
+    by_category: dict[str, list[Hit]]
+
     def has(self, category: str) -> bool:
-        return any(h.tag.category == category for h in self.hits)
+        return category in self.by_category
 
     def of(self, category: str) -> list[Hit]:
-        return [h for h in self.hits if h.tag.category == category]
+        return self.by_category.get(category, [])
 
     def negated(self, hit: Hit) -> bool:
         """A negation just before the hit ("no one", "n'a pas", "aucune attaque n'a", "لم")."""
@@ -56,6 +59,7 @@ class Segment:
         words = before.replace("'", " ").split()[-NEGATION_REACH_WORDS:]
         return any(w in NEGATIONS for w in words)
 
+    @cached_property
     def tokens(self) -> list[Token]:
         return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(self.folded)]
 
@@ -82,13 +86,20 @@ class Document:
             yield from segment.of(category)
 
 
+def _segment(index: int, cased: str, folded: str, hits: list[Hit]) -> Segment:
+    by_category: dict[str, list[Hit]] = {}
+    for hit in hits:
+        by_category.setdefault(hit.tag.category, []).append(hit)
+    return Segment(index, cased, folded, tuple(hits), by_category)
+
+
 def read_document(
     matcher: Matcher, title: str, text: str, lang: str, dateline: str | None = None
 ) -> Document:
     cased_title = clean(title)
     title_folded = fold(cased_title)
     segments = [
-        Segment(0, cased_title, title_folded, tuple(matcher.scan(title_folded, cased_title, lang)))
+        _segment(0, cased_title, title_folded, matcher.scan(title_folded, cased_title, lang))
     ]
 
     body = clean(text)
@@ -107,7 +118,7 @@ def read_document(
     for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
         if body[start:end].strip():
             segments.append(
-                Segment(len(segments), body[start:end], folded[start:end], tuple(per_sentence[i]))
+                _segment(len(segments), body[start:end], folded[start:end], per_sentence[i])
             )
     dateline_text = dateline or (head.place if head else None)
     return Document(lang, tuple(segments), head, dateline_text)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from crawler.extract.normalize import ARABIC_ARTICLE, clean, is_arabic, normalize
+from crawler.types import LANGUAGES
 
 STEM_MARK = "*"
 LITERAL_MARK = "="
@@ -121,7 +122,7 @@ class Matcher:
                 entries[key] = _Entry(previous.stem or stem, previous.arabic, tags, shared)
         self._automaton = ahocorasick.Automaton()
         for key, entry in entries.items():
-            self._automaton.add_word(key, (len(key), entry))
+            self._automaton.add_word(key, (len(key), entry, _tags_by_lang(entry.tags)))
         self.size = len(entries)
         if entries:
             self._automaton.make_automaton()
@@ -131,29 +132,37 @@ class Matcher:
         if not self.size:
             return []
         accepted: list[tuple[int, int, tuple[Tag, ...]]] = []
-        for last, (length, entry) in self._automaton.iter(folded):
-            start = last + 1 - length
+        size = len(folded)
+        for last, (length, entry, by_lang) in self._automaton.iter(folded):
+            tags = by_lang.get(lang, ())
+            if not tags:
+                continue
             end = last + 1
-            if not _bounded(folded, start, end, entry):
+            if not entry.stem and end < size and folded[end].isalnum():
+                continue
+            start = end - length
+            if start and folded[start - 1].isalnum() and not _after_proclitic(folded, start, entry):
                 continue
             if entry.capitals and not all(cased[start + i].isupper() for i in entry.capitals):
                 continue
-            tags = tuple(
-                t
-                for t in entry.tags
-                if (t.lang is None or t.lang == lang or lang is None)
-                and (t.guard is None or _guard_ok(folded, cased, start, end))
-            )
+            if any(t.guard for t in tags):
+                guarded = _guard_ok(folded, cased, start, end)
+                tags = tuple(t for t in tags if t.guard is None or guarded)
             if tags:
                 accepted.append((start, end, tags))
         return _longest_per_category(accepted)
 
 
-def _bounded(folded: str, start: int, end: int, entry: _Entry) -> bool:
-    if not entry.stem and end < len(folded) and folded[end].isalnum():
-        return False
-    if start == 0 or not folded[start - 1].isalnum():
-        return True
+def _tags_by_lang(tags: tuple[Tag, ...]) -> dict[str | None, tuple[Tag, ...]]:
+    """The tags that apply to a text of each language (None: any language)."""
+    table: dict[str | None, tuple[Tag, ...]] = {None: tags}
+    for lang in LANGUAGES:
+        table[lang] = tuple(t for t in tags if t.lang is None or t.lang == lang)
+    return table
+
+
+def _after_proclitic(folded: str, start: int, entry: _Entry) -> bool:
+    """A match inside a word is accepted only after Arabic clitics ("وبالصواريخ")."""
     if not entry.arabic:
         return False
     word_start = start - 1
@@ -174,20 +183,24 @@ def _guard_ok(folded: str, cased: str, start: int, end: int) -> bool:
 
 
 def _longest_per_category(found: list[tuple[int, int, tuple[Tag, ...]]]) -> list[Hit]:
+    by_category: dict[str, list[tuple[int, int, Tag]]] = {}
+    for start, end, tags in found:
+        for tag in tags:
+            by_category.setdefault(tag.category, []).append((start, -end, tag))
     hits: list[Hit] = []
-    for category in {t.category for _, _, tags in found for t in tags}:
-        spans = [
-            (start, end, tuple(t for t in tags if t.category == category))
-            for start, end, tags in found
-        ]
-        spans = [s for s in spans if s[2]]
-        spans.sort(key=lambda s: (s[0], s[0] - s[1]))
+    for spans in by_category.values():
+        spans.sort(key=lambda s: (s[0], s[1]))
         taken_until = -1
-        for start, end, tags in spans:
+        longest_start = longest_end = -1
+        for start, negative_end, tag in spans:
+            end = -negative_end
+            if (start, end) == (longest_start, longest_end):
+                hits.append(Hit(start, end, tag))  # another meaning of the same words
+                continue
             if start < taken_until:
                 continue
             # Longest at this start wins; a longer one starting inside this span is dropped.
-            taken_until = end
-            hits.extend(Hit(start, end, tag) for tag in tags)
+            taken_until, longest_start, longest_end = end, start, end
+            hits.append(Hit(start, end, tag))
     hits.sort(key=lambda h: h.start)
     return hits

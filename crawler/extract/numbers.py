@@ -184,7 +184,7 @@ def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | 
             zero_killed = True
         if segment.has("past"):
             continue
-        tokens = segment.tokens()
+        tokens = segment.tokens
         covered = [(h.start, h.end) for h in segment.hits if h.tag.category.startswith("no_")]
         for category in ("killed", "wounded"):
             for hit in segment.of(category):

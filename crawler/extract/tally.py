@@ -34,6 +34,8 @@ ARABIC_TEEN = "عشر"
 # Tokens between an ordinal and its attack noun ("the 19th such attack", "la 19e attaque").
 NOUN_REACH_TOKENS = 3
 SCOPE_MAX_CHARS = 140
+# Body sentences searched: wires state the rank in the lead or the paragraph after it.
+TALLY_SENTENCES = 6
 # "The first attack since ..." ranks nothing: a running count starts at two.
 TALLY_MIN = 2
 # A rank is definite ("the 19th attack", "la 19e", "sa 19e"); "a second rocket" is no tally.
@@ -110,7 +112,6 @@ def _ordinal_tally(
     segment: Segment, tokens: list[Token], numbers: Numbers
 ) -> tuple[int, int] | None:
     nouns = _starts(segment, "tally_noun")
-    scopes = _starts(segment, "tally_scope")
     noun_ends = {h.end for h in segment.of("tally_noun")}
     for i in range(len(tokens)):
         found = _ordinal_at(tokens, i, numbers)
@@ -124,7 +125,9 @@ def _ordinal_tally(
         after = [t.start for t in tokens[end : end + NOUN_REACH_TOKENS]]
         noun_after = any(s in nouns for s in after)
         scope_next = (
-            end < len(tokens) and tokens[end].start in scopes and bool(nouns or segment.of("us"))
+            end < len(tokens)
+            and tokens[end].text in numbers.tally_scope
+            and bool(nouns or segment.of("us"))
         )
         if noun_after or scope_next or noun_before:
             return value, tokens[i].start
@@ -135,13 +138,12 @@ def _count_tally(segment: Segment, tokens: list[Token], numbers: Numbers) -> tup
     if not segment.of("since"):
         return None
     nouns = _starts(segment, "tally_noun")
-    determiner_ends = {h.end for h in segment.of("tally_determiner")}
     for i in range(1, len(tokens) - 1):
         reading = read_number(tokens, i, numbers)
         if reading is None or reading.weak or reading.value < 2:
             continue
         if reading.end < len(tokens) and tokens[reading.end].start in nouns:
-            if any(0 <= tokens[i].start - e <= 1 for e in determiner_ends):
+            if tokens[i - 1].text in numbers.tally_determiner:
                 return reading.value, tokens[i].start
     return None
 
@@ -149,10 +151,10 @@ def _count_tally(segment: Segment, tokens: list[Token], numbers: Numbers) -> tup
 def reported_tally(
     document: Document, numbers: Numbers, published: datetime
 ) -> ReportedTally | None:
-    for segment in document.segments:
+    for segment in document.segments[: 1 + TALLY_SENTENCES]:
         if not (segment.of("tally_noun") or segment.of("us")):
             continue
-        tokens = segment.tokens()
+        tokens = segment.tokens
         found = _ordinal_tally(segment, tokens, numbers) or _count_tally(segment, tokens, numbers)
         if found is None:
             continue

@@ -89,6 +89,9 @@ class Numbers:
     approximate: tuple[tuple[str, ...], ...]
     person_one: frozenset[str]
     person_two: frozenset[str]
+    # Words around a running tally, compared token by token (too common for the automaton):
+    tally_scope: frozenset[str]  # first word after a bare rank ("la 21e contre ...")
+    tally_determiner: frozenset[str]  # last word before a definite count ("aucune des 19 ...")
 
 
 @dataclass(frozen=True)
@@ -116,11 +119,6 @@ class Vocabulary:
             pairs += [(t, Tag("term", category, "", self.lang)) for t in time.get(section) or ()]
         tally = data.get("tally") or {}
         pairs += [(t, Tag("term", "tally_noun", "", self.lang)) for t in tally.get("noun") or ()]
-        pairs += [(t, Tag("term", "tally_scope", "", self.lang)) for t in tally.get("scope") or ()]
-        pairs += [
-            (t, Tag("term", "tally_determiner", "", self.lang))
-            for t in tally.get("determiner") or ()
-        ]
         return pairs
 
     @property
@@ -132,7 +130,7 @@ def _folded_words(terms: Iterable[Any]) -> dict[str, Any]:
     return {fold_term(str(t))[0]: t for t in terms}
 
 
-def _numbers(section: Mapping[str, Any]) -> Numbers:
+def _numbers(section: Mapping[str, Any], tally: Mapping[str, Any]) -> Numbers:
     def valued(name: str) -> dict[str, int]:
         return {fold_term(str(k))[0]: int(v) for k, v in (section.get(name) or {}).items()}
 
@@ -150,6 +148,10 @@ def _numbers(section: Mapping[str, Any]) -> Numbers:
         approximate=approximate,
         person_one=words("person_one"),
         person_two=words("person_two"),
+        tally_scope=frozenset(w.split()[0] for w in _folded_words(tally.get("scope") or ())),
+        tally_determiner=frozenset(
+            w.split()[-1] for w in _folded_words(tally.get("determiner") or ())
+        ),
     )
 
 
@@ -162,5 +164,7 @@ def load_vocabularies(extra_terms: Mapping[str, Any] | None = None) -> dict[str,
     vocabularies = {}
     for lang in LANGUAGES:
         data = merge(_read_yaml("lexicon", f"{lang}.yaml"), extra_terms.get(lang) or {})
-        vocabularies[lang] = Vocabulary(lang, data, _numbers(data.get("numbers") or {}))
+        vocabularies[lang] = Vocabulary(
+            lang, data, _numbers(data.get("numbers") or {}, data.get("tally") or {})
+        )
     return vocabularies
