@@ -51,7 +51,7 @@ from crawler.storage import Store, parse_iso
 log = logging.getLogger(__name__)
 
 # Children polling at once: one may be stuck on a hanging feed until its timeout.
-MAX_CONCURRENT_BATCHES = 3
+MAX_CONCURRENT_BATCHES = 2
 # How often the processor looks for new articles and the dispatchers for due alerts.
 PROCESS_EVERY_S = 1.0
 DISPATCH_EVERY_S = 1.0

@@ -47,5 +47,13 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = False, stream=N
     root.addHandler(handler)
     root.setLevel(level.upper())
     # Third-party libraries chatter at INFO; keep their warnings only.
-    for noisy in ("scrapy", "twisted", "urllib3", "trafilatura", "datasketch", "filelock"):
+    for noisy in (
+        "scrapy",
+        "twisted",
+        "urllib3",
+        "trafilatura",
+        "datasketch",
+        "filelock",
+        "mail.log",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
