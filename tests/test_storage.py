@@ -135,3 +135,28 @@ def test_enqueue_alerts_is_idempotent_per_key(tmp_path):
         assert store.enqueue_alerts(1, 1, "new", ["console", "slack"], NOW) == 2
         assert store.enqueue_alerts(1, 1, "new", ["console", "slack"], NOW) == 0
         assert store.alert_counts() == {"pending": 2}
+
+
+def search(store: Store, term: str) -> list[int]:
+    rows = store.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [term])
+    return sorted(r["rowid"] for r in rows)
+
+
+def test_articles_are_searchable_once_indexed_and_changes_replace_their_terms(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        store.upsert_entries("f", [entry("a", title="Rockets near the embassy")], NOW, content_hash)
+        assert search(store, "embassy") == []  # queued, not yet indexed
+        assert store.index_pending_articles() == 1
+        assert search(store, "embassy") == [1]
+        # A changed indexed article: its old terms leave the index, the new ones come in.
+        store.upsert_entries(
+            "f", [entry("a", title="Drone strike on the airport")], NOW, content_hash
+        )
+        assert search(store, "embassy") == [] and search(store, "airport") == []
+        # Changed twice before indexing: indexed once, with its latest text.
+        store.upsert_entries(
+            "f", [entry("a", title="Drone strike on Erbil airport")], NOW, content_hash
+        )
+        assert store.index_pending_articles() == 1
+        assert search(store, "airport") == [1] and search(store, "drone") == [1]
+        store.db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
