@@ -113,11 +113,11 @@ def judge(document: Document, where: Whereabouts, stale: bool) -> Verdict:
         return Verdict(False, round(score, 3), evidence, "outside_iraq")
     if not where.in_iraq and not _iraq_named_anywhere(document):
         return Verdict(False, round(score, 3), evidence, "not_in_iraq")
-    if stale:
-        return Verdict(False, round(score, 3), evidence, "stale")
     if balance <= RELEVANCE_THRESHOLD:
         kinds = sorted(title_kinds) or sorted(first_kinds)
         return Verdict(False, round(score, 3), evidence, kinds[0] if kinds else "weak_evidence")
+    if stale:
+        return Verdict(False, round(score, 3), evidence, "stale")
     return Verdict(True, round(score, 3), evidence, None)
 
 

@@ -31,6 +31,7 @@ from crawler.extract.normalize import ARABIC_ARTICLE, clean, is_arabic, normaliz
 from crawler.types import LANGUAGES
 
 STEM_MARK = "*"
+ARABIC_ACCUSATIVE = "ا"
 LITERAL_MARK = "="
 
 # Clitics an Arabic word may carry before the term: conjunction, preposition, article.
@@ -139,7 +140,8 @@ class Matcher:
                 continue
             end = last + 1
             if not entry.stem and end < size and folded[end].isalnum():
-                continue
+                if not (entry.arabic and _accusative_ending(folded, end)):
+                    continue
             start = end - length
             if start and folded[start - 1].isalnum() and not _after_proclitic(folded, start, entry):
                 continue
@@ -159,6 +161,13 @@ def _tags_by_lang(tags: tuple[Tag, ...]) -> dict[str | None, tuple[Tag, ...]]:
     for lang in LANGUAGES:
         table[lang] = tuple(t for t in tags if t.lang is None or t.lang == lang)
     return table
+
+
+def _accusative_ending(folded: str, end: int) -> bool:
+    """An Arabic indefinite accusative alef ends the word ("مهندسا" for "مهندس")."""
+    return folded[end] == ARABIC_ACCUSATIVE and (
+        end + 1 == len(folded) or not folded[end + 1].isalnum()
+    )
 
 
 def _after_proclitic(folded: str, start: int, entry: _Entry) -> bool:

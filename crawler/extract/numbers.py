@@ -31,7 +31,8 @@ CASUALTY_SENTENCES = 4
 # A four-digit number from here is a year, not a head count.
 YEAR_MIN = 1900
 ARABIC_CONJUNCTIONS = ("و", "ف")
-# Categories whose words, right after a number, show that it counts things, not people.
+# Categories whose words, right after a number, show that it counts things, not people
+# (unless the word is also a casualty word: "deux morts").
 THING_CATEGORIES = frozenset({"type", "incident", "month", "tally_noun"})
 
 
@@ -43,9 +44,12 @@ class Reading:
 
 
 def _word(token: str) -> str:
-    if len(token) > 2 and token[0] in ARABIC_CONJUNCTIONS and not token.isascii():
-        return token[1:]
-    return token
+    """An Arabic number word without its conjunction and article ("والعشرين" -> "عشرين")."""
+    if token.isascii():
+        return token
+    if len(token) > 2 and token[0] in ARABIC_CONJUNCTIONS:
+        token = token[1:]
+    return token[2:] if token.startswith("ال") and len(token) > 4 else token
 
 
 def read_number(tokens: list[Token], i: int, numbers: Numbers) -> Reading | None:
@@ -107,7 +111,12 @@ def _is_count(
 def _number_near(
     segment: Segment, tokens: list[Token], at: int, after_word: int, numbers: Numbers
 ) -> Reading | None:
-    thing_starts = {h.start for h in segment.hits if h.tag.category in THING_CATEGORIES}
+    people = {h.start for h in segment.of("killed") + segment.of("wounded")}
+    thing_starts = {
+        h.start
+        for h in segment.hits
+        if h.tag.category in THING_CATEGORIES and h.start not in people
+    }
     # Right after the word, skipping "at least"-type words: "killing at least seven".
     j = _skip_approximate(tokens, after_word, numbers)
     article_after = None

@@ -1,0 +1,650 @@
+"""Table tests of crawler.extract: relevance, place, time, type, target, casualties, tallies.
+
+Every text here is a short sentence written for these tests in wire style.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from crawler.extract import Extractor, extract
+
+# Sunday 16 February 2020, 07:00 UTC (10:00 in Baghdad).
+SUNDAY = datetime(2020, 2, 16, 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor()
+
+
+RELEVANCE = [
+    # positives, every language
+    (
+        "fr",
+        "Irak: des roquettes tombent près de l'ambassade américaine",
+        "BAGDAD, 16 fév 2020 (AFP) - Trois roquettes se sont abattues tôt dimanche près de l'ambassade des Etats-Unis à Bagdad, sans faire de victimes.",
+        True,
+        None,
+    ),
+    (
+        "en",
+        "Rockets hit Iraq base hosting US troops",
+        "Baghdad (AFP) - Two rockets struck the Balad air base north of Baghdad late on Saturday, wounding two Iraqi soldiers, security sources said.",
+        True,
+        None,
+    ),
+    (
+        "ar",
+        "سقوط صواريخ قرب السفارة الأميركية في بغداد",
+        "بغداد (أ ف ب) - سقطت ثلاثة صواريخ فجر اليوم الأحد قرب السفارة الأميركية في المنطقة الخضراء وسط بغداد، دون وقوع إصابات.",
+        True,
+        None,
+    ),
+    (
+        "en",
+        "Gunmen kidnap engineer in Baghdad",
+        "Gunmen abducted an engineer on Saturday evening in the Dora district of southern Baghdad, police said.",
+        True,
+        None,
+    ),
+    (
+        "fr",
+        "Irak: un policier tué par une bombe artisanale à Kirkouk",
+        "Un policier a été tué et deux autres blessés dimanche par l'explosion d'une bombe artisanale au passage de leur patrouille à Kirkouk.",
+        True,
+        None,
+    ),
+    # negatives of every kind
+    (
+        "fr",
+        "Irak: trois hommes condamnés pour des tirs de roquettes sur la Zone verte",
+        "Un tribunal de Bagdad a condamné dimanche trois hommes à la prison à vie pour des tirs de roquettes sur la Zone verte l'an dernier.",
+        False,
+        "trial",
+    ),
+    (
+        "en",
+        "Iraqi militia vows to target US forces after strike",
+        "A powerful militia in Baghdad threatened on Sunday to attack American troops, warning Washington of revenge.",
+        False,
+        "threat",
+    ),
+    (
+        "en",
+        "Drone attack kills three US soldiers at Jordan outpost",
+        "Three American soldiers were killed on Sunday in a drone attack on Tower 22, a base in Jordan near the Syrian border.",
+        False,
+        "outside_iraq",
+    ),
+    (
+        "fr",
+        "Syrie: roquettes contre une base américaine près de Deir ez-Zor",
+        "BEYROUTH (AFP) - Des roquettes ont visé dimanche une base américaine dans l'est de la Syrie, près de Deir ez-Zor.",
+        False,
+        "outside_iraq",
+    ),
+    (
+        "ar",
+        "قصف على قاعدة التنف الأميركية في سوريا",
+        "استهدفت طائرات مسيرة مساء الأحد قاعدة التنف التي تضم قوات أميركية في سوريا.",
+        False,
+        "outside_iraq",
+    ),
+    (
+        "fr",
+        "Un an après la mort de Soleimani, l'Irak se souvient",
+        "Des milliers d'Irakiens ont commémoré dimanche l'anniversaire de la frappe américaine qui a tué le général iranien.",
+        False,
+        None,
+    ),
+    (
+        "en",
+        "Iraq oil exports hold steady despite tensions",
+        "Iraq's oil exports averaged 3.4 million barrels per day in January, the oil ministry said on Sunday.",
+        False,
+        "no_incident_term",
+    ),
+    (
+        "en",
+        "Iraqi parliament votes to expel foreign troops",
+        "Iraq's parliament voted on Sunday to end the presence of foreign troops, days after a US strike killed an Iranian general.",
+        False,
+        None,
+    ),
+    (
+        "ar",
+        "مباراة كرة القدم بين العراق ولبنان",
+        "فاز منتخب العراق على لبنان في مباراة كرة القدم مساء الأحد في البصرة.",
+        False,
+        None,
+    ),
+    (
+        "en",
+        "Analysis: a string of rocket attacks since October",
+        "A string of attacks on US interests in Iraq since October has raised fears of escalation, analysts say.",
+        False,
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "text", "relevant", "reason"), RELEVANCE)
+def test_relevance(
+    ex: Extractor, lang: str, title: str, text: str, relevant: bool, reason: str | None
+) -> None:
+    got = ex.extract(title, text, SUNDAY, lang=lang)
+    assert got.relevant is relevant, (got.reason, got.score, got.evidence)
+    assert 0.0 <= got.score <= 1.0
+    if relevant:
+        assert got.evidence and got.reason is None
+    elif reason is not None:
+        assert got.reason == reason
+
+
+def test_stale_event_is_not_news(ex: Extractor) -> None:
+    got = ex.extract(
+        "Rockets hit Baghdad airport",
+        "Two rockets struck near Baghdad airport on February 2, police said.",
+        SUNDAY,
+        lang="en",
+    )
+    assert not got.relevant and got.reason == "stale"
+    assert (
+        Extractor(max_age_h=24 * 30)
+        .extract(
+            "Rockets hit Baghdad airport",
+            "Two rockets struck near Baghdad airport on February 2, police said.",
+            SUNDAY,
+            lang="en",
+        )
+        .relevant
+    )
+
+
+PLACES = [
+    (
+        "fr",
+        "Des roquettes sont tombées dimanche près de l'ambassade américaine à Bagdad.",
+        "site:us-embassy-baghdad",
+    ),
+    (
+        "fr",
+        "Des roquettes ont frappé dimanche la base d'Aïn al-Assad, dans l'ouest de l'Irak.",
+        "site:ain-al-asad",
+    ),
+    (
+        "en",
+        "Clashes erupted on Sunday in the town of Hit, west of Ramadi, killing two.",
+        "city:hit",
+    ),
+    (
+        "en",
+        "A roadside bomb hit a patrol on Sunday in Fallujah, wounding two soldiers.",
+        "city:fallujah",
+    ),
+    (
+        "en",
+        "A bomb exploded on Sunday in Baghdad's Karrada district, killing one.",
+        "district:karrada",
+    ),
+    ("ar", "انفجرت عبوة ناسفة صباح الأحد في قضاء الفلوجة بمحافظة الأنبار.", "city:fallujah"),
+    ("ar", "سقط صاروخان مساء الأحد على قاعدة عين الأسد غربي العراق.", "site:ain-al-asad"),
+    (
+        "en",
+        "Gunmen shot dead a soldier on Sunday near Baladiyat in eastern Baghdad.",
+        "district:baladiyat",
+    ),
+    ("en", "Two mortar rounds fell on Sunday on a village in Diyala province.", "gov:diyala"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "place_id"), PLACES)
+def test_place(ex: Extractor, lang: str, text: str, place_id: str) -> None:
+    got = ex.extract("Iraq", text, SUNDAY, lang=lang)
+    assert got.relevant, got.reason
+    assert got.place is not None and got.place.id == place_id
+
+
+def test_place_from_dateline_when_text_names_none(ex: Extractor) -> None:
+    got = ex.extract(
+        "Irak: roquettes",
+        "Des roquettes sont tombées dimanche, sans faire de victimes.",
+        SUNDAY,
+        lang="fr",
+        dateline="KIRKOUK",
+    )
+    assert got.place.id == "city:kirkuk" and got.place.governorate == "Kirkuk"
+
+
+def test_homonym_takes_the_governorate_of_the_article(ex: Extractor) -> None:
+    got = ex.extract(
+        "Rocket hits Baghdad home",
+        "A rocket fell on Sunday on a house in Qadisiya, in western Baghdad, wounding a child.",
+        SUNDAY,
+        lang="en",
+    )
+    assert got.place.id == "district:qadisiya-baghdad"
+
+
+TIMES = [
+    # (lang, text, expected UTC datetime, precision)
+    (
+        "fr",
+        "Des roquettes sont tombées tôt dimanche, vers 00H30 GMT (03H30 locales), près de l'ambassade à Bagdad.",
+        datetime(2020, 2, 16, 0, 30, tzinfo=UTC),
+        "hour",
+    ),
+    (
+        "fr",
+        "Des roquettes sont tombées dimanche à 22h00 heure locale sur Bagdad.",
+        None,
+        "hour",
+    ),  # capped
+    (
+        "fr",
+        "Une roquette est tombée samedi à 21h00 heure locale sur Bagdad.",
+        datetime(2020, 2, 15, 18, 0, tzinfo=UTC),
+        "hour",
+    ),
+    (
+        "fr",
+        "Des roquettes ont visé la Zone verte hier soir à Bagdad.",
+        datetime(2020, 2, 15, 16, 0, tzinfo=UTC),
+        "day",
+    ),
+    (
+        "fr",
+        "Des roquettes ont visé la Zone verte la nuit dernière à Bagdad.",
+        datetime(2020, 2, 15, 19, 0, tzinfo=UTC),
+        "day",
+    ),
+    (
+        "en",
+        "Rockets struck the Green Zone in Baghdad late on Saturday.",
+        datetime(2020, 2, 15, 19, 0, tzinfo=UTC),
+        "day",
+    ),
+    (
+        "en",
+        "Rockets struck the Green Zone in Baghdad early Sunday.",
+        datetime(2020, 2, 16, 1, 0, tzinfo=UTC),
+        "day",
+    ),
+    (
+        "en",
+        "Rockets struck the Green Zone in Baghdad overnight.",
+        datetime(2020, 2, 15, 19, 0, tzinfo=UTC),
+        "day",
+    ),
+    (
+        "en",
+        "Rockets struck the Green Zone in Baghdad this morning.",
+        datetime(2020, 2, 16, 6, 0, tzinfo=UTC),
+        "day",
+    ),
+    (
+        "en",
+        "Rockets struck the Green Zone in Baghdad yesterday.",
+        datetime(2020, 2, 15, 9, 0, tzinfo=UTC),
+        "day",
+    ),
+    (
+        "en",
+        "Rockets struck the Green Zone in Baghdad at 10:30 pm on Saturday.",
+        datetime(2020, 2, 15, 19, 30, tzinfo=UTC),
+        "hour",
+    ),
+    (
+        "en",
+        "Rockets struck the Green Zone in Baghdad on February 15.",
+        datetime(2020, 2, 15, 9, 0, tzinfo=UTC),
+        "day",
+    ),
+    (
+        "en",
+        "Rockets struck the Green Zone in Baghdad, police said.",
+        SUNDAY,
+        "day",
+    ),  # no time words
+    (
+        "ar",
+        "سقطت صواريخ مساء الأحد على المنطقة الخضراء في بغداد.",
+        None,
+        "day",
+    ),  # capped at publication
+    (
+        "ar",
+        "سقطت صواريخ مساء السبت على المنطقة الخضراء في بغداد.",
+        datetime(2020, 2, 15, 16, 0, tzinfo=UTC),
+        "day",
+    ),
+    (
+        "ar",
+        "سقطت صواريخ فجر اليوم على المنطقة الخضراء في بغداد.",
+        datetime(2020, 2, 16, 2, 0, tzinfo=UTC),
+        "day",
+    ),
+    (
+        "ar",
+        "سقطت صواريخ ليلة السبت على المنطقة الخضراء في بغداد.",
+        datetime(2020, 2, 15, 19, 0, tzinfo=UTC),
+        "day",
+    ),
+    (
+        "ar",
+        "سقطت صواريخ أمس على المنطقة الخضراء في بغداد.",
+        datetime(2020, 2, 15, 9, 0, tzinfo=UTC),
+        "day",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected", "precision"), TIMES)
+def test_event_time(
+    ex: Extractor, lang: str, text: str, expected: datetime | None, precision: str
+) -> None:
+    got = ex.extract("Iraq: rockets", text, SUNDAY, lang=lang)
+    assert got.relevant, got.reason
+    assert got.event_time <= SUNDAY
+    assert got.event_time == (expected or SUNDAY)
+    assert got.time_precision == precision
+
+
+def test_time_never_after_publication_and_since_is_not_the_event(ex: Extractor) -> None:
+    got = ex.extract(
+        "Rockets hit US embassy",
+        "Rockets hit the US embassy in Baghdad on Sunday, the 19th attack since October 28.",
+        SUNDAY,
+        lang="en",
+    )
+    assert got.event_time.date() == date(2020, 2, 16)
+
+
+CASUALTIES = [
+    ("fr", "Une roquette a tué deux soldats et blessé trois autres dimanche à Bagdad.", 2, 3),
+    ("fr", "Deux morts et cinq blessés dimanche dans l'explosion d'une bombe à Kirkouk.", 2, 5),
+    ("fr", "Un soldat a été tué dimanche dans l'explosion d'une bombe à Kirkouk.", 1, None),
+    (
+        "fr",
+        "Cinquante et un combattants ont été blessés dimanche dans des frappes à Al-Qaïm.",
+        0,
+        51,
+    ),
+    ("fr", "Des roquettes sont tombées dimanche sur Bagdad sans faire de victimes.", 0, 0),
+    ("fr", "Une dizaine de personnes ont été tuées dimanche dans un attentat à Bagdad.", 10, None),
+    ("en", "Three rockets killed two soldiers on Sunday at a base in Baghdad.", 2, None),
+    (
+        "en",
+        "A suicide bomber killed at least 28 people and wounded 73 on Sunday in Baghdad.",
+        28,
+        73,
+    ),
+    (
+        "en",
+        "The bombing killed seven people on Sunday in Baghdad; the toll later rose to 32 dead.",
+        32,
+        None,
+    ),
+    (
+        "en",
+        "Rockets landed near the US embassy in Baghdad on Sunday. There were no casualties.",
+        0,
+        0,
+    ),
+    ("en", "Rockets struck a base in Baghdad on Sunday, killing a US contractor.", 1, None),
+    ("en", "Dozens of people were killed on Sunday in a car bomb in Baghdad.", 20, None),
+    (
+        "en",
+        "Rockets hit the base on Sunday in Baghdad, where 5,200 US troops are deployed.",
+        None,
+        None,
+    ),
+    ("ar", "قتل ثلاثة جنود وأصيب خمسة آخرون مساء الأحد بانفجار عبوة في كركوك.", 3, 5),
+    ("ar", "أسفر الهجوم مساء الأحد في بغداد عن مقتل ٣ وإصابة ٧ مدنيين.", 3, 7),
+    ("ar", "أسفر انفجار عبوة مساء الأحد في الموصل عن مقتل جندي.", 1, None),
+    ("ar", "سقطت صواريخ مساء الأحد على المنطقة الخضراء في بغداد لم تسفر عن إصابات.", 0, 0),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "killed", "wounded"), CASUALTIES)
+def test_casualties(
+    ex: Extractor, lang: str, text: str, killed: int | None, wounded: int | None
+) -> None:
+    got = ex.extract("Iraq: attack", text, SUNDAY, lang=lang)
+    assert got.relevant, got.reason
+    assert (got.killed, got.wounded) == (killed, wounded)
+
+
+def test_casualties_of_earlier_attacks_are_not_counted(ex: Extractor) -> None:
+    got = ex.extract(
+        "Rockets hit US embassy in Baghdad",
+        "Rockets hit the US embassy in Baghdad on Sunday, causing no casualties. "
+        "Last month a similar attack had killed an American contractor in Kirkuk.",
+        SUNDAY,
+        lang="en",
+    )
+    assert (got.killed, got.wounded) == (0, 0)
+
+
+TYPES = [
+    ("fr", "Des tirs de roquettes ont visé dimanche la base de Taji.", "rocket", "us_military"),
+    (
+        "fr",
+        "Des obus de mortier sont tombés dimanche sur un marché de Baaqouba.",
+        "mortar",
+        "civilians",
+    ),
+    (
+        "en",
+        "An explosive-laden drone struck the prime minister's residence in Baghdad on Sunday.",
+        "drone",
+        "government",
+    ),
+    (
+        "en",
+        "Iranian ballistic missiles struck the Ain al-Asad air base on Sunday.",
+        "missile",
+        "us_military",
+    ),
+    (
+        "en",
+        "A roadside bomb hit a coalition logistics convoy near Nasiriyah on Sunday.",
+        "ied",
+        "logistics_convoy",
+    ),
+    (
+        "en",
+        "A suicide bomber blew himself up in a crowded market in Baghdad on Sunday.",
+        "suicide_bombing",
+        "civilians",
+    ),
+    (
+        "en",
+        "Security forces opened fire on protesters in Nasiriyah on Sunday.",
+        "shooting",
+        "protesters",
+    ),
+    (
+        "en",
+        "A US drone strike hit a Kataeb Hezbollah vehicle in Baghdad on Sunday.",
+        "airstrike",
+        "pmf",
+    ),
+    (
+        "en",
+        "Clashes broke out on Sunday between IS fighters and the army near Kirkuk.",
+        "clash",
+        "iraqi_security",
+    ),
+    ("ar", "اختطف مسلحون مهندسا مساء الأحد في بغداد.", "kidnapping", "civilians"),
+    (
+        "ar",
+        "استهدف هجوم بطائرة مسيرة مساء الأحد مطار أربيل حيث تتمركز قوات التحالف.",
+        "drone",
+        "coalition",
+    ),
+    (
+        "fr",
+        "Une grenade a été lancée dimanche contre un bureau électoral à Mossoul.",
+        "other",
+        "government",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "kind", "target"), TYPES)
+def test_type_and_target(ex: Extractor, lang: str, text: str, kind: str, target: str) -> None:
+    got = ex.extract("Iraq", text, SUNDAY, lang=lang)
+    assert got.relevant, got.reason
+    assert (got.attack_type, got.target) == (kind, target)
+    assert got.us_interest is (
+        target in {"us_embassy", "us_military", "coalition", "us_contractor", "logistics_convoy"}
+    )
+
+
+TALLIES = [
+    (
+        "fr",
+        "Des roquettes ont visé dimanche l'ambassade américaine à Bagdad, la 19e attaque contre des intérêts américains en Irak depuis le 28 octobre.",
+        19,
+        date(2019, 10, 28),
+        True,
+    ),
+    (
+        "fr",
+        "Des roquettes ont visé dimanche l'ambassade américaine à Bagdad, la dix-neuvième attaque en près de quatre mois.",
+        19,
+        None,
+        False,
+    ),
+    (
+        "fr",
+        "Trois soldats ont été tués dimanche à Taji, la 21e contre des intérêts américains.",
+        21,
+        None,
+        True,
+    ),
+    (
+        "en",
+        "Rockets hit the US embassy in Baghdad on Sunday, the 19th attack against US interests since October 28.",
+        19,
+        date(2019, 10, 28),
+        True,
+    ),
+    (
+        "en",
+        "Rockets hit the US embassy in Baghdad on Sunday, the nineteenth such attack in four months.",
+        19,
+        None,
+        False,
+    ),
+    (
+        "ar",
+        "سقطت صواريخ مساء الأحد على السفارة الأميركية في بغداد، في الهجوم التاسع عشر على المصالح الأميركية منذ 28 تشرين الأول/أكتوبر.",
+        19,
+        date(2019, 10, 28),
+        True,
+    ),
+    (
+        "ar",
+        "سقطت صواريخ مساء الأحد على السفارة الأميركية في بغداد، وهو الهجوم الـ22 ضد المصالح الأميركية.",
+        22,
+        None,
+        True,
+    ),
+    (
+        "ar",
+        "سقطت صواريخ مساء الأحد على السفارة الأميركية في بغداد، وهو الهجوم الحادي والعشرين.",
+        21,
+        None,
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "n", "since", "us"), TALLIES)
+def test_reported_tally(
+    ex: Extractor, lang: str, text: str, n: int, since: date | None, us: bool
+) -> None:
+    got = ex.extract("Iraq", text, SUNDAY, lang=lang)
+    assert got.reported_tally is not None
+    assert (got.reported_tally.n, got.reported_tally.since, got.reported_tally.us_interest) == (
+        n,
+        since,
+        us,
+    )
+    assert got.reported_tally.scope
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rockets hit the US embassy in Baghdad on Sunday. More than 110 attacks have targeted US forces since mid-October.",
+        "Rockets hit the US embassy in Baghdad on Sunday, the first attack in a week.",
+        "Rockets hit the US embassy in Baghdad on Sunday, where 5,200 US troops are deployed.",
+    ],
+)
+def test_numbers_that_are_not_tallies(ex: Extractor, text: str) -> None:
+    assert ex.extract("Iraq", text, SUNDAY, lang="en").reported_tally is None
+
+
+CLAIMS = [
+    (
+        "en",
+        "A car bomb killed five people in Baghdad on Sunday. The attack was claimed by the Islamic State group.",
+        "Islamic State group",
+        None,
+    ),
+    (
+        "en",
+        "Rockets hit the US embassy in Baghdad on Sunday. Washington blames pro-Iran factions for the attacks.",
+        None,
+        "pro-Iran factions",
+    ),
+    (
+        "en",
+        "Rockets hit the US embassy in Baghdad on Sunday. No group has claimed the attack.",
+        None,
+        None,
+    ),
+    (
+        "fr",
+        "Une bombe a tué cinq personnes dimanche à Bagdad, une attaque revendiquée par le groupe Etat islamique.",
+        "Islamic State group",
+        None,
+    ),
+    (
+        "ar",
+        "قتل خمسة أشخاص مساء الأحد بانفجار سيارة مفخخة في بغداد، وتبنى تنظيم داعش الهجوم.",
+        "Islamic State group",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "claimed", "blamed"), CLAIMS)
+def test_claims_and_blame(
+    ex: Extractor, lang: str, text: str, claimed: str | None, blamed: str | None
+) -> None:
+    got = ex.extract("Iraq", text, SUNDAY, lang=lang)
+    assert (got.claimed_by, got.blamed_on) == (claimed, blamed)
+
+
+def test_language_detected_when_not_given_and_module_level_extract() -> None:
+    got = extract(
+        "Irak: roquettes sur Bagdad",
+        "Des roquettes sont tombées dimanche sur la Zone verte de Bagdad, sans faire de victimes.",
+        SUNDAY,
+    )
+    assert got.lang == "fr" and got.relevant
+
+
+def test_naive_publication_time_is_read_as_utc(ex: Extractor) -> None:
+    naive = datetime(2020, 2, 16, 7, 0)
+    got = ex.extract(
+        "Iraq", "Rockets hit the Green Zone in Baghdad this morning.", naive, lang="en"
+    )
+    assert got.event_time.tzinfo is not None and got.event_time <= SUNDAY

@@ -1,0 +1,199 @@
+"""Normalisation, term matching and the gazetteer of crawler.extract."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import Extractor
+from crawler.extract.lexicon import Matcher, Tag
+from crawler.extract.normalize import clean, fold, normalize, split_dateline
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Aïn al-Assad", "ain al assad"),
+        ("L’ambassade  des\tÉtats-Unis", "l'ambassade des etats unis"),
+        ("الصَّوَارِيخُ", "الصواريخ"),  # diacritics
+        ("بغـــداد", "بغداد"),  # tatweel
+        ("أربيل إربيل آمرلي", "اربيل اربيل امرلي"),  # alef forms
+        ("السفارة الأمريكية", "السفاره الامريكيه"),  # ta marbuta
+        ("مستشفى", "مستشفي"),  # alef maqsura
+        ("٢٥ قتيلا", "25 قتيلا"),  # Arabic-Indic digits
+        ("ROQUETTES SUR BAGDAD", "roquettes sur bagdad"),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_fold_keeps_length_so_offsets_map_back() -> None:
+    text = clean("Œuvre İstanbul — Aïn al-Assad ’ «x» ٣")
+    assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("body", "place", "rest"),
+    [
+        ("BAGDAD, 16 fév 2020 (AFP) - Des roquettes sont tombées.", "BAGDAD", "Des roquettes"),
+        ("Baghdad (AFP) - Rockets hit the Green Zone.", "Baghdad", "Rockets hit"),
+        ("بغداد (أ ف ب) - سقطت صواريخ.", "بغداد", "سقطت"),
+        ("ERBIL (Irak), 13 mars 2022 (AFP) - Des missiles.", None, None),
+        ("BAGHDAD — Rockets struck the base.", "BAGHDAD", "Rockets"),
+        ("Rockets struck the base on Sunday.", None, None),
+    ],
+)
+def test_dateline(body: str, place: str | None, rest: str | None) -> None:
+    head = split_dateline(body)
+    if place is None:
+        assert head is None or head.place != "Rockets struck the base on Sunday"
+        return
+    assert head is not None and head.place == place
+    assert body[head.end :].startswith(rest)
+
+
+def _matcher() -> Matcher:
+    return Matcher(
+        [
+            ("rocket*", Tag("term", "type", "rocket", "en")),
+            ("صواريخ", Tag("term", "type", "rocket", "ar")),
+            ("US", Tag("term", "us", "", "en")),
+            ("=الاثنين", Tag("term", "weekday", "0", "ar")),
+            ("Hit", Tag("place", "place", "city:hit", None, "context")),
+            ("Balad", Tag("place", "place", "city:balad", None)),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "found"),
+    [
+        ("Two rockets landed", "en", ["rocket"]),  # the stem is what matched
+        ("the rocketry club", "en", ["rocket"]),  # a stem accepts any ending
+        ("وبالصواريخ استهدفوا", "ar", ["صواريخ"]),  # proclitics و + ب + ال
+        ("صواريخهم", "ar", []),  # no suffix without a stem mark
+        ("they told us", "en", []),  # capitals required: "us" is not the US
+        ("US troops", "en", ["us"]),
+        ("ROCKETS", "fr", []),  # terms of another language are ignored
+        ("يوم الاثنين", "ar", ["الاثنين"]),  # "=" keeps the article
+        ("Rockets hit the base", "en", ["rocket"]),  # the verb "hit" is not the town
+        ("clashes in Hit on Sunday", "en", ["hit"]),
+        ("the Baladiyat district", "en", []),  # word boundary: Balad is not Baladiyat
+    ],
+)
+def test_matcher_boundaries(text: str, lang: str, found: list[str]) -> None:
+    cased = clean(text)
+    folded = fold(cased)
+    assert [folded[h.start : h.end] for h in _matcher().scan(folded, cased, lang)] == found
+
+
+def test_longest_match_wins_within_a_category() -> None:
+    matcher = Matcher(
+        [
+            ("attack", Tag("term", "incident", "", "en")),
+            ("rocket attack", Tag("term", "type", "rocket", "en")),
+            ("Baghdad", Tag("place", "place", "city:baghdad")),
+            ("US embassy in Baghdad", Tag("place", "place", "site:embassy")),
+        ]
+    )
+    text = "A rocket attack on the US embassy in Baghdad"
+    hits = matcher.scan(fold(text), text, "en")
+    assert {(h.tag.category, h.tag.value) for h in hits} == {
+        ("incident", ""),
+        ("type", "rocket"),
+        ("place", "site:embassy"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "place_id"),
+    [
+        ("Bagdad", "city:baghdad"),
+        ("بغداد", "city:baghdad"),
+        ("Aïn al-Assad", "site:ain-al-asad"),
+        ("Ain al-Asad air base", "site:ain-al-asad"),
+        ("عين الأسد", "site:ain-al-asad"),
+        ("Falloujah", "city:fallujah"),
+        ("الفلوجة", "city:fallujah"),
+        ("Mossoul", "city:mosul"),
+        ("Kirkouk", "city:kirkuk"),
+        ("Bassora", "city:basra"),
+        ("Hewler", "city:erbil"),
+        ("أربيل", "city:erbil"),
+        ("Al-Tanf", "foreign:al-tanf"),
+        ("Tower 22", "foreign:tower-22"),
+        ("gov:anbar", "gov:anbar"),
+        ("Anbar", "gov:anbar"),
+        ("the Green Zone in Baghdad", "site:green-zone"),
+        ("Nowhere-on-Sea", None),
+    ],
+)
+def test_gazetteer_lookup(extractor: Extractor, name: str, place_id: str | None) -> None:
+    place = extractor.gazetteer.lookup(name)
+    assert (place.id if place else None) == place_id
+
+
+def test_gazetteer_covers_every_governorate(extractor: Extractor) -> None:
+    governorates = {
+        "Baghdad",
+        "Basra",
+        "Nineveh",
+        "Erbil",
+        "Kirkuk",
+        "Anbar",
+        "Salahuddin",
+        "Diyala",
+        "Babil",
+        "Karbala",
+        "Najaf",
+        "Wasit",
+        "Maysan",
+        "Dhi Qar",
+        "Muthanna",
+        "Qadisiyah",
+        "Dohuk",
+        "Sulaymaniyah",
+    }
+    for name in governorates:
+        assert any(
+            extractor.gazetteer.get(f"gov:{slug}")
+            and extractor.gazetteer.get(f"gov:{slug}").governorate == name
+            for slug in [name.lower().replace(" ", "-")]
+        ), name
+    assert len(extractor.gazetteer) >= 150
+    tanf = extractor.gazetteer.lookup("Al-Tanf")
+    assert tanf.country == "SY" and tanf.governorate is None
+
+
+def test_extra_places_and_terms() -> None:
+    extractor = Extractor(
+        extra_places=[
+            {
+                "id": "site:camp-x",
+                "name": "Camp Xanadu",
+                "kind": "site",
+                "governorate": "Anbar",
+                "lat": 33.4,
+                "lon": 43.3,
+                "fr": ["camp Xanadu"],
+                "target": "us_military",
+            }
+        ],
+        extra_terms={"en": {"attack_types": {"drone": ["loitering munition*"]}}},
+    )
+    assert extractor.gazetteer.lookup("camp Xanadu").id == "site:camp-x"
+    from datetime import UTC, datetime
+
+    result = extractor.extract(
+        "Loitering munitions strike Camp Xanadu in Iraq",
+        "Two loitering munitions struck Camp Xanadu in western Iraq on Monday, officials said.",
+        datetime(2024, 1, 2, 12, tzinfo=UTC),
+        lang="en",
+    )
+    assert result.relevant and result.attack_type == "drone"
+    assert result.place.id == "site:camp-x" and result.us_interest
