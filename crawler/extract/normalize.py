@@ -119,7 +119,7 @@ def is_arabic(text: str) -> bool:
 # A sentence ends at . ! ? followed by a space, unless the dot closes a short abbreviation
 # ("U.S.", "Lt.", "St.") — an upper-case letter or digit must follow.
 _SENTENCE_END = re.compile(
-    r"(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z])[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z\u00C0-\u00DE0-9\u0600-\u06ff])|\n"
+    r"(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z])[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z\u00C0-\u00DE0-9\u0600-\u06ff])"
 )
 
 
