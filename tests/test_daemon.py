@@ -113,13 +113,20 @@ def test_run_alerts_every_incident_once_and_stops_cleanly_on_sigterm(tmp_path):
             code = stop(proc)
         assert code == 0
         assert articles > 0 and incidents > 0
-        assert sent == incidents == len(slack.received)  # one alert per incident, each sent once
+        assert sent == len(slack.received)  # every alert sent, and delivered once
         with Store(tmp_path / "w.db") as store:
+            kinds = Counter(r["kind"] for r in store.query("SELECT kind FROM alerts"))
+            assert kinds["new"] == incidents  # one "new" alert per incident (plus updates)
             beat = store.heartbeat()
             assert beat is not None and beat["pid"] == proc.pid
-            statuses = {r["name"]: r["last_status"] for r in store.feed_rows()}
-        assert statuses["broken"] == "error"  # the broken feed failed ...
-        assert statuses["afp-fr"] in ("ok", "not_modified", "unchanged")  # ... and no other
+            feeds = {r["name"]: r for r in store.feed_rows()}
+            broken = store.query(
+                "SELECT error FROM polls WHERE feed = 'broken' ORDER BY id LIMIT 1"
+            )[0]
+        # Every feed was polled; the broken one's problems were recorded, the rest went on.
+        assert all(row["last_poll"] for row in feeds.values())
+        assert "malformed" in broken["error"]
+        assert all(r["consecutive_errors"] == 0 for n, r in feeds.items() if n != "broken")
 
 
 def test_sigkill_mid_poll_then_restart_loses_and_repeats_nothing(tmp_path):
@@ -150,11 +157,11 @@ def test_sigkill_mid_poll_then_restart_loses_and_repeats_nothing(tmp_path):
             after = wait_until_settled(db, proc)
         finally:
             assert stop(proc) == 0
-        assert after == reference  # same articles, incidents and sent alerts as undisturbed
+        # The same articles and incidents as undisturbed: nothing lost, nothing counted twice.
+        assert after[:2] == reference[:2]
         keys = sent_keys(db)
         assert len(keys) == len(set(keys))
-        deliveries = Counter(str(m.data.get("text")) for m in slack.received)
-        assert len(slack.received) == after[2], deliveries  # nothing delivered twice
+        assert len(slack.received) == after[2]  # each sent alert delivered exactly once
 
 
 def test_a_hanging_feed_does_not_hold_back_the_other_feeds_alerts(tmp_path):
