@@ -82,6 +82,8 @@ def analyze(
                     _analyze_line(store, extractor, settings, number, line, sink, summary)
                     if progress is not None:
                         progress(summary)
+            if db_path is not None:  # a kept database is searchable like the daemon's
+                store.index_pending_articles()
         finally:
             store.close()
     log.info(

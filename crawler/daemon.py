@@ -76,12 +76,20 @@ def make_extractor(config: Config):
     )
 
 
-def sync_store_with_config(store: Store, config: Config) -> None:
-    """Bring the database's feeds and counters in step with the configuration."""
+def sync_store_with_config(store: Store, config: Config, now: datetime | None = None) -> None:
+    """Bring the database's feeds and counters in step with the configuration.
+
+    With ``now`` (the daemon and one-shot runs), counters are also renumbered, so an edited
+    ``since``, ``start`` or filter takes effect at once rather than at the next incident.
+    """
     from crawler.counters import counter_definition
 
     store.sync_feeds((f.name, f.url, f.enabled) for f in config.feeds)
     store.sync_counters(counter_definition(c) for c in config.counters)
+    if now is not None:
+        from crawler.pipeline import recompute_counters
+
+        recompute_counters(store, config.counters, now)
 
 
 # -- children ------------------------------------------------------------------------------
@@ -198,7 +206,7 @@ class Daemon:
         with DatabaseLock(self.db_path):
             store = Store(self.db_path)
             try:
-                sync_store_with_config(store, self.config)
+                sync_store_with_config(store, self.config, self.clock())
                 self._install_signal_handlers()
                 self._schedule_feeds(store)
                 threads = [
@@ -277,7 +285,7 @@ class Daemon:
             )
             return
         self.config = config
-        sync_store_with_config(store, config)
+        sync_store_with_config(store, config, self.clock())
         self._schedule_feeds(store)
         log.info("config reloaded feeds=%d", sum(f.enabled for f in config.feeds))
 
@@ -469,8 +477,8 @@ def poll_once(
     from crawler.pipeline import process_pending
 
     with DatabaseLock(db_path), Store(db_path) as store:
-        sync_store_with_config(store, config)
         now = clock()
+        sync_store_with_config(store, config, now)
         if replay is not None:
             feeds: list[str] | None = None
         elif all_feeds:

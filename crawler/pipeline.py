@@ -110,6 +110,9 @@ def process_pending(
             summary.processed, summary.relevant, summary.duplicates, summary.new_incidents,
             summary.updated_incidents, summary.alerts, summary.errors,
         )  # fmt: skip
+    # Search indexing is kept off the poll's hot path: articles stored since the last pass
+    # (new or changed) enter the full-text index here, in one statement.
+    store.index_pending_articles()
     return asdict(summary)
 
 
