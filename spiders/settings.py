@@ -49,11 +49,29 @@ BASE_SETTINGS: dict[str, Any] = {
     # The same URL may legitimately be asked twice in a batch (two feed names, two entries
     # linking one page); a silently dropped request would leave a poll unrecorded.
     "DUPEFILTER_CLASS": "scrapy.dupefilters.BaseDupeFilter",
+    # Scrapy parses a generator callback's source on every response to warn about "return
+    # value" in it: its cache is keyed by the bound method, a new object per call. That was
+    # ~0.5 ms of CPU per response, a third of a 304's cost.
+    "WARN_ON_GENERATOR_RETURN_VALUE": False,
+    # Nothing reads Scrapy's stats (the batch summary comes from crawler.ingest's results);
+    # collecting them is a dict update on every signal.
+    "STATS_CLASS": "scrapy.statscollectors.DummyStatsCollector",
+    "DOWNLOADER_STATS": False,
+    # A feed request has no referrer worth sending, and a page request would tell the site
+    # which feed led there.
+    "REFERER_ENABLED": False,
     "DOWNLOADER_MIDDLEWARES": {
         # Before RobotsTxtMiddleware (100): a private host is refused before its robots.txt
         # is even asked for.
         "spiders.middlewares.PublicAddressGuard": 50,
+        # No allowed_domains (every configured host is wanted) and no spider-wide credentials
+        # (a feed's go in its own Authorization header: spiders.feed_spider.split_credentials).
+        "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+        "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     },
+    # The batch is bounded by its own timeout and the parent's kill; a memory check every
+    # minute adds nothing to that.
+    "MEMUSAGE_ENABLED": False,
 }
 
 
