@@ -8,7 +8,6 @@ the facts; later sentences are background.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -107,14 +106,15 @@ def read_document(
     if head is not None:
         body = body[head.end :]
     folded = fold(body)
-    hits = matcher.scan(folded, body, lang)
     starts = sentence_starts(body)
     ends = starts[1:] + [len(body)]
     per_sentence: list[list[Hit]] = [[] for _ in starts]
-    for hit in hits:
-        index = bisect.bisect_right(starts, hit.start) - 1
-        offset = starts[index]
-        per_sentence[index].append(Hit(hit.start - offset, hit.end - offset, hit.tag))
+    index, offset, next_start = 0, 0, ends[0]
+    for start, end, tag in matcher.spans(folded, body, lang):  # sorted by start
+        while start >= next_start:
+            index += 1
+            offset, next_start = starts[index], ends[index]
+        per_sentence[index].append(Hit(start - offset, end - offset, tag))
     for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
         if body[start:end].strip():
             segments.append(

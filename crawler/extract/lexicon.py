@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 import ahocorasick
 
 from crawler.extract.normalize import ARABIC_ARTICLE, clean, is_arabic, normalize
-from crawler.types import LANGUAGES
 
 STEM_MARK = "*"
 ARABIC_ACCUSATIVE = "ا"
@@ -71,6 +71,10 @@ class _Entry:
     capitals: tuple[int, ...]  # offsets that must be capital letters in the text
 
 
+# A span accepted by the scan: (start, end, tag), offsets in the scanned text.
+Span = tuple[int, int, Tag]
+
+
 def fold_term(term: str) -> tuple[str, bool]:
     """The folded key of a lexicon term and whether it is a stem."""
     stem = term.endswith(STEM_MARK)
@@ -104,7 +108,11 @@ PLACE_CONTEXT_WORDS = frozenset(
 
 
 class Matcher:
-    """An automaton over many terms; :meth:`scan` returns accepted, overlap-free hits."""
+    """An automaton over many terms; :meth:`scan` returns accepted, overlap-free hits.
+
+    One automaton per language of the text, built on first use: it holds only the terms that
+    apply to that language, so the scan never visits (and rejects) another language's words.
+    """
 
     def __init__(self, terms: Iterable[tuple[str, Tag]]):
         entries: dict[str, _Entry] = {}
@@ -121,46 +129,52 @@ class Matcher:
                 shared = tuple(sorted(set(previous.capitals) & set(capitals)))
                 tags = previous.tags + (tag,)
                 entries[key] = _Entry(previous.stem or stem, previous.arabic, tags, shared)
-        self._automaton = ahocorasick.Automaton()
-        for key, entry in entries.items():
-            self._automaton.add_word(key, (len(key), entry, _tags_by_lang(entry.tags)))
+        self._entries = entries
+        self._automata: dict[str | None, ahocorasick.Automaton | None] = {}
         self.size = len(entries)
-        if entries:
-            self._automaton.make_automaton()
+
+    def _automaton(self, lang: str | None) -> ahocorasick.Automaton | None:
+        if lang not in self._automata:
+            automaton = ahocorasick.Automaton()
+            for key, entry in self._entries.items():
+                tags = tuple(t for t in entry.tags if lang is None or t.lang in (None, lang))
+                if tags:
+                    guarded = any(t.guard for t in tags)
+                    value = (len(key), entry.stem, entry.arabic, entry.capitals, guarded, tags)
+                    automaton.add_word(key, value)
+            self._automata[lang] = automaton if len(automaton) else None
+            if len(automaton):
+                automaton.make_automaton()
+        return self._automata[lang]
 
     def scan(self, folded: str, cased: str, lang: str | None = None) -> list[Hit]:
         """Hits in ``folded`` (the fold of ``cased``), keeping only terms of ``lang``."""
-        if not self.size:
+        return [Hit(start, end, tag) for start, end, tag in self.spans(folded, cased, lang)]
+
+    def spans(self, folded: str, cased: str, lang: str | None = None) -> list[Span]:
+        """:meth:`scan` as plain tuples, sorted by start (for callers that re-base offsets)."""
+        automaton = self._automaton(lang)
+        if automaton is None:
             return []
         accepted: list[tuple[int, int, tuple[Tag, ...]]] = []
         size = len(folded)
-        for last, (length, entry, by_lang) in self._automaton.iter(folded):
-            tags = by_lang.get(lang, ())
-            if not tags:
-                continue
+        for last, (length, stem, arabic, capitals, guarded, tags) in automaton.iter(folded):
             end = last + 1
-            if not entry.stem and end < size and folded[end].isalnum():
-                if not (entry.arabic and _accusative_ending(folded, end)):
+            if not stem and end < size and folded[end].isalnum():
+                if not (arabic and _accusative_ending(folded, end)):
                     continue
             start = end - length
-            if start and folded[start - 1].isalnum() and not _after_proclitic(folded, start, entry):
+            if start and folded[start - 1].isalnum():
+                if not (arabic and _after_proclitic(folded, start)):
+                    continue
+            if capitals and not all(cased[start + i].isupper() for i in capitals):
                 continue
-            if entry.capitals and not all(cased[start + i].isupper() for i in entry.capitals):
-                continue
-            if any(t.guard for t in tags):
-                guarded = _guard_ok(folded, cased, start, end)
-                tags = tuple(t for t in tags if t.guard is None or guarded)
-            if tags:
-                accepted.append((start, end, tags))
+            if guarded and not _guard_ok(folded, cased, start, end):
+                tags = tuple(t for t in tags if t.guard is None)
+                if not tags:
+                    continue
+            accepted.append((start, -end, tags))
         return _longest_per_category(accepted)
-
-
-def _tags_by_lang(tags: tuple[Tag, ...]) -> dict[str | None, tuple[Tag, ...]]:
-    """The tags that apply to a text of each language (None: any language)."""
-    table: dict[str | None, tuple[Tag, ...]] = {None: tags}
-    for lang in LANGUAGES:
-        table[lang] = tuple(t for t in tags if t.lang is None or t.lang == lang)
-    return table
 
 
 def _accusative_ending(folded: str, end: int) -> bool:
@@ -170,10 +184,8 @@ def _accusative_ending(folded: str, end: int) -> bool:
     )
 
 
-def _after_proclitic(folded: str, start: int, entry: _Entry) -> bool:
-    """A match inside a word is accepted only after Arabic clitics ("وبالصواريخ")."""
-    if not entry.arabic:
-        return False
+def _after_proclitic(folded: str, start: int) -> bool:
+    """A match inside an Arabic word is accepted only after clitics ("وبالصواريخ")."""
     word_start = start - 1
     while word_start > 0 and folded[word_start - 1].isalnum():
         word_start -= 1
@@ -191,25 +203,25 @@ def _guard_ok(folded: str, cased: str, start: int, end: int) -> bool:
     return bool(before) and before[-1] in PLACE_CONTEXT_WORDS
 
 
-def _longest_per_category(found: list[tuple[int, int, tuple[Tag, ...]]]) -> list[Hit]:
-    by_category: dict[str, list[tuple[int, int, Tag]]] = {}
-    for start, end, tags in found:
+_SPAN_ORDER = itemgetter(0, 1)  # (start, -end): never equal for two entries, tags not compared
+
+
+def _longest_per_category(found: list[tuple[int, int, tuple[Tag, ...]]]) -> list[Span]:
+    """Overlap resolution within each category, in one pass over spans sorted by start.
+
+    ``found`` holds ``(start, -end, tags)``: sorted, the longest span at each start comes
+    first and wins; a span starting inside a taken one of its category is dropped; another
+    meaning of the very same words is kept.
+    """
+    found.sort(key=_SPAN_ORDER)
+    taken: dict[str, tuple[int, int]] = {}  # category -> (start, end) of its last kept span
+    spans: list[Span] = []
+    for start, negative_end, tags in found:
+        end = -negative_end
         for tag in tags:
-            by_category.setdefault(tag.category, []).append((start, -end, tag))
-    hits: list[Hit] = []
-    for spans in by_category.values():
-        spans.sort(key=lambda s: (s[0], s[1]))
-        taken_until = -1
-        longest_start = longest_end = -1
-        for start, negative_end, tag in spans:
-            end = -negative_end
-            if (start, end) == (longest_start, longest_end):
-                hits.append(Hit(start, end, tag))  # another meaning of the same words
+            last = taken.get(tag.category)
+            if last is not None and start < last[1] and last != (start, end):
                 continue
-            if start < taken_until:
-                continue
-            # Longest at this start wins; a longer one starting inside this span is dropped.
-            taken_until, longest_start, longest_end = end, start, end
-            hits.append(Hit(start, end, tag))
-    hits.sort(key=lambda h: h.start)
-    return hits
+            taken[tag.category] = (start, end)
+            spans.append((start, end, tag))
+    return spans

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 _INVISIBLE = re.compile(
     "[\u064b-\u065f\u0670\u0640\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
-_SPACES = re.compile(r"\s+")
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -33,7 +32,6 @@ def _build_fold_table() -> dict[int, str]:
         base = unicodedata.normalize("NFD", char)[0]
         if base.isascii() and base.isalpha():
             table[code] = base.lower()
-    table.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
     # Letters without a decomposition: one character each, so the length is kept.
     for src, dst in {
         "œ": "e",
@@ -89,19 +87,30 @@ def _build_fold_table() -> dict[int, str]:
     return table
 
 
-_FOLD_TABLE = _build_fold_table()
+# Applied after str.lower(), as one regex over the characters that still need folding: on
+# French or Arabic text this is several times faster than str.translate, whose per-character
+# dictionary lookups leave its fast path as soon as the text is not ASCII.
+_FOLD_AFTER_LOWER = {chr(k): v for k, v in _build_fold_table().items()}
+_TO_FOLD = re.compile("[" + "".join(re.escape(c) for c in _FOLD_AFTER_LOWER) + "]")
+# The one letter whose lower case is two characters ("i" and a combining dot).
+_DOTTED_CAPITAL_I = "\u0130"
 
 
 def clean(text: str) -> str:
     """Readable normal form: NFKC, no Arabic diacritics or invisible marks, single spaces."""
     text = unicodedata.normalize("NFKC", text or "")
     text = _INVISIBLE.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split breaks on exactly what \s matches, faster
 
 
 def fold(text: str) -> str:
     """Matching form of *cleaned* text; ``len(fold(t)) == len(t)``."""
-    return text.translate(_FOLD_TABLE).lower()
+    lowered = text.replace(_DOTTED_CAPITAL_I, "i").lower()
+    return _TO_FOLD.sub(_fold_char, lowered)
+
+
+def _fold_char(match: re.Match[str]) -> str:
+    return _FOLD_AFTER_LOWER[match.group()]
 
 
 def normalize(text: str) -> str:
@@ -117,9 +126,10 @@ def is_arabic(text: str) -> bool:
 
 
 # A sentence ends at . ! ? followed by a space, unless the dot closes a short abbreviation
-# ("U.S.", "Lt.", "St.") — an upper-case letter or digit must follow.
+# ("U.S.", "Lt.", "St.") — an upper-case letter or digit must follow. The leading look-ahead
+# lets the engine reject any other position at once, before the three look-behinds run.
 _SENTENCE_END = re.compile(
-    r"(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z])[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z\u00C0-\u00DE0-9\u0600-\u06ff])"
+    r"(?=[.!?])(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z])[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z\u00C0-\u00DE0-9\u0600-\u06ff])"
 )
 
 

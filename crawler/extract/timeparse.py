@@ -63,9 +63,7 @@ class EventTime:
 
 
 def _since_before(segment: Segment, start: int) -> bool:
-    return any(
-        h.tag.category == "since" and 0 <= start - h.end <= SINCE_REACH_CHARS for h in segment.hits
-    )
+    return any(0 <= start - h.end <= SINCE_REACH_CHARS for h in segment.of("since"))
 
 
 def day_number_near(segment: Segment, month: Hit) -> int | None:
