@@ -345,12 +345,23 @@ def _m5_deferred_article_search_index(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m6_drop_unused_article_index(db: sqlite_utils.Database) -> None:
+    # No query looks articles up by content_hash (the poll reads it by feed and guid, through
+    # articles_feed_guid); its index cost ~8 us on every article insert (bench/poll.py). The
+    # other article indexes serve: feed_guid the poll's upsert, url and fingerprint the
+    # duplicate lookups, published the processing order and Datasette's sorting, unprocessed
+    # the processing queue, duplicate_of the self-referencing foreign key (and Datasette's
+    # "links from other tables" on an article's page).
+    db.execute("DROP INDEX IF EXISTS articles_content_hash")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_core_tables,
     _m2_full_text_search,
     _m3_alert_claims,
     _m4_dedup_and_incident_places,
     _m5_deferred_article_search_index,
+    _m6_drop_unused_article_index,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
