@@ -9,8 +9,9 @@ import pytest
 from crawler.errors import FeedError
 from crawler.feedformats.charset import decode_body
 from crawler.feedformats.html import html_to_text, text_of
-from crawler.feedformats.normalise import content_hash, declared_language, person_name
+from crawler.feedformats.normalise import _base_for, content_hash, declared_language, person_name
 from crawler.feeds import FEED_MAX_BYTES, parse_feed
+from crawler.urls import canonical_url
 
 NOW = datetime(2020, 2, 16, 12, 0, tzinfo=UTC)
 URL = "https://feeds.example.com/rss"
@@ -81,6 +82,29 @@ def test_duplicate_guid_and_link_clash_falls_back_to_content_hash():
     assert parsed.problems == (
         "3 item(s) repeat an earlier id: 2 given their link or a content hash as id; 1 repeat(s) dropped, first kept",
     )
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://wire.example/d/1",
+        "HTTP://Wire.Example:80/a/../b?utm_source=x&b=2&a=1#top",
+        "  https://wire.example/d/1?  ",
+        "http:///no-host",
+        "https://wire.example/a;",
+        "https://wire.example/a;v=2?x=1",
+        "http://\twire.example/tab",
+        "https://user:pw@wire.example/d",
+        "//wire.example/scheme-relative",
+        "/relative/path",
+        "relative",
+        "?only=query",
+        "mailto:desk@wire.example",
+        "https://[2001:db8::1]:443/v6",
+    ],
+)
+def test_absolute_links_skip_resolution_without_changing_the_result(link):
+    assert canonical_url(link, base=_base_for(link, URL)) == canonical_url(link, base=URL)
 
 
 def test_item_without_guid_or_link_gets_a_content_hash():
