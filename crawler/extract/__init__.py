@@ -100,7 +100,7 @@ class Extractor:
             )
         kind = attack_type(document) or "other"
         site_target = self.gazetteer.site_target(where.place.id) if where.place else None
-        hit = target(document, vocabulary, kind, site_target)
+        hit = target(document, kind, site_target)
         killed, wounded = casualties(document, vocabulary.numbers)
         claimed_by, blamed_on = attribution(document)
         return Extraction(

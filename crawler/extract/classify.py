@@ -20,11 +20,11 @@ import math
 from dataclasses import dataclass
 
 from crawler.extract.document import Document, Segment
+from crawler.extract.lexicon import Hit
 from crawler.extract.place import Whereabouts
-from crawler.extract.vocabulary import Vocabulary
 from crawler.types import US_INTEREST_TARGETS
 
-INCIDENT_CATEGORIES = ("type", "incident")
+INCIDENT_CATEGORIES = ("type", "type_weak", "incident")
 TIME_CATEGORIES = ("weekday", "relday", "part")
 CASUALTY_CATEGORIES = ("killed", "wounded", "no_casualties", "no_killed")
 
@@ -45,8 +45,20 @@ SCORE_SCALE = 0.8
 
 US_FIRST = ("us_embassy", "logistics_convoy")
 US_BASES = ("coalition", "us_military")
+COALITION = "coalition"
+CIVILIANS = "civilians"
 # State air forces strike from the air: in an airstrike the US is the striker, not the target.
 AIRSTRIKE = "airstrike"
+CLASH = "clash"
+JIHADISTS = "Islamic State group"  # the actor whose raids on army posts are clashes
+# How far (characters) a source word may stand from the target word it introduces or closes:
+# "a indiqué à l'AFP un responsable de la police" still names the police as the source.
+SOURCE_REACH_CHARS = 30
+# How far (characters) "by" may stand before the acting group ("by the Iraqi security forces").
+AGENT_REACH_CHARS = 12
+CLAUSE_MARKS = ",;:()"
+# A subject stands right before its verb: "forces opened fire" (one space, maybe a quote).
+ACT_REACH_CHARS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,29 +142,113 @@ def _iraq_named_anywhere(document: Document) -> bool:
 
 
 def attack_type(document: Document) -> str | None:
-    """The first weapon or act the article names: title first, then the body in order."""
-    for segment in document.segments:
-        types = segment.of("type")
-        if types:
-            return min(types, key=lambda h: h.start).tag.value
+    """The dominant act of the lead, whatever the language of the article.
+
+    The first weapon or precise act of the title and first sentence, else of the second
+    sentence, else of the rest; a generic act ("gunmen", "an explosion") counts only where no
+    precise one is named. An assault by jihadists on a security post is a clash, even when the
+    lead says they opened fire.
+    """
+    found = None
+    for segments in (document.lead(1), document.lead(2), document.segments):
+        found = _first_value(segments, "type") or _first_value(segments, "type_weak")
+        if found:
+            break
+    if found in (None, "shooting") and _assault_on_post(document.lead(1)):
+        return CLASH
+    return found
+
+
+def _first_value(segments: tuple[Segment, ...], category: str) -> str | None:
+    for segment in segments:
+        hits = segment.of(category)
+        if hits:
+            return hits[0].tag.value  # hits are in text order
     return None
 
 
-def target(
-    document: Document, vocabulary: Vocabulary, kind: str | None, site_target: str | None
-) -> str | None:
-    """What was hit: the title and first sentence, else the second sentence."""
+def _assault_on_post(segments: tuple[Segment, ...]) -> bool:
+    return any(seg.has("post") for seg in segments) and any(
+        hit.tag.value == JIHADISTS for seg in segments for hit in seg.of("actor")
+    )
+
+
+def target(document: Document, kind: str | None, site_target: str | None) -> str | None:
+    """What was hit: the title and first sentence, else the second sentence.
+
+    Target words that name who reports ("police said", "selon l'armée", "بحسب الشرطة") or who
+    acted ("wounded by security forces", the group that claimed the attack) are not targets.
+    Generic words for people ("people", "personnes") give "civilians" only when nothing more
+    precise is named.
+    """
     for segments in (document.lead(1), document.lead(2)):
-        found = _choose_target(segments, vocabulary, kind, site_target)
+        found = _choose_target(segments, kind, site_target)
         if found:
             return found
-    return site_target
+    if site_target:
+        return site_target
+    if any(seg.has("people") for seg in document.lead(2)):
+        return CIVILIANS
+    return None
+
+
+def _victim_hits(segment: Segment, kind: str | None) -> list[Hit]:
+    """The segment's target words that name who was hit, not who speaks or who acted."""
+    actors = [(a.start, a.end) for a in segment.of("actor")]
+    kept = []
+    for hit in segment.of("target"):
+        if _next_to(segment, "source_before", hit, before=True, reach=SOURCE_REACH_CHARS):
+            continue
+        if _next_to(segment, "source_after", hit, before=False, reach=SOURCE_REACH_CHARS):
+            continue
+        if _is_agent(segment, hit) or _acts(segment, hit):
+            continue
+        if kind != AIRSTRIKE and any(s <= hit.start and hit.end <= e for s, e in actors):
+            continue  # "jihadists", "Kataeb Hezbollah": the attacker, unless struck from the air
+        kept.append(hit)
+    return kept
+
+
+def _next_to(segment: Segment, category: str, hit: Hit, before: bool, reach: int) -> bool:
+    """A word of ``category`` within ``reach`` characters before (or after) the hit, in the
+    same clause (no comma, colon or bracket between)."""
+    for other in segment.of(category):
+        gap = (hit.start - other.end) if before else (other.start - hit.end)
+        if 0 <= gap <= reach:
+            between = (
+                segment.folded[other.end : hit.start]
+                if before
+                else segment.folded[hit.end : other.start]
+            )
+            if not any(mark in between for mark in CLAUSE_MARKS):
+                return True
+    return False
+
+
+def _is_agent(segment: Segment, hit: Hit) -> bool:
+    """ "by security forces", "par des hommes armés", "برصاص قوات الأمن" — but not "a base
+    used by the coalition"."""
+    for agent in segment.of("agent"):
+        if (
+            0 <= hit.start - agent.end <= AGENT_REACH_CHARS
+            and "," not in segment.folded[agent.end : hit.start]
+        ):
+            return not any(0 <= agent.start - e.end <= 1 for e in segment.of("agent_exception"))
+    return False
+
+
+def _acts(segment: Segment, hit: Hit) -> bool:
+    """The target word is the subject of the active verb right after it ("security forces
+    opened fire", "des manifestants ont incendié", "قوات الأمن تطلق النار"). Only finite active
+    forms are listed: a headline's participle ("activist abducted") names the victim."""
+    return any(0 <= act.start - hit.end <= ACT_REACH_CHARS for act in segment.of("agent_act"))
 
 
 def _choose_target(
-    segments: tuple[Segment, ...], vocabulary: Vocabulary, kind: str | None, site_target: str | None
+    segments: tuple[Segment, ...], kind: str | None, site_target: str | None
 ) -> str | None:
-    hits = [(seg.index, h.start, h.tag.value) for seg in segments for h in seg.of("target")]
+    """US interests first (the counters depend on them), then the first victim named."""
+    hits = [(seg.index, h.start, h.tag.value) for seg in segments for h in _victim_hits(seg, kind)]
     if kind == AIRSTRIKE:
         hits = [h for h in hits if h[2] not in US_INTEREST_TARGETS]
         site_target = None if site_target in US_INTEREST_TARGETS else site_target
@@ -160,6 +256,8 @@ def _choose_target(
     for wanted in US_FIRST:
         if wanted in named:
             return wanted
+    if set(US_BASES) <= named:
+        return COALITION  # US and allied troops hit together: the coalition
     bases = sorted(h for h in hits if h[2] in US_BASES)
     if bases:
         return bases[0][2]
@@ -169,10 +267,7 @@ def _choose_target(
         return "us_contractor"
     if site_target and not named:
         return site_target
-    for wanted in vocabulary.target_order:
-        if wanted in named:
-            return wanted
-    return None
+    return min(hits)[2] if hits else None
 
 
 def is_us_interest(target_name: str | None) -> bool:

@@ -33,7 +33,7 @@ YEAR_MIN = 1900
 ARABIC_CONJUNCTIONS = ("و", "ف")
 # Categories whose words, right after a number, show that it counts things, not people
 # (unless the word is also a casualty word: "deux morts").
-THING_CATEGORIES = frozenset({"type", "incident", "month", "tally_noun"})
+THING_CATEGORIES = frozenset({"type", "type_weak", "incident", "month", "tally_noun"})
 
 
 @dataclass(frozen=True, slots=True)

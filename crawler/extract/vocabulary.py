@@ -34,6 +34,13 @@ FLAT_SECTIONS = (
     "no_killed",
     "claim",
     "blame",
+    "people",  # generic victims ("people", "personnes"): civilians when no one else is named
+    "source_before",  # a target word right after these is who speaks ("according to the police")
+    "source_after",  # ... or right before these ("police said")
+    "agent",  # a target word right after these is who acted ("wounded by security forces")
+    "agent_exception",  # ... unless these precede the agent word ("used by the coalition")
+    "agent_act",  # active verbs of attack: the target word right before them is the attacker
+    "post",  # a security post or position, what an assault by gunmen is aimed at
 )
 # Sections that map a value to a list of terms (value, terms).
 VALUED_SECTIONS = {
@@ -41,6 +48,12 @@ VALUED_SECTIONS = {
     "targets": "target",
     "actors": "actor",
     "negative": "negative",
+    # Acts too generic to name the attack when a weapon or a more precise act is given:
+    # "gunmen", "an explosion" (the blast of a rocket, a bomb, a drone ...).
+    "weak_attack_types": "type_weak",
+    # Words that make the next place a landmark rather than the scene: "north of Baghdad"
+    # (direction), "near Sulaymaniyah" (near), "fired from Dora" (launch).
+    "place_reference": "place_ref",
 }
 TIME_SECTIONS = {
     "weekday": "weekday",
@@ -120,10 +133,6 @@ class Vocabulary:
         tally = data.get("tally") or {}
         pairs += [(t, Tag("term", "tally_noun", "", self.lang)) for t in tally.get("noun") or ()]
         return pairs
-
-    @property
-    def target_order(self) -> list[str]:
-        return list((self.data.get("targets") or {}).keys())
 
 
 def _folded_words(terms: Iterable[Any]) -> dict[str, Any]:
