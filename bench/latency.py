@@ -29,8 +29,9 @@ from crawler.demo.feedserver import FeedServer  # noqa: E402
 from crawler.demo.sample import SampleItem  # noqa: E402
 from crawler.demo.sinks import SlackSink  # noqa: E402
 
-# Distinct cities, so that every item is a new incident (and so a new alert).
-CITIES = (
+# Candidate towns; those kept are far enough apart that every item is a new incident (and so
+# a new alert) rather than a report of a nearby one.
+CANDIDATE_TOWNS = (
     "Fallujah",
     "Ramadi",
     "Haditha",
@@ -89,6 +90,21 @@ CITIES = (
     "Badra",
     "Aziziyah",
     "Suwayrah",
+    "Rawa",
+    "Nukhaib",
+    "Ali al-Gharbi",
+    "Shatra",
+    "Rifai",
+    "Suq al-Shuyukh",
+    "Chibayish",
+    "Akre",
+    "Amadiya",
+    "Penjwen",
+    "Darbandikhan",
+    "Kifri",
+    "Mandali",
+    "Balad Ruz",
+    "Dujail",
 )
 
 
@@ -101,13 +117,29 @@ def item(number: int, city: str) -> SampleItem:
         story=f"latency-{number}",
         title=f"Roadside bomb kills two soldiers near {city}",
         body=(
-            f"A roadside bomb exploded on Tuesday as an Iraqi army patrol passed near {city}, "
+            f"A roadside bomb exploded as an Iraqi army patrol passed near {city}, "
             "killing two soldiers and wounding three, a security official told AFP.",
             "No group immediately claimed the attack.",
         ),
         link=f"/afp/en/latency-{number}",
         dateline=city.upper(),
     )
+
+
+def distinct_towns(min_km: float) -> list[str]:
+    """Candidate towns the gazetteer knows, each at least ``min_km`` from all those before it."""
+    from crawler.extract import Extractor
+    from crawler.incidents import distance_between
+
+    gazetteer = Extractor().gazetteer
+    kept: list[tuple[str, object]] = []
+    for town in CANDIDATE_TOWNS:
+        place = gazetteer.lookup(town)
+        if place is None or place.kind not in ("city", "district"):
+            continue
+        if all(distance_between(place, other) >= min_km for _, other in kept):
+            kept.append((town, place))
+    return [town for town, _ in kept]
 
 
 def main() -> int:
@@ -117,8 +149,10 @@ def main() -> int:
     parser.add_argument("--mean-gap", type=float, default=6.0, help="mean seconds between items")
     parser.add_argument("--seed", type=int, default=20200216)
     args = parser.parse_args()
-    if args.items > len(CITIES):
-        parser.error(f"at most {len(CITIES)} items (one city each)")
+    # Twice the default merging distance (incidents.distance_km = 15) apart.
+    towns = distinct_towns(min_km=30)
+    if args.items > len(towns):
+        parser.error(f"at most {len(towns)} items (one town each)")
     rng = random.Random(args.seed)
     with (
         tempfile.TemporaryDirectory(prefix="wirewatch-latency-") as tmp,
@@ -136,7 +170,7 @@ def main() -> int:
         try:
             time.sleep(args.interval + 3)  # the daemon's first poll of the empty feed
             published: dict[str, float] = {}
-            for number, city in enumerate(CITIES[: args.items]):
+            for number, city in enumerate(towns[: args.items]):
                 time.sleep(rng.expovariate(1 / args.mean_gap))
                 publication = server.publish(item(number, city))
                 published[city] = publication.published.timestamp()
