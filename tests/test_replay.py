@@ -1,0 +1,53 @@
+"""`wirewatch replay DIR`: saved feeds go through the whole pipeline; an archive's old incidents
+are stored but raise no alert (alerts.first_run_max_age), a fresh one does."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+from click.testing import CliRunner
+
+from crawler.cli import main
+from crawler.storage import Store
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Saved wire</title><link>https://wire.example.org/</link>
+<item><title>Rockets hit near US embassy in Baghdad, no casualties</title>
+<link>https://wire.example.org/2020/embassy</link><guid>embassy-2020</guid>
+<pubDate>{old}</pubDate>
+<description>BAGHDAD (AFP) - Several rockets struck near the US embassy in Baghdad's Green Zone
+early on Sunday, a security source said, without causing casualties.</description></item>
+<item><title>Roadside bomb kills two Iraqi soldiers near Fallujah</title>
+<link>https://wire.example.org/now/fallujah</link><guid>fallujah-now</guid>
+<pubDate>{fresh}</pubDate>
+<description>FALLUJAH (AFP) - A roadside bomb struck an Iraqi army patrol near Fallujah,
+killing two soldiers and wounding three others, a security official said.</description></item>
+</channel></rss>
+"""
+
+
+def test_replay_stores_the_archive_and_alerts_only_on_fresh_incidents(write_config, tmp_path):
+    now = datetime.now(timezone.utc)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "wire.xml").write_text(
+        RSS.format(
+            old=format_datetime(datetime(2020, 2, 16, 3, 10, tzinfo=timezone.utc)),
+            fresh=format_datetime(now - timedelta(hours=1)),
+        ),
+        encoding="utf-8",
+    )
+    config = write_config()
+    result = CliRunner().invoke(
+        main, ["--config", str(config), "replay", str(archive)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert "articles new: 2" in result.output
+    with Store(tmp_path / "wirewatch.db") as store:
+        incidents = store.query("SELECT id, place_name FROM incidents ORDER BY event_time")
+        alerts = store.query("SELECT incident_id, kind FROM alerts")
+    assert len(incidents) == 2
+    fresh = incidents[-1]
+    assert fresh["place_name"] == "Fallujah"
+    assert alerts == [{"incident_id": fresh["id"], "kind": "new"}]
