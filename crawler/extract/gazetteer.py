@@ -58,12 +58,15 @@ class Gazetteer:
         self._places: dict[str, Place] = {}
         self._guards: dict[str, str | None] = {}
         self._targets: dict[str, str | None] = {}
+        self._seats: set[str] = set()
         self._aliases: dict[str, list[str]] = {}
         for entry in entries:
             place = place_from_entry(entry)
             self._places[place.id] = place  # a user entry with a known id replaces it
             self._guards[place.id] = entry.get("guard")
             self._targets[place.id] = entry.get("target")
+            if entry.get("seat"):
+                self._seats.add(place.id)
             self._aliases[place.id] = aliases_of(entry)
         self._by_alias: dict[str, list[Place]] = {}
         for place_id, names in self._aliases.items():
@@ -92,6 +95,10 @@ class Gazetteer:
         """What an attack on this site is aimed at when the text does not say (Ain al-Asad:
         the US troops it hosts), from the entry's ``target`` field."""
         return self._targets.get(place_id)
+
+    def is_seat(self, place_id: str) -> bool:
+        """The place is the seat of its governorate (``seat: true`` in its entry)."""
+        return place_id in self._seats
 
     def candidates(self, alias_key: str) -> list[Place]:
         """Every place an already-folded alias may mean (homonyms: Qadisiya, Rabia ...)."""

@@ -1,7 +1,16 @@
 """Where: the incident's place, and whether the incident is outside Iraq.
 
-The place is the most specific place of Iraq named in the lead (title and first sentences):
-a site beats a district, a district a city, a city a governorate; among equals the first named.
+The place is the most specific place of Iraq named in the title and first sentence: a site
+beats a district, a district a city, a city a governorate; among equals the first named. The
+second sentence only refines it (the Green Zone after "Baghdad"), or stands in when the title
+and first sentence name no place: later paragraphs are background about other events. Within
+that:
+
+* a landmark is not the scene: a place after "north of", "au sud de", "شمال" (direction) or
+  "fired from", "depuis" (launch site) counts only when no other place is named;
+* the seat of a governorate ranks just below the other cities: "near the town of Daquq, south
+  of Kirkuk" happened in Daquq.
+
 The dateline is the fallback when the lead names none. A name shared by several places
 ("Qadisiya": a Baghdad district and a governorate) takes the one whose governorate the article
 names elsewhere (dateline or other places), else the first in the gazetteer.
@@ -23,8 +32,14 @@ from crawler.types import Place
 IRAQ = "IQ"
 # A place name after these is an allegiance, not a location (folded: "pro-Iran" -> "pro iran").
 ALLEGIANCE_PREFIXES = ("pro ", "anti ")
-# Body sentences (after the title) searched for the incident's place.
+# Body sentences (after the title) searched for the incident's place: the first names it, the
+# second may refine it.
 PLACE_LEAD_SENTENCES = 2
+# A seat of governorate ranks this much below a city of the same kind (less than one rank).
+SEAT_DISCOUNT = 0.5
+# What may stand between a landmark word and its place: an article ("north of the ...").
+LANDMARK_GAP_WORDS = frozenset({"", "the", "la", "le", "les", "l'", "l", "d'", "de"})
+LANDMARK_GAP_CHARS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +47,7 @@ class Located:
     segment: int
     start: int
     place: Place
+    landmark: bool = False  # named as a reference point or launch site, not as the scene
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +56,14 @@ class Whereabouts:
     in_iraq: bool  # some place of Iraq is named in the lead or the dateline
     outside_iraq: bool  # the incident is located abroad
     dateline_place: Place | None
+
+
+def _is_landmark(segment: Segment, start: int) -> bool:
+    for ref in segment.of("place_ref"):
+        if 0 <= start - ref.end <= LANDMARK_GAP_CHARS:
+            if segment.folded[ref.end : start].strip() in LANDMARK_GAP_WORDS:
+                return True
+    return False
 
 
 def _places_by_span(segment: Segment, gazetteer: Gazetteer) -> dict[tuple[int, int], list[Place]]:
@@ -74,21 +98,59 @@ def locate(document: Document, gazetteer: Gazetteer) -> Whereabouts:
     }
     if dateline_place is not None and dateline_place.governorate:
         context.add(dateline_place.governorate)
-    located = [Located(index, span[0], _resolve(places, context)) for index, span, places in raw]
+    located = [
+        Located(
+            index,
+            span[0],
+            _resolve(places, context),
+            _is_landmark(document.segments[index], span[0]),
+        )
+        for index, span, places in raw
+    ]
     iraqi = [loc for loc in located if loc.place.country == IRAQ]
     foreign = [loc for loc in located if loc.place.country != IRAQ]
 
     outside = _leads_abroad(iraqi, foreign, dateline_place)
-    place = None
-    if iraqi:
-        best = max(iraqi, key=lambda loc: (SPECIFICITY[loc.place.kind], -loc.segment, -loc.start))
-        place = best.place
+    place = _scene(iraqi, gazetteer)
     if dateline_place is not None and dateline_place.country == IRAQ:
         # Only when the lead names no more than the country: a named governorate stands.
         if place is None or place.kind == "country":
             place = dateline_place
     in_iraq = bool(iraqi) or (dateline_place is not None and dateline_place.country == IRAQ)
     return Whereabouts(place, in_iraq, outside, dateline_place)
+
+
+def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
+    """The best place of the title and first sentence, refined by the second sentence."""
+    first = [loc for loc in iraqi if loc.segment <= 1]
+    second = [loc for loc in iraqi if loc.segment > 1 and not loc.landmark]
+    if not first:
+        first, second = second or [loc for loc in iraqi if loc.segment > 1], []
+    if not first:
+        return None
+    best = max(first, key=lambda loc: _rank(loc, gazetteer)).place
+    inside = [loc for loc in second if _refines(loc.place, best)]
+    if inside:
+        return max(inside, key=lambda loc: _rank(loc, gazetteer)).place
+    return best
+
+
+def _rank(loc: Located, gazetteer: Gazetteer) -> tuple[bool, float, int, int]:
+    specificity = SPECIFICITY[loc.place.kind] - (
+        SEAT_DISCOUNT if gazetteer.is_seat(loc.place.id) else 0.0
+    )
+    return (not loc.landmark, specificity, -loc.segment, -loc.start)
+
+
+def _refines(place: Place, scene: Place) -> bool:
+    """``place`` is a more precise spot within ``scene`` (a site of the city named first)."""
+    if SPECIFICITY[place.kind] <= SPECIFICITY[scene.kind]:
+        return False
+    if scene.kind == "country":
+        return True
+    if scene.kind == "governorate":
+        return place.governorate == scene.governorate
+    return place.governorate == scene.governorate and scene.name in (place.city, place.name)
 
 
 def _leads_abroad(iraqi: list[Located], foreign: list[Located], dateline: Place | None) -> bool:
