@@ -1,11 +1,12 @@
 """``python -m spiders``: the child process that runs one poll batch or one replay.
 
-    python -m spiders poll --config CONFIG --db DB [--feed NAME ...] [--all]
+    python -m spiders poll --config CONFIG --db DB [--feed NAME ...] [--all] [--workers N]
     python -m spiders replay --config CONFIG --db DB PATH
 
 It configures logging (stderr, URLs redacted), runs the batch and prints ONE JSON line with the
 summary on stdout. Exit codes: 0 done (feeds may have failed: see the summary), 2 bad
-configuration or arguments, 3 database error.
+configuration or arguments, 3 database error, 4 a poll worker failed (the summary covers the
+others and names it under "error").
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from crawler.ingest import replay, summarize
 from crawler.storage import Store
 from spiders.feed_spider import utc_now
 from spiders.logsafe import RedactingFilter
+from spiders.workers import usable_cores
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Scrapy announces its middlewares, extensions and overridden settings at INFO: lists, not
@@ -37,14 +39,21 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging()
     try:
         config = load_config(args.config)
-        with Store(args.db or config.database) as store:
-            if args.command == "poll":
-                from spiders.run import run_poll
+        database = args.db or config.database
+        if args.command == "poll":
+            from spiders.run import run_poll
 
-                summary = run_poll(config, store, args.feed, all_feeds=args.all)
-            else:
+            summary = run_poll(
+                config,
+                database,
+                args.feed,
+                all_feeds=args.all,
+                workers=args.workers or usable_cores(),
+            )
+        else:
+            with Store(database) as store:
                 results = replay(store, config, args.path, utc_now(), random.Random())
-                summary = summarize(results)
+            summary = summarize(results)
     except (ConfigError, FeedError) as e:
         log.error("%s", e)
         return 2
@@ -52,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s", e)
         return 3
     print(json.dumps(summary, sort_keys=True), flush=True)
-    return 0
+    return 4 if "error" in summary else 0
 
 
 def _arguments() -> argparse.ArgumentParser:
@@ -61,12 +70,25 @@ def _arguments() -> argparse.ArgumentParser:
     poll = commands.add_parser("poll", help="poll feeds (the due ones by default)")
     poll.add_argument("--feed", action="append", metavar="NAME", help="poll this feed (repeatable)")
     poll.add_argument("--all", action="store_true", help="poll every enabled feed, due or not")
+    poll.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="processes sharing a large batch (default: the usable CPU cores)",
+    )
     replay_ = commands.add_parser("replay", help="ingest a saved feed file or a directory of them")
     replay_.add_argument("path", type=Path)
     for command in (poll, replay_):
         command.add_argument("--config", type=Path, required=True)
         command.add_argument("--db", type=Path, help="database file (default: from the config)")
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
 
 
 def _configure_logging() -> None:

@@ -6,7 +6,10 @@ process. That is what the child ``python -m spiders poll`` does. Everything else
 and returns the child's one-line JSON summary as a dict::
 
     {"feeds": 12, "new": 40, "updated": 2, "bytes": 731002, "ok": 9, "not_modified": 2,
-     "unchanged": 0, "errors": 1, "duration_s": 3.4}
+     "unchanged": 0, "errors": 1, "workers": 1, "duration_s": 3.4}
+
+A batch large enough is split across worker processes, one per core by default
+(spiders.workers); the child's process id is still the one to kill, its workers die with it.
 
 ``wirewatch poll`` uses the child too, although its process is short-lived and could host the
 reactor: one code path, the same kill-on-timeout guarantee, and the ~0.6 s of start-up is small
@@ -17,14 +20,16 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from scrapy.crawler import CrawlerProcess
 
 from crawler.config import Config, FeedConfig
 from crawler.errors import ConfigError, FeedError
@@ -33,6 +38,7 @@ from crawler.storage import Store
 from crawler.types import PollResult
 from spiders.feed_spider import FeedSpider, utc_now
 from spiders.settings import scrapy_settings
+from spiders.workers import run_in_workers, split_batch
 
 log = logging.getLogger(__name__)
 
@@ -64,38 +70,81 @@ def select_feeds(
 
 def run_poll(
     config: Config,
-    store: Store,
+    db_path: str | Path,
     feed_names: Sequence[str] | None = None,
     *,
     all_feeds: bool = False,
+    workers: int = 1,
     clock: Callable[[], datetime] = utc_now,
-    rng: random.Random | None = None,
 ) -> dict[str, Any]:
-    """Poll a batch of feeds with Scrapy in this process; returns the batch summary.
+    """Poll a batch of feeds with Scrapy; returns the batch summary.
 
-    Starts (and stops) the Twisted reactor: at most once per process.
+    A large batch is split across up to ``workers`` forked processes (spiders.workers); a small
+    one runs here. Either way the Twisted reactor starts (and stops) in the process that crawls:
+    call this at most once per process. A worker that fails is named under ``"error"`` in the
+    summary, whose figures then cover the other workers.
     """
-    from scrapy.crawler import CrawlerProcess  # the reactor is installed on import of this
-
     started = time.perf_counter()
-    store.sync_feeds((feed.name, feed.url, feed.enabled) for feed in config.feeds)
-    feeds = select_feeds(config, store, feed_names, clock(), all_feeds=all_feeds)
-    results: list[PollResult] = []
-    if feeds:
-        process = CrawlerProcess(scrapy_settings(config.fetch))
-        process.crawl(
-            FeedSpider,
-            config=config,
-            store=store,
-            feeds=feeds,
-            results=results,
-            clock=clock,
-            rng=rng,
-        )
-        process.start()
-    summary = summarize(results) | {"duration_s": round(time.perf_counter() - started, 3)}
+    with Store(db_path) as store:
+        store.sync_feeds((feed.name, feed.url, feed.enabled) for feed in config.feeds)
+        feeds = select_feeds(config, store, feed_names, clock(), all_feeds=all_feeds)
+    shares = split_batch(feeds, config.fetch, workers)
+    if len(shares) > 1:
+        work = partial(_crawl_share, config, db_path, workers=len(shares), clock=clock)
+        summaries, failures = run_in_workers(shares, work)
+        summary = merge_summaries(summaries)
+        if failures:
+            summary["error"] = "poll worker failed: " + ", ".join(failures)
+    else:
+        summary = summarize(crawl(config, db_path, feeds, clock=clock))
+    summary |= {
+        "workers": max(1, len(shares)),
+        "duration_s": round(time.perf_counter() - started, 3),
+    }
     log.info("poll batch %s", " ".join(f"{key}={value}" for key, value in summary.items()))
     return summary
+
+
+def crawl(
+    config: Config,
+    db_path: str | Path,
+    feeds: Sequence[FeedConfig],
+    *,
+    workers: int = 1,
+    clock: Callable[[], datetime] = utc_now,
+) -> list[PollResult]:
+    """Poll ``feeds`` with one Scrapy crawl in this process, one of ``workers`` sharing the
+    batch; returns one result per feed."""
+    results: list[PollResult] = []
+    if not feeds:
+        return results
+    with Store(db_path) as store:
+        process = CrawlerProcess(scrapy_settings(config.fetch, workers))
+        process.crawl(
+            FeedSpider, config=config, store=store, feeds=feeds, results=results, clock=clock
+        )
+        process.start()
+    return results
+
+
+def _crawl_share(
+    config: Config,
+    db_path: str | Path,
+    feeds: list[FeedConfig],
+    *,
+    workers: int,
+    clock: Callable[[], datetime],
+) -> dict[str, int]:
+    return summarize(crawl(config, db_path, feeds, workers=workers, clock=clock))
+
+
+def merge_summaries(summaries: Sequence[dict[str, int]]) -> dict[str, Any]:
+    """The summary of a batch from its workers' summaries (figures added up)."""
+    merged: dict[str, Any] = summarize([])
+    for summary in summaries:
+        for key, value in summary.items():
+            merged[key] += value
+    return merged
 
 
 def poll_feeds_subprocess(
@@ -105,10 +154,12 @@ def poll_feeds_subprocess(
     *,
     timeout_s: float,
     all_feeds: bool = False,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     """Poll a batch in a child process (``python -m spiders poll``); returns its summary.
 
-    ``feeds`` names the feeds (None: the due ones, or all enabled ones with ``all_feeds``). The
+    ``feeds`` names the feeds (None: the due ones, or all enabled ones with ``all_feeds``);
+    ``workers`` caps the processes sharing a large batch (None: the child's usable cores). The
     child's log goes to this process's stderr. Raises FeedError if the child runs longer than
     ``timeout_s`` (it is killed) or fails.
     """
@@ -126,6 +177,8 @@ def poll_feeds_subprocess(
         command += ["--feed", name]
     if all_feeds:
         command.append("--all")
+    if workers is not None:
+        command += ["--workers", str(workers)]
     try:
         child = subprocess.run(
             command, stdout=subprocess.PIPE, text=True, timeout=timeout_s, check=False

@@ -79,13 +79,28 @@ def user_agent(contact: str) -> str:
     return f"wirewatch/{version('wirewatch')} (+{contact})"
 
 
-def scrapy_settings(fetch: FetchConfig) -> dict[str, Any]:
-    """The settings for one poll batch with these fetch limits."""
+def worker_concurrency(fetch: FetchConfig, workers: int) -> tuple[int, int]:
+    """(requests in flight, requests in flight per host) for each of ``workers`` processes
+    sharing one batch, so that together they stay within ``fetch``'s limits.
+
+    The per-host share is at least 1: spiders.workers.split_batch then spreads a host over no
+    more workers than its limit allows.
+    """
+    return (
+        max(1, fetch.concurrent_requests // workers),
+        max(1, fetch.concurrent_per_host // workers),
+    )
+
+
+def scrapy_settings(fetch: FetchConfig, workers: int = 1) -> dict[str, Any]:
+    """The settings for one poll batch with these fetch limits, run by one of ``workers``
+    processes."""
     timeout_s = fetch.timeout.total_seconds()
+    concurrent, per_host = worker_concurrency(fetch, workers)
     return BASE_SETTINGS | {
         "USER_AGENT": user_agent(fetch.contact),
-        "CONCURRENT_REQUESTS": fetch.concurrent_requests,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": fetch.concurrent_per_host,
+        "CONCURRENT_REQUESTS": concurrent,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": per_host,
         # Scrapy's download timeout covers the whole exchange, body included, so a server that
         # drips a byte every few seconds still fails at this bound.
         "DOWNLOAD_TIMEOUT": timeout_s,

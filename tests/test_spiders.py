@@ -1,6 +1,7 @@
 """The poll child end to end: real local HTTP servers, a real ``python -m spiders`` process and a
 real SQLite file. Manners (User-Agent, conditional GET, compression, robots.txt, max-age), the
-SSRF guard on every redirect, full text, certificate checks, redaction and the kill timeout."""
+SSRF guard on every redirect, full text, certificate checks, redaction, the kill timeout, and a
+batch split across worker processes (how feeds are dealt, and workers dying with their parent)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,21 @@ import socket
 import ssl
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 import yaml
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from crawler.config import config_from_dict
 from crawler.errors import FeedError
 from crawler.storage import Store, parse_iso
 from spiders.run import poll_feeds_subprocess
+from spiders.settings import worker_concurrency
+from spiders.workers import MIN_FEEDS_PER_WORKER, split_batch
 from tests.test_ingest import rss
 
 GOOD = rss(("g1", "Tirs de roquettes près de l'aéroport de Bagdad"), ("g2", "Drone abattu à Erbil"))
@@ -259,3 +265,93 @@ def test_replay_command_prints_a_summary(tmp_path):
     summary = json.loads(child.stdout.strip().splitlines()[-1])
     assert (summary["feeds"], summary["ok"], summary["errors"], summary["new"]) == (2, 1, 1, 2)
     assert guids(config, "replay:one.xml") == ["g1", "g2"]
+
+
+# -- a batch split across workers ---------------------------------------------------------------
+
+
+def batch(hosts: dict[str, int], per_host: int):
+    """The feeds and fetch settings of a batch with ``hosts[h]`` feeds on host h."""
+    config = config_from_dict(
+        {
+            "fetch": {"concurrent_per_host": per_host},
+            "feeds": [
+                {"name": f"{host}-{n}", "url": f"https://{host}/feed/{n}"}
+                for host, count in hosts.items()
+                for n in range(count)
+            ],
+        }
+    )
+    return list(config.feeds), config.fetch
+
+
+@pytest.mark.parametrize(
+    ("hosts", "per_host", "workers", "sizes"),
+    [
+        ({"a.example": MIN_FEEDS_PER_WORKER * 2 - 1}, 64, 2, [MIN_FEEDS_PER_WORKER * 2 - 1]),
+        ({"a.example": 300}, 64, 2, [150, 150]),
+        ({"a.example": 300}, 2, 4, [150, 150]),  # limit 2: a host on at most 2 workers
+        ({"a.example": 300}, 1, 2, [300]),  # limit 1: one worker
+        ({"a.example": 150, "b.example": 100, "c.example": 50}, 1, 2, [150, 150]),
+        ({"a.example": 200, "b.example": 200}, 3, 2, [200, 200]),
+        ({}, 2, 2, []),
+    ],
+)
+def test_split_batch_spreads_hosts_within_their_limit(hosts, per_host, workers, sizes):
+    feeds, fetch = batch(hosts, per_host)
+    shares = split_batch(feeds, fetch, workers)
+    assert sorted(len(share) for share in shares) == sorted(sizes)
+    assert sorted(f.name for share in shares for f in share) == sorted(f.name for f in feeds)
+    worker_limit = worker_concurrency(fetch, max(1, len(shares)))[1]
+    for host in hosts:
+        spread = sum(any(host in f.url for f in share) for share in shares)
+        assert spread * worker_limit <= per_host
+
+
+def test_a_large_batch_is_polled_by_two_workers(tmp_path, server):
+    count = MIN_FEEDS_PER_WORKER * 2
+    for n in range(count):
+        server.expect_request(f"/feed/{n}").respond_with_data(
+            rss((f"g{n}", f"Dépêche {n}")), content_type="application/rss+xml"
+        )
+    config = write_config(
+        tmp_path, [{"name": f"f{n}", "url": server.url_for(f"/feed/{n}")} for n in range(count)]
+    )
+    summary = poll_feeds_subprocess(
+        config, tmp_path / "w.db", None, timeout_s=60, all_feeds=True, workers=2
+    )
+    assert summary["workers"] == 2
+    assert summary["feeds"] == summary["ok"] == summary["new"] == count
+    [row] = query(config, "SELECT count(DISTINCT feed) AS feeds, count(*) AS polls FROM polls")
+    assert (row["feeds"], row["polls"]) == (count, count)
+
+
+def test_workers_die_with_their_parent(tmp_path):
+    with socket.create_server(("127.0.0.1", 0), backlog=512) as silent:  # never answers
+        port = silent.getsockname()[1]
+        count = MIN_FEEDS_PER_WORKER * 2
+        config = write_config(
+            tmp_path,
+            [{"name": f"f{n}", "url": f"http://127.0.0.1:{port}/{n}"} for n in range(count)],
+            timeout="60s",
+        )
+        parent = subprocess.Popen(
+            [sys.executable, "-m", "spiders", "poll", "--config", str(config), "--all",
+             "--workers", "2"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            wait_for(lambda: len(psutil.Process(parent.pid).children()) == 2)
+            workers = psutil.Process(parent.pid).children()
+        finally:
+            parent.kill()
+            parent.wait()
+        gone, alive = psutil.wait_procs(workers, timeout=10)
+        assert alive == [] and len(gone) == 2
+
+
+def wait_for(condition, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
