@@ -2,7 +2,7 @@
 
 Design: every poll batch runs as a CHILD PROCESS::
 
-    python -m spiders poll --config CONFIG --db DB [--feed NAME ...] [--all]
+    python -m spiders poll --config CONFIG --db DB [--feed NAME ...] [--all] [--workers N]
     python -m spiders replay --config CONFIG --db DB PATH
 
 The Twisted reactor cannot be restarted in one process; a child per batch also keeps crashes,
@@ -12,7 +12,8 @@ summary printed as one JSON line on stdout. :func:`spiders.run.run_poll` is the 
 batch the child runs.
 
 Inside the child: one ``CrawlerProcess``, one :class:`~spiders.feed_spider.FeedSpider` given
-the batch. It sends one request per feed, conditional on the stored ETag / Last-Modified, and
+the batch; a batch of hundreds of feeds is first split across forked workers, one per core, each
+with its own crawl (:mod:`spiders.workers`). It sends one request per feed, conditional on the stored ETag / Last-Modified, and
 hands each response or failure to :mod:`crawler.ingest`, which parses, decides (new, changed,
 health, backoff, next poll) and stores entries, poll record and feed state in one transaction.
 The core decides; the spider only fetches. There are no Scrapy items: a pipeline would be a
@@ -24,8 +25,8 @@ compression, a total download timeout (a server that drips bytes still fails in 
 limits enforced after decompression (gzip bombs), certificate verification, no in-batch
 retries (the next poll is the retry, scheduled by crawler.ingest with backoff and
 Retry-After), the SSRF guard on every hop (spiders.middlewares), and URLs redacted in every log
-line (spiders.logsafe). Scrapy itself costs about 1.7 ms of CPU per response (asyncio
-reactor); see bench/poll.py for the batch figures.
+line (spiders.logsafe). Scrapy itself costs about 1 ms of CPU per response once its unused
+components are off (spiders.settings); see bench/poll.py for the batch figures.
 
 ``replay`` needs no HTTP: saved files go straight through crawler.ingest.replay.
 """
