@@ -8,7 +8,10 @@ and Arabic singular/dual nouns after a casualty word ("مقتل جندي" 1, "إ
 
 Casualties: each killed/wounded word takes the number right after it ("killing three",
 "مقتل ثلاثة"), else the nearest before it ("three soldiers were killed", "deux morts"), else one
-a little after. A number followed by a weapon or an attack word ("three rockets killed two"),
+a little after (not across "and": "a protester was killed and dozens wounded"). Victim groups of
+one statement add up ("two soldiers and three civilians were killed" 5, "tué avec deux de ses
+gardes" 3). A negated casualty word ("aucun militaire n'a été blessé") gives 0; people without
+a figure ("several US personnel were wounded") leave the toll unstated unless a figure is given. A number followed by a weapon or an attack word ("three rockets killed two"),
 a month ("le 28 octobre") or an ordinal suffix is not a head count. Sentences about earlier
 events (a past marker such as "last month") are skipped. The highest figure wins: wires update
 tolls upwards. "No casualties" gives 0; no word about people gives None. Wounded with no word
@@ -22,9 +25,18 @@ from dataclasses import dataclass
 from crawler.extract.document import Document, Segment, Token
 from crawler.extract.vocabulary import Numbers
 
-# How many tokens a number may sit before / after its casualty word.
-BEFORE_REACH_TOKENS = 5
+# How many tokens a number may sit before / after its casualty word ("trois combattants du
+# Hachd al-Chaabi ont été tués": eight before).
+BEFORE_REACH_TOKENS = 8
 AFTER_REACH_TOKENS = 3
+# How many tokens before its casualty word "several" / "plusieurs" may stand.
+UNKNOWN_REACH_TOKENS = 3
+# Words between a group's figure and the joiner to the next group ("three coalition soldiers
+# and"), or between the casualty word and "with" ("tué mercredi soir avec deux ...").
+GROUP_GAP_TOKENS = 4
+# A figure this close before a casualty word is that word's own toll ("cinq blessés").
+OWNER_REACH_TOKENS = 2
+ARABIC_AND = "و"
 # Body sentences read for casualty figures: the facts come first in wire copy, background
 # (earlier attacks and their tolls) after.
 CASUALTY_SENTENCES = 4
@@ -41,6 +53,7 @@ class Reading:
     value: int
     end: int  # index of the token after the number
     weak: bool = False  # an article read as "one"
+    start: int = 0  # index of the number's first token
 
 
 def _word(token: str) -> str:
@@ -59,17 +72,17 @@ def read_number(tokens: list[Token], i: int, numbers: Numbers) -> Reading | None
         digits = "".join(ch for ch in text if ch.isdigit())
         if not text.isdigit() and not any(sep in text for sep in ",.\u202f"):
             return None  # "19e", "00h30": ordinals and clock times
-        return Reading(int(digits), i + 1)
+        return Reading(int(digits), i + 1, start=i)
     pair = f"{text} {tokens[i + 1].text}" if i + 1 < len(tokens) else None
     if pair is not None and pair in numbers.vague:
-        return Reading(numbers.vague[pair], i + 2)
+        return Reading(numbers.vague[pair], i + 2, start=i)
     if text in numbers.vague:
-        return Reading(numbers.vague[text], i + 1)
+        return Reading(numbers.vague[text], i + 1, start=i)
     total, j = read_number_words(tokens, i, numbers)
     if j > i:
-        return Reading(total, j)
+        return Reading(total, j, start=i)
     if text in numbers.article:
-        return Reading(1, i + 1, weak=True)
+        return Reading(1, i + 1, weak=True, start=i)
     return None
 
 
@@ -111,12 +124,7 @@ def _is_count(
 def _number_near(
     segment: Segment, tokens: list[Token], at: int, after_word: int, numbers: Numbers
 ) -> Reading | None:
-    people = {h.start for h in segment.of("killed") + segment.of("wounded")}
-    thing_starts = {
-        h.start
-        for h in segment.hits
-        if h.tag.category in THING_CATEGORIES and h.start not in people
-    }
+    thing_starts = _thing_starts(segment)
     # Right after the word, skipping "at least"-type words: "killing at least seven".
     j = _skip_approximate(tokens, after_word, numbers)
     article_after = None
@@ -126,7 +134,7 @@ def _number_near(
             return reading
         person = _arabic_person(tokens[j].text, numbers)
         if person:
-            return Reading(person, j + 1)
+            return Reading(person, j + 1, start=j)
         if reading and reading.weak:  # "killing a contractor", unless a figure stands before
             article_after = reading
     fallback = None
@@ -137,6 +145,8 @@ def _number_near(
                 return reading
             fallback = fallback or reading
     for k in range(after_word, min(len(tokens), after_word + AFTER_REACH_TOKENS)):
+        if _joiner_at(tokens, k, numbers):
+            break  # "a protester was killed and dozens wounded": that figure is not this one
         reading = read_number(tokens, k, numbers)
         if reading and not reading.weak and _is_count(segment, tokens, reading, thing_starts):
             return reading
@@ -183,34 +193,200 @@ def _token_index(tokens: list[Token], offset: int) -> int:
 
 
 def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | None]:
-    """(killed, wounded) for the article; None when it says nothing about people."""
+    """(killed, wounded) for the article; None when it says nothing about people, or names
+    them without a figure ("several soldiers were wounded")."""
     figures: dict[str, list[int]] = {"killed": [], "wounded": []}
-    zero_killed = zero_wounded = mentions_death = False
+    weak_only = {"killed": True, "wounded": True}  # every figure is an article ("a soldier")
+    unknown = {"killed": False, "wounded": False}
+    zero = {"killed": False, "wounded": False}
+    mentions_death = False
     for segment in document.segments[: 1 + CASUALTY_SENTENCES]:
         if segment.has("no_casualties"):
-            zero_killed = zero_wounded = True
+            zero["killed"] = zero["wounded"] = True
         if segment.has("no_killed"):
-            zero_killed = True
-        if segment.has("past"):
-            continue
+            zero["killed"] = True
+        past = segment.of("past")
+        past_from = past[0].start if past else len(segment.folded)
         tokens = segment.tokens
         covered = [(h.start, h.end) for h in segment.hits if h.tag.category.startswith("no_")]
+        word_starts = {
+            _token_index(tokens, h.start) for h in segment.of("killed") + segment.of("wounded")
+        }
         for category in ("killed", "wounded"):
             for hit in segment.of(category):
                 if any(s <= hit.start < e for s, e in covered):
                     continue
+                if hit.start > past_from:
+                    continue  # "..., a day after an attack killed two": an earlier event
+                if segment.negated(hit):  # "aucun militaire n'a été blessé", "لم يصب"
+                    zero[category] = True
+                    continue
                 mentions_death = mentions_death or category == "killed"
                 at = _token_index(tokens, hit.start)
                 after = _token_index(tokens, hit.end)
+                if _unknown_after(tokens, after, numbers):
+                    unknown[category] = True
+                    continue
                 reading = _number_near(segment, tokens, at, after, numbers)
+                if (reading is None or reading.weak) and _unknown_before(tokens, at, numbers):
+                    unknown[category] = True
+                    continue
                 if reading is not None:
-                    figures[category].append(reading.value)
-    wounded = max(figures["wounded"]) if figures["wounded"] else (0 if zero_wounded else None)
-    if figures["killed"]:
-        killed = max(figures["killed"])
-    elif zero_killed or (wounded and not mentions_death):
+                    things = _thing_starts(segment)
+                    total = _group_total(tokens, reading, at, after, numbers, word_starts, things)
+                    figures[category].append(total)
+                    weak_only[category] &= reading.weak and total == reading.value
+    tolls = {}
+    for category, found in figures.items():
+        if found and not (unknown[category] and weak_only[category]):
+            tolls[category] = max(found)
+        elif unknown[category]:
+            tolls[category] = None
+        else:
+            tolls[category] = 0 if zero[category] else None
+    wounded = tolls["wounded"]
+    killed = tolls["killed"]
+    if killed is None and not unknown["killed"] and wounded and not mentions_death:
         # A toll of wounded with no word of death says nobody died ("one soldier was wounded").
         killed = 0
-    else:
-        killed = None
     return killed, wounded
+
+
+def _thing_starts(segment: Segment) -> set[int]:
+    people = {h.start for h in segment.of("killed") + segment.of("wounded")}
+    return {
+        h.start
+        for h in segment.hits
+        if h.tag.category in THING_CATEGORIES and h.start not in people
+    }
+
+
+def _unknown_after(tokens: list[Token], after: int, numbers: Numbers) -> bool:
+    """People without a figure right after the casualty word ("blessant un certain nombre")."""
+    return any(
+        tuple(t.text for t in tokens[after : after + len(phrase)]) == phrase
+        for phrase in numbers.unknown
+    )
+
+
+def _unknown_before(tokens: list[Token], at: int, numbers: Numbers) -> bool:
+    """... or a few words before it ("several US personnel were wounded")."""
+    for phrase in numbers.unknown:
+        size = len(phrase)
+        for k in range(max(0, at - UNKNOWN_REACH_TOKENS - size + 1), at):
+            if tuple(t.text for t in tokens[k : k + size]) == phrase:
+                return True
+    return False
+
+
+def _group_total(
+    tokens: list[Token],
+    reading: Reading,
+    at: int,
+    after: int,
+    numbers: Numbers,
+    word_starts: set[int],
+    things: set[int],
+) -> int:
+    """The reading plus the victim groups joined to it in one statement: "two soldiers and a
+    civilian were killed" (3), "killing three soldiers and two civilians" (5), "tué avec deux
+    de ses gardes" (3). A group whose figure is followed by the other casualty word ("et cinq
+    blessés") is not added."""
+    total = reading.value
+    start, end = reading.start, reading.end
+    while (joined := _joined_before(tokens, start, numbers, word_starts, things)) is not None:
+        total, start = total + joined.value, joined.start
+    while (joined := _joined_after(tokens, end, numbers, word_starts, things)) is not None:
+        total, end = total + joined.value, joined.end
+    if reading.end <= at:  # the figure stood before the word: "... killed with two guards"
+        end = after
+        while (joined := _joined_after(tokens, end, numbers, word_starts, things)) is not None:
+            if joined.weak:
+                break  # "un chauffeur a été blessé et un camion endommagé": not a head count
+            total, end = total + joined.value, joined.end
+    return total
+
+
+def _joiner_at(tokens: list[Token], k: int, numbers: Numbers) -> int:
+    """Number of tokens of the group joiner starting at ``k`` (0: none)."""
+    for phrase in numbers.group_joiner:
+        if tuple(t.text for t in tokens[k : k + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+def _group_figure(
+    tokens: list[Token], k: int, numbers: Numbers, word_starts: set[int], things: set[int]
+) -> Reading | None:
+    """A head count at token ``k`` that is not another casualty word's figure."""
+    k = _skip_approximate(tokens, k, numbers)
+    if k >= len(tokens):
+        return None
+    reading = read_number(tokens, k, numbers)
+    if reading is None:
+        person = _arabic_person(tokens[k].text, numbers)
+        reading = Reading(person, k + 1, start=k) if person else None
+    if reading is None or reading.value >= YEAR_MIN:
+        return None
+    if reading.end < len(tokens) and tokens[reading.end].start in things:
+        return None
+    if any(reading.end + i in word_starts for i in range(OWNER_REACH_TOKENS)):
+        return None  # "... et cinq blessés": that figure is the wounded toll
+    return reading
+
+
+def _joined_after(
+    tokens: list[Token], j: int, numbers: Numbers, word_starts: set[int], things: set[int]
+) -> Reading | None:
+    for k in range(j, min(len(tokens), j + GROUP_GAP_TOKENS + 1)):
+        if k in word_starts:
+            return None
+        size = _joiner_at(tokens, k, numbers)
+        if size:
+            return _group_figure(tokens, k + size, numbers, word_starts, things)
+        if _arabic_joined(tokens[k].text):  # "ومدني", "وثلاثة": the conjunction is a prefix
+            figure = _group_figure(tokens, k, numbers, word_starts, things)
+            if figure is None:
+                figure = _arabic_person_joined(tokens, k, numbers, word_starts)
+            if figure is not None:
+                return figure
+        reading = read_number(tokens, k, numbers)
+        if reading is not None and not reading.weak:
+            return None  # another figure without a joiner: another statement
+    return None
+
+
+def _joined_before(
+    tokens: list[Token], i: int, numbers: Numbers, word_starts: set[int], things: set[int]
+) -> Reading | None:
+    joiner_start = None
+    for phrase in numbers.group_joiner:
+        size = len(phrase)
+        if i >= size and tuple(t.text for t in tokens[i - size : i]) == phrase:
+            joiner_start = i - size
+    if joiner_start is None and i < len(tokens) and _arabic_joined(tokens[i].text):
+        joiner_start = i
+    if joiner_start is None:
+        return None
+    for k in range(joiner_start - 1, max(-1, joiner_start - 1 - GROUP_GAP_TOKENS), -1):
+        if k in word_starts:
+            return None
+        reading = _phrase_ending_at(tokens, k, numbers)
+        if reading is not None and reading.end <= joiner_start:
+            start = reading.start
+            figure = _group_figure(tokens, start, numbers, word_starts, things)
+            return figure if figure is not None and figure.end == reading.end else None
+    return None
+
+
+def _arabic_joined(word: str) -> bool:
+    return len(word) > 2 and word[0] == ARABIC_AND and not word.isascii()
+
+
+def _arabic_person_joined(
+    tokens: list[Token], k: int, numbers: Numbers, word_starts: set[int]
+) -> Reading | None:
+    person = _arabic_person(tokens[k].text[1:], numbers)
+    if person and not any(k + 1 + i in word_starts for i in range(OWNER_REACH_TOKENS)):
+        return Reading(person, k + 1, start=k)
+    return None

@@ -32,6 +32,7 @@ FLAT_SECTIONS = (
     "wounded",
     "no_casualties",
     "no_killed",
+    "no_toll",  # the toll is not known yet ("aucun bilan n'était disponible"): neither 0 nor a figure
     "claim",
     "blame",
     "people",  # generic victims ("people", "personnes"): civilians when no one else is named
@@ -100,6 +101,10 @@ class Numbers:
     joiner: frozenset[str]
     multiplier: frozenset[str]
     approximate: tuple[tuple[str, ...], ...]
+    unknown: tuple[tuple[str, ...], ...]  # "several", "plusieurs": people, but no figure
+    group_joiner: tuple[
+        tuple[str, ...], ...
+    ]  # joins victim groups of one toll ("two soldiers and a civilian")
     person_one: frozenset[str]
     person_two: frozenset[str]
     # Words around a running tally, compared token by token (too common for the automaton):
@@ -155,6 +160,10 @@ def _numbers(section: Mapping[str, Any], tally: Mapping[str, Any]) -> Numbers:
         joiner=words("joiner"),
         multiplier=words("multiplier"),
         approximate=approximate,
+        unknown=tuple(tuple(w.split()) for w in _folded_words(section.get("unknown") or ())),
+        group_joiner=tuple(
+            tuple(w.split()) for w in _folded_words(section.get("group_joiner") or ())
+        ),
         person_one=words("person_one"),
         person_two=words("person_two"),
         tally_scope=frozenset(w.split()[0] for w in _folded_words(tally.get("scope") or ())),
