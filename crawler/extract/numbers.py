@@ -20,7 +20,7 @@ of death gives 0 killed: the report would say if someone had died.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crawler.extract.document import Document, Segment, Token
 from crawler.extract.vocabulary import Numbers
@@ -54,6 +54,7 @@ class Reading:
     end: int  # index of the token after the number
     weak: bool = False  # an article read as "one"
     start: int = 0  # index of the number's first token
+    vague: bool = False  # "dozens", "des dizaines": a lower bound, not a count
 
 
 def _word(token: str) -> str:
@@ -75,12 +76,13 @@ def read_number(tokens: list[Token], i: int, numbers: Numbers) -> Reading | None
         return Reading(int(digits), i + 1, start=i)
     pair = f"{text} {tokens[i + 1].text}" if i + 1 < len(tokens) else None
     if pair is not None and pair in numbers.vague:
-        return Reading(numbers.vague[pair], i + 2, start=i)
+        return Reading(numbers.vague[pair], i + 2, start=i, vague=True)
     if text in numbers.vague:
-        return Reading(numbers.vague[text], i + 1, start=i)
+        return Reading(numbers.vague[text], i + 1, start=i, vague=True)
     total, j = read_number_words(tokens, i, numbers)
     if j > i:
-        return Reading(total, j, start=i)
+        # "un", "une" alone are as much an article as a figure ("un policier a été tué")
+        return Reading(total, j, weak=j == i + 1 and text in numbers.article, start=i)
     if text in numbers.article:
         return Reading(1, i + 1, weak=True, start=i)
     return None
@@ -122,7 +124,12 @@ def _is_count(
 
 
 def _number_near(
-    segment: Segment, tokens: list[Token], at: int, after_word: int, numbers: Numbers
+    segment: Segment,
+    tokens: list[Token],
+    at: int,
+    after_word: int,
+    numbers: Numbers,
+    word_starts: set[int],
 ) -> Reading | None:
     thing_starts = _thing_starts(segment)
     # Right after the word, skipping "at least"-type words: "killing at least seven".
@@ -133,12 +140,14 @@ def _number_near(
         if reading and not reading.weak and _is_count(segment, tokens, reading, thing_starts):
             return reading
         person = _arabic_person(tokens[j].text, numbers)
-        if person:
-            return Reading(person, j + 1, start=j)
+        if person:  # a singular noun is one person, like "a soldier"; a dual is two
+            return Reading(person, j + 1, weak=person == 1, start=j)
         if reading and reading.weak:  # "killing a contractor", unless a figure stands before
             article_after = reading
     fallback = None
     for k in range(at - 1, max(-1, at - 1 - BEFORE_REACH_TOKENS), -1):
+        if k in word_starts:
+            break  # "... en blessant 73 autres, selon un bilan": 73 is the other word's figure
         reading = _phrase_ending_at(tokens, k, numbers)
         if reading and _is_count(segment, tokens, reading, thing_starts):
             if not reading.weak:
@@ -195,8 +204,7 @@ def _token_index(tokens: list[Token], offset: int) -> int:
 def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | None]:
     """(killed, wounded) for the article; None when it says nothing about people, or names
     them without a figure ("several soldiers were wounded")."""
-    figures: dict[str, list[int]] = {"killed": [], "wounded": []}
-    weak_only = {"killed": True, "wounded": True}  # every figure is an article ("a soldier")
+    figures: dict[str, list[Reading]] = {"killed": [], "wounded": []}
     unknown = {"killed": False, "wounded": False}
     zero = {"killed": False, "wounded": False}
     mentions_death = False
@@ -212,7 +220,9 @@ def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | 
         word_starts = {
             _token_index(tokens, h.start) for h in segment.of("killed") + segment.of("wounded")
         }
+        things = _thing_starts(segment)
         for category in ("killed", "wounded"):
+            found: list[tuple[int, Reading]] = []
             for hit in segment.of(category):
                 if any(s <= hit.start < e for s, e in covered):
                     continue
@@ -224,32 +234,65 @@ def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | 
                 mentions_death = mentions_death or category == "killed"
                 at = _token_index(tokens, hit.start)
                 after = _token_index(tokens, hit.end)
+                if after < len(tokens) and tokens[after].start < hit.end:
+                    after += 1  # a stem ends inside its word ("قتل*" in "قتلت")
                 if _unknown_after(tokens, after, numbers):
                     unknown[category] = True
                     continue
-                reading = _number_near(segment, tokens, at, after, numbers)
+                reading = _number_near(segment, tokens, at, after, numbers, word_starts)
                 if (reading is None or reading.weak) and _unknown_before(tokens, at, numbers):
                     unknown[category] = True
                     continue
+                if reading is None:
+                    reading = _one_victim(tokens, after, numbers)
                 if reading is not None:
-                    things = _thing_starts(segment)
                     total = _group_total(tokens, reading, at, after, numbers, word_starts, things)
-                    figures[category].append(total)
-                    weak_only[category] &= reading.weak and total == reading.value
-    tolls = {}
-    for category, found in figures.items():
-        if found and not (unknown[category] and weak_only[category]):
-            tolls[category] = max(found)
-        elif unknown[category]:
-            tolls[category] = None
-        else:
-            tolls[category] = 0 if zero[category] else None
-    wounded = tolls["wounded"]
-    killed = tolls["killed"]
+                    found.append((hit.start, replace(reading, value=total)))
+            figures[category] += _statement_figures(segment, found)
+    tolls = {
+        category: _toll(found, unknown[category], zero[category])
+        for category, found in figures.items()
+    }
+    killed, wounded = tolls["killed"], tolls["wounded"]
     if killed is None and not unknown["killed"] and wounded and not mentions_death:
         # A toll of wounded with no word of death says nobody died ("one soldier was wounded").
         killed = 0
     return killed, wounded
+
+
+def _statement_figures(segment: Segment, found: list[tuple[int, Reading]]) -> list[Reading]:
+    """One figure per statement of the sentence: the groups on either side of "while" /
+    "فيما" add up ("a soldier was killed, while three militants died": 4)."""
+    if len(found) < 2:
+        return [reading for _, reading in found]
+    cuts = [h.start for h in segment.of("contrast")]
+    parts: list[list[Reading]] = [[] for _ in range(len(cuts) + 1)]
+    for start, reading in found:
+        parts[sum(1 for cut in cuts if cut < start)].append(reading)
+    best = [max(part, key=lambda r: r.value) for part in parts if part]
+    if len(best) == 1:
+        return best
+    return [replace(best[0], value=sum(r.value for r in best), weak=False, vague=False)]
+
+
+def _toll(found: list[Reading], unknown: bool, zero: bool) -> int | None:
+    """The toll of one category: the highest count (a precise count beats a vague "dozens",
+    an unstated number beats an article), else 0 when none was reported, else unstated."""
+    precise = [r for r in found if not r.vague] or found
+    if precise and not (unknown and all(r.weak for r in precise)):
+        return max(r.value for r in precise)
+    if unknown:
+        return None
+    return 0 if zero else None
+
+
+def _one_victim(tokens: list[Token], after: int, numbers: Numbers) -> Reading | None:
+    """A singular casualty verb with no figure ("the activist was shot dead"): one, weakly."""
+    for phrase in numbers.one_victim:
+        size = len(phrase)
+        if after >= size and tuple(t.text for t in tokens[after - size : after]) == phrase:
+            return Reading(1, after, weak=True, start=after - size)
+    return None
 
 
 def _thing_starts(segment: Segment) -> set[int]:

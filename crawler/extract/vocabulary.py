@@ -41,6 +41,7 @@ FLAT_SECTIONS = (
     "agent",  # a target word right after these is who acted ("wounded by security forces")
     "agent_exception",  # ... unless these precede the agent word ("used by the coalition")
     "agent_act",  # active verbs of attack: the target word right before them is the attacker
+    "contrast",  # "while": the casualty figures on either side are separate groups, added
     "post",  # a security post or position, what an assault by gunmen is aimed at
 )
 # Sections that map a value to a list of terms (value, terms).
@@ -102,6 +103,7 @@ class Numbers:
     multiplier: frozenset[str]
     approximate: tuple[tuple[str, ...], ...]
     unknown: tuple[tuple[str, ...], ...]  # "several", "plusieurs": people, but no figure
+    one_victim: tuple[tuple[str, ...], ...]  # "was killed" with no figure: one person
     group_joiner: tuple[
         tuple[str, ...], ...
     ]  # joins victim groups of one toll ("two soldiers and a civilian")
@@ -151,7 +153,9 @@ def _numbers(section: Mapping[str, Any], tally: Mapping[str, Any]) -> Numbers:
     def words(name: str) -> frozenset[str]:
         return frozenset(_folded_words(section.get(name) or ()))
 
-    approximate = tuple(tuple(w.split()) for w in _folded_words(section.get("approximate") or ()))
+    def phrases(name: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(w.split()) for w in _folded_words(section.get(name) or ()))
+
     return Numbers(
         cardinal=valued("cardinal"),
         ordinal=valued("ordinal"),
@@ -159,11 +163,10 @@ def _numbers(section: Mapping[str, Any], tally: Mapping[str, Any]) -> Numbers:
         article=words("article"),
         joiner=words("joiner"),
         multiplier=words("multiplier"),
-        approximate=approximate,
-        unknown=tuple(tuple(w.split()) for w in _folded_words(section.get("unknown") or ())),
-        group_joiner=tuple(
-            tuple(w.split()) for w in _folded_words(section.get("group_joiner") or ())
-        ),
+        approximate=phrases("approximate"),
+        unknown=phrases("unknown"),
+        one_victim=phrases("one_victim"),
+        group_joiner=phrases("group_joiner"),
         person_one=words("person_one"),
         person_two=words("person_two"),
         tally_scope=frozenset(w.split()[0] for w in _folded_words(tally.get("scope") or ())),
