@@ -261,10 +261,10 @@ def _choose_target(
     bases = sorted(h for h in hits if h[2] in US_BASES)
     if bases:
         return bases[0][2]
+    if "us_contractor" in named:
+        return "us_contractor"  # named staff beat the site's default ("base housing contractors")
     if site_target in US_INTEREST_TARGETS and not named & {"government", "protesters", "pmf"}:
         return site_target
-    if "us_contractor" in named:
-        return "us_contractor"
     if site_target and not named:
         return site_target
     return min(hits)[2] if hits else None

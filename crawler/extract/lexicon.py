@@ -32,6 +32,7 @@ from crawler.extract.normalize import ARABIC_ARTICLE, clean, is_arabic, normaliz
 
 STEM_MARK = "*"
 ARABIC_ACCUSATIVE = "ا"
+ARABIC_LAM_ARTICLE = "لل"  # "ل" + "ال": the preposition absorbs the article's alef
 LITERAL_MARK = "="
 
 # Clitics an Arabic word may carry before the term: conjunction, preposition, article.
@@ -93,6 +94,28 @@ def capital_offsets(term: str) -> tuple[int, ...]:
     return tuple(i for i, ch in enumerate(text) if ch.isupper())
 
 
+def arabic_variants(key: str) -> tuple[str, ...]:
+    """The folded key and the forms Arabic grammar gives it in running text.
+
+    * A definite phrase puts the article on every word: "عبوة ناسفة" is also written
+      "(ال)عبوة الناسفة" (the first word's article is a proclitic, accepted anyway).
+    * After the preposition "ل" the article's alef drops: "الحشد" is written "للحشد".
+    """
+    if not is_arabic(key):
+        return (key,)
+    variants = [key]
+    words = key.split(" ")
+    if len(words) > 1:
+        definite = [words[0]] + [
+            w if w.startswith(ARABIC_ARTICLE) else ARABIC_ARTICLE + w for w in words[1:]
+        ]
+        variants.append(" ".join(definite))
+    for variant in list(variants):
+        if variant.startswith(ARABIC_ARTICLE):
+            variants.append(ARABIC_LAM_ARTICLE + variant[len(ARABIC_ARTICLE) :])
+    return tuple(dict.fromkeys(variants))
+
+
 def _strip_article(word: str) -> str:
     if word.startswith(ARABIC_ARTICLE) and len(word) >= ARABIC_ARTICLE_STRIP_MIN_LEN:
         return word[len(ARABIC_ARTICLE) :]
@@ -121,14 +144,16 @@ class Matcher:
             if not key.strip():
                 continue
             capitals = capital_offsets(term) if tag.family == "term" else ()
-            previous = entries.get(key)
-            if previous is None:
-                entries[key] = _Entry(stem, is_arabic(key), (tag,), capitals)
-            elif tag not in previous.tags:
-                # Two spellings of one key: the least demanding one decides.
-                shared = tuple(sorted(set(previous.capitals) & set(capitals)))
-                tags = previous.tags + (tag,)
-                entries[key] = _Entry(previous.stem or stem, previous.arabic, tags, shared)
+            literal = term.startswith(LITERAL_MARK)
+            for variant in arabic_variants(key) if not literal else (key,):
+                previous = entries.get(variant)
+                if previous is None:
+                    entries[variant] = _Entry(stem, is_arabic(variant), (tag,), capitals)
+                elif tag not in previous.tags:
+                    # Two spellings of one key: the least demanding one decides.
+                    shared = tuple(sorted(set(previous.capitals) & set(capitals)))
+                    tags = previous.tags + (tag,)
+                    entries[variant] = _Entry(previous.stem or stem, previous.arabic, tags, shared)
         self._entries = entries
         self._automata: dict[str | None, ahocorasick.Automaton | None] = {}
         self.size = len(entries)

@@ -3,8 +3,9 @@
 The place is the most specific place of Iraq named in the title and first sentence: a site
 beats a district, a district a city, a city a governorate; among equals the first named. The
 second sentence only refines it (the Green Zone after "Baghdad"), or stands in when the title
-and first sentence name no place: later paragraphs are background about other events. Within
-that:
+and first sentence name no place: later paragraphs are background about other events, and so
+is a sentence with a past marker ("the former Q-West base") unless nothing else names a place.
+Within that:
 
 * a landmark is not the scene: a place after "north of", "au sud de", "شمال" (direction) or
   "fired from", "depuis" (launch site) counts only when no other place is named;
@@ -111,7 +112,10 @@ def locate(document: Document, gazetteer: Gazetteer) -> Whereabouts:
     foreign = [loc for loc in located if loc.place.country != IRAQ]
 
     outside = _leads_abroad(iraqi, foreign, dateline_place)
-    place = _scene(iraqi, gazetteer)
+    background = {seg.index for seg in segments[2:] if seg.has("past")}  # refining sentences
+    place = _scene([loc for loc in iraqi if loc.segment not in background], gazetteer) or _scene(
+        iraqi, gazetteer
+    )
     if dateline_place is not None and dateline_place.country == IRAQ:
         # Only when the lead names no more than the country: a named governorate stands.
         if place is None or place.kind == "country":
