@@ -50,6 +50,7 @@ CIVILIANS = "civilians"
 # State air forces strike from the air: in an airstrike the US is the striker, not the target.
 AIRSTRIKE = "airstrike"
 CLASH = "clash"
+OTHER = "other"
 JIHADISTS = "Islamic State group"  # the actor whose raids on army posts are clashes
 # How far (characters) a source word may stand from the target word it introduces or closes:
 # "a indiqué à l'AFP un responsable de la police" still names the police as the source.
@@ -145,13 +146,15 @@ def attack_type(document: Document) -> str | None:
     """The dominant act of the lead, whatever the language of the article.
 
     The first weapon or precise act of the title and first sentence, else of the second
-    sentence, else of the rest; a generic act ("gunmen", "an explosion") counts only where no
-    precise one is named. An assault by jihadists on a security post is a clash, even when the
+    sentence, else of the rest. Arson, storming or a grenade ("other") yield to a weapon named
+    beside them ("protesters set fire ..., guards opened fire": shooting); a generic act
+    ("gunmen", "an explosion", "an assassination") counts only where nothing more precise is. An assault by jihadists on a security post is a clash, even when the
     lead says they opened fire.
     """
     found = None
     for segments in (document.lead(1), document.lead(2), document.segments):
-        found = _first_value(segments, "type") or _first_value(segments, "type_weak")
+        found = _first_value(segments, "type", skip=OTHER) or _first_value(segments, "type")
+        found = found or _first_value(segments, "type_weak")
         if found:
             break
     if found in (None, "shooting") and _assault_on_post(document.lead(1)):
@@ -159,11 +162,13 @@ def attack_type(document: Document) -> str | None:
     return found
 
 
-def _first_value(segments: tuple[Segment, ...], category: str) -> str | None:
+def _first_value(
+    segments: tuple[Segment, ...], category: str, skip: str | None = None
+) -> str | None:
     for segment in segments:
-        hits = segment.of(category)
-        if hits:
-            return hits[0].tag.value  # hits are in text order
+        for hit in segment.of(category):  # hits are in text order
+            if hit.tag.value != skip:
+                return hit.tag.value
     return None
 
 

@@ -254,8 +254,9 @@ def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | 
         for category, found in figures.items()
     }
     killed, wounded = tolls["killed"], tolls["wounded"]
-    if killed is None and not unknown["killed"] and wounded and not mentions_death:
-        # A toll of wounded with no word of death says nobody died ("one soldier was wounded").
+    if killed is None and not unknown["killed"] and wounded is not None and not mentions_death:
+        # A toll of wounded with no word of death says nobody died ("one soldier was wounded",
+        # "لم يسفر الهجوم عن إصابات").
         killed = 0
     return killed, wounded
 
