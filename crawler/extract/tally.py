@@ -19,6 +19,7 @@ fin octobre", "in nearly four months") it is None. The counting itself is left t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from crawler.extract.document import Document, Segment, Token
@@ -151,6 +152,20 @@ def _count_tally(segment: Segment, tokens: list[Token], numbers: Numbers) -> tup
 def reported_tally(
     document: Document, numbers: Numbers, published: datetime
 ) -> ReportedTally | None:
+    """The first tally of the lead; its start date may come from a later sentence that states
+    the same rank (a headline's "la 21e" and the body's "la 21e ... depuis le 28 octobre")."""
+    tallies = list(_tallies(document, numbers, published))
+    if not tallies:
+        return None
+    first = tallies[0]
+    if first.since is None:
+        dated = next((t for t in tallies[1:] if t.n == first.n and t.since is not None), None)
+        if dated is not None:
+            return ReportedTally(first.n, first.scope, dated.since, first.us_interest)
+    return first
+
+
+def _tallies(document: Document, numbers: Numbers, published: datetime) -> Iterator[ReportedTally]:
     for segment in document.segments[: 1 + TALLY_SENTENCES]:
         if not (segment.of("tally_noun") or segment.of("us")):
             continue
@@ -159,10 +174,9 @@ def reported_tally(
         if found is None:
             continue
         n, start = found
-        return ReportedTally(
+        yield ReportedTally(
             n=n,
             scope=_scope(segment, start),
             since=_since(segment, start, published),
             us_interest=_is_us_scope(segment, start),
         )
-    return None
