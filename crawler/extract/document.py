@@ -26,6 +26,7 @@ NEGATIONS = frozenset(
 # How many words before a word a negation may stand ("n'a pas encore été revendiquée").
 NEGATION_REACH_WORDS = 4
 NEGATION_REACH_CHARS = 40
+ARABIC_CONJUNCTION_PREFIXES = ("و", "ف")
 
 _TOKEN = re.compile(r"\d+(?:[,.\u202f]\d{3})+(?!\d)|\w+")
 
@@ -56,7 +57,7 @@ class Segment:
         """A negation just before the hit ("no one", "n'a pas", "aucune attaque n'a", "لم")."""
         before = self.folded[max(0, hit.start - NEGATION_REACH_CHARS) : hit.start]
         words = before.replace("'", " ").split()[-NEGATION_REACH_WORDS:]
-        return any(w in NEGATIONS for w in words)
+        return any(w in NEGATIONS or _without_conjunction(w) in NEGATIONS for w in words)
 
     @cached_property
     def tokens(self) -> list[Token]:
@@ -83,6 +84,11 @@ class Document:
     def hits(self, category: str, segments: tuple[Segment, ...] | None = None) -> Iterator[Hit]:
         for segment in segments if segments is not None else self.segments:
             yield from segment.of(category)
+
+
+def _without_conjunction(word: str) -> str:
+    """An Arabic word without its conjunction prefix ("ولم" -> "لم")."""
+    return word[1:] if len(word) > 2 and word[0] in ARABIC_CONJUNCTION_PREFIXES else word
 
 
 def _segment(index: int, cased: str, folded: str, hits: list[Hit]) -> Segment:

@@ -147,8 +147,10 @@ def _number_near(
     fallback = None
     for k in range(at - 1, max(-1, at - 1 - BEFORE_REACH_TOKENS), -1):
         if k in word_starts:
-            break  # "... en blessant 73 autres, selon un bilan": 73 is the other word's figure
+            break  # figures before another casualty word are that word's
         reading = _phrase_ending_at(tokens, k, numbers)
+        if reading and _owned_by_word_before(tokens, reading.start, word_starts, numbers):
+            continue  # "... en blessant 73 autres, selon un bilan": the other word's figure
         if reading and _is_count(segment, tokens, reading, thing_starts):
             if not reading.weak:
                 return reading
@@ -160,6 +162,20 @@ def _number_near(
         if reading and not reading.weak and _is_count(segment, tokens, reading, thing_starts):
             return reading
     return fallback or article_after
+
+
+def _owned_by_word_before(
+    tokens: list[Token], start: int, word_starts: set[int], numbers: Numbers
+) -> bool:
+    """The number right after a casualty word ("blessant 73", "killing at least 30")."""
+    for phrase in ((),) + numbers.approximate:
+        size = len(phrase)
+        if start - size - 1 < 0:
+            continue
+        if tuple(t.text for t in tokens[start - size : start]) == phrase:
+            if start - size - 1 in word_starts:
+                return True
+    return False
 
 
 def _phrase_ending_at(tokens: list[Token], k: int, numbers: Numbers) -> Reading | None:
@@ -213,8 +229,8 @@ def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | 
             zero["killed"] = zero["wounded"] = True
         if segment.has("no_killed"):
             zero["killed"] = True
-        past = segment.of("past")
-        past_from = past[0].start if past else len(segment.folded)
+        past = segment.of("past") + segment.of("background")
+        past_from = min((h.start for h in past), default=len(segment.folded))
         tokens = segment.tokens
         covered = [(h.start, h.end) for h in segment.hits if h.tag.category.startswith("no_")]
         word_starts = {

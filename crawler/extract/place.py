@@ -112,7 +112,9 @@ def locate(document: Document, gazetteer: Gazetteer) -> Whereabouts:
     foreign = [loc for loc in located if loc.place.country != IRAQ]
 
     outside = _leads_abroad(iraqi, foreign, dateline_place)
-    background = {seg.index for seg in segments[2:] if seg.has("past")}  # refining sentences
+    background = {  # refining sentences about earlier events
+        seg.index for seg in segments[2:] if seg.has("past") or seg.has("background")
+    }
     place = _scene([loc for loc in iraqi if loc.segment not in background], gazetteer) or _scene(
         iraqi, gazetteer
     )

@@ -41,6 +41,7 @@ FLAT_SECTIONS = (
     "agent",  # a target word right after these is who acted ("wounded by security forces")
     "agent_exception",  # ... unless these precede the agent word ("used by the coalition")
     "agent_act",  # active verbs of attack: the target word right before them is the attacker
+    "background",  # "a day after an attack killed two": what follows is an earlier event
     "contrast",  # "while": the casualty figures on either side are separate groups, added
     "post",  # a security post or position, what an assault by gunmen is aimed at
 )
