@@ -129,9 +129,20 @@ class Batch:
 
 def start_batch(command: list[str]) -> Batch:
     output = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, stdout=output, stdin=subprocess.DEVNULL)
+    # Its own process group, so killing the batch also kills the workers it forked.
+    process = subprocess.Popen(
+        command, stdout=output, stdin=subprocess.DEVNULL, start_new_session=True
+    )
     feeds = [command[i + 1] for i, arg in enumerate(command) if arg == "--feed"]
     return Batch(feeds=feeds, process=process, started=time.monotonic(), output=output)
+
+
+def kill_batch(batch: Batch) -> None:
+    """Kill a batch's child and every worker it started (one process group)."""
+    try:
+        os.killpg(batch.process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def run_batch(
@@ -145,7 +156,7 @@ def run_batch(
     deadline = time.monotonic() + timeout_s
     while batch.process.poll() is None:
         if time.monotonic() > deadline:
-            batch.process.kill()
+            kill_batch(batch)
             batch.process.wait()
             batch.output.close()
             log.error("poll batch killed after timeout_s=%.0f", timeout_s)
@@ -362,7 +373,7 @@ class Daemon:
                     ",".join(batch.feeds),
                     timeout_s,
                 )
-                batch.process.kill()
+                kill_batch(batch)
                 code = batch.process.wait()
             if code is None:
                 continue
@@ -387,7 +398,7 @@ class Daemon:
             time.sleep(0.1)
         for batch in self._batches:
             log.warning("abandoning poll batch at shutdown feeds=%s", ",".join(batch.feeds))
-            batch.process.kill()
+            kill_batch(batch)
             batch.process.wait()
             batch.output.close()
         self._batches.clear()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -32,15 +33,32 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
-def configure_logging(level: str = "INFO", *, json_lines: bool = False, stream=None) -> None:
-    """Route every logger to one handler on stderr (or ``stream``) at ``level``."""
-    handler = logging.StreamHandler(stream or sys.stderr)
+# Child processes (poll batches) log like their parent: the choice travels in the environment.
+LEVEL_ENV = "WIREWATCH_LOG_LEVEL"
+JSON_ENV = "WIREWATCH_LOG_JSON"
+
+
+def line_formatter(json_lines: bool) -> logging.Formatter:
+    """The formatter of wirewatch's log lines: key=value text in UTC, or one JSON object."""
     if json_lines:
-        handler.setFormatter(JsonFormatter())
-    else:
-        formatter = logging.Formatter(TEXT_FORMAT, datefmt="%Y-%m-%dT%H:%M:%SZ")
-        formatter.converter = time.gmtime
-        handler.setFormatter(formatter)
+        return JsonFormatter()
+    formatter = logging.Formatter(TEXT_FORMAT, datefmt="%Y-%m-%dT%H:%M:%SZ")
+    formatter.converter = time.gmtime
+    return formatter
+
+
+def inherited_settings() -> tuple[str, bool]:
+    """(level, json_lines) as the parent process configured them (INFO, text by default)."""
+    return os.environ.get(LEVEL_ENV, "INFO"), os.environ.get(JSON_ENV) == "1"
+
+
+def configure_logging(level: str = "INFO", *, json_lines: bool = False, stream=None) -> None:
+    """Route every logger to one handler on stderr (or ``stream``) at ``level``; child
+    processes started afterwards inherit the same settings."""
+    os.environ[LEVEL_ENV] = level.upper()
+    os.environ[JSON_ENV] = "1" if json_lines else "0"
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(line_formatter(json_lines))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

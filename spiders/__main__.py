@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
 import sys
 from pathlib import Path
@@ -21,12 +22,12 @@ from pathlib import Path
 from crawler.config import load_config
 from crawler.errors import ConfigError, FeedError, StorageError
 from crawler.ingest import replay, summarize
+from crawler.logs import inherited_settings, line_formatter
 from crawler.storage import Store
 from spiders.feed_spider import utc_now
 from spiders.logsafe import RedactingFilter
-from spiders.workers import usable_cores
+from spiders.workers import die_with_parent, usable_cores
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Scrapy announces its middlewares, extensions and overridden settings at INFO: lists, not
 # events.
 QUIET_LOGGERS = ("scrapy.middleware", "scrapy.crawler", "scrapy.addons", "scrapy.utils.log")
@@ -36,6 +37,7 @@ log = logging.getLogger("spiders")
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments().parse_args(argv)
+    die_with_parent(os.getppid())  # a killed daemon leaves no poll running behind it
     _configure_logging()
     try:
         config = load_config(args.config)
@@ -94,13 +96,14 @@ def _positive(text: str) -> int:
 def _configure_logging() -> None:
     # Filters and level sit on the handler: Scrapy resets its loggers' levels when it starts.
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    handler.setLevel(logging.INFO)
+    level, json_lines = inherited_settings()  # log like the daemon that started this batch
+    handler.setFormatter(line_formatter(json_lines))
+    handler.setLevel(level)
     handler.addFilter(_not_quiet)
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    root.setLevel(level)
 
 
 def _not_quiet(record: logging.LogRecord) -> bool:

@@ -110,7 +110,7 @@ def run_in_workers(
 
 
 def _worker_main(parent: int, work: Callable[[list[FeedConfig]], Summary], share, sender) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     try:
         summary = work(share)
     except Exception:  # logged through the redacting handler, unlike a default traceback
@@ -120,12 +120,12 @@ def _worker_main(parent: int, work: Callable[[list[FeedConfig]], Summary], share
     sender.close()
 
 
-def _die_with_parent(parent: int) -> None:
-    """Linux: have the kernel kill this worker when its parent dies. Elsewhere a worker still
-    ends its crawl at fetch.batch_timeout."""
+def die_with_parent(parent: int) -> None:
+    """Linux: have the kernel kill this process when its parent dies (the daemon for a poll
+    child, the child for a worker). Elsewhere the crawl still ends at fetch.batch_timeout."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
-            log.warning("poll worker not tied to its parent errno=%d", ctypes.get_errno())
+            log.warning("poll process not tied to its parent errno=%d", ctypes.get_errno())
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
