@@ -59,6 +59,14 @@ EQUAL_SCORE = 1.0
 RELATED_SCORE = 0.5
 UNKNOWN_SCORE = 0.25
 
+# Bounding box of the places within ``distance_km`` of a report's place, for the indexed
+# candidate query: a degree of latitude is at least 110.5 km (111.2 on the sphere haversine
+# assumes), a degree of longitude that times the cosine of the latitude. The 10 % margin keeps
+# the box a superset of the haversine circle (its edges curve; the other place's latitude
+# differs a little); the pure match still decides.
+KM_PER_DEGREE_LAT = 110.5
+BOX_MARGIN = 1.1
+
 # Fields whose change is worth telling the people who were alerted about the incident.
 MATERIAL_FIELDS = frozenset({"killed", "wounded", "place", "claimed_by"})
 
@@ -111,6 +119,20 @@ class Change:
 def candidate_window(report: Report, config: IncidentsConfig) -> tuple[datetime, datetime]:
     """The event-time range in which incidents can match this report (for an indexed query)."""
     return report.event_time - config.window, report.event_time + config.window
+
+
+def candidate_area(
+    report: Report, config: IncidentsConfig
+) -> tuple[Place, tuple[float, float]] | None:
+    """Where incidents that can match this report lie, for an indexed query: the report's place
+    and the half-spans (degrees of latitude, of longitude) of the box around it that holds every
+    place within ``distance_km``; None when the report's place is vague (any place can match)."""
+    place = report.extraction.place
+    if place is None or _vague(place) or math.isnan(place.lat) or math.isnan(place.lon):
+        return None
+    lat_span = config.distance_km / KM_PER_DEGREE_LAT * BOX_MARGIN
+    lon_span = lat_span / max(math.cos(math.radians(place.lat)), 0.01)
+    return place, (lat_span, lon_span)
 
 
 def best_match(

@@ -16,7 +16,9 @@ comes after the last counted one is appended, anything else renumbers the counte
 never enqueues alerts and keeps the outbox as it is (rebuilt incidents normally get their old
 ids back, since they are recreated in the same order; an alert whose incident vanished loses
 its link but keeps its row). Manual corrections made with :func:`split_incident` and
-:func:`merge_incidents` are undone by a reprocess: those two send no alerts.
+:func:`merge_incidents` (which send no alerts) are recorded by the articles they involve and
+re-applied, in the order they were made, at the end of a reprocess; one whose articles are gone
+(or no longer in any incident) is skipped with a log line.
 
 The decisions themselves live in ``crawler.dedupe``, ``crawler.incidents`` and
 ``crawler.counters``; SQL lives in ``crawler.storage``; extraction in ``crawler.extract``.
@@ -110,9 +112,10 @@ def process_pending(
             summary.processed, summary.relevant, summary.duplicates, summary.new_incidents,
             summary.updated_incidents, summary.alerts, summary.errors,
         )  # fmt: skip
-    # Search indexing is kept off the poll's hot path: articles stored since the last pass
-    # (new or changed) enter the full-text index here, in one statement.
+    # Search indexing is kept off the poll's hot path: articles stored and incidents changed
+    # since the last pass enter the full-text indexes here, in one statement each.
     store.index_pending_articles()
+    store.index_pending_incidents()
     return asdict(summary)
 
 
@@ -146,9 +149,14 @@ def reprocess(
     with store.transaction():
         store.reset_processing()
         summary = process_pending(store, extractor, config, now, alerts=False)
+        corrected = reapply_corrections(store, now)
         recompute_counters(store, config.counters, now)
+        store.index_pending_incidents()
         detached = store.detach_orphan_alerts()
-    log.info("reprocessed articles=%d detached_alerts=%d", summary["processed"], detached)
+    log.info(
+        "reprocessed articles=%d corrections=%d detached_alerts=%d",
+        summary["processed"], corrected, detached,
+    )  # fmt: skip
     return summary
 
 
@@ -166,44 +174,47 @@ def split_incident(
 ) -> int:
     """Move some articles of an incident to a new incident (a wrong merge undone by hand).
 
-    Both incidents are recomputed from their articles and every counter is renumbered.
-    Returns the new incident's id. Raises InputError for an unknown incident or foreign article.
+    Both incidents are recomputed from their articles and every counter is renumbered; the
+    split is recorded so that a reprocess makes it again. Returns the new incident's id.
+    Raises InputError for an unknown incident or foreign article.
     """
+    moving = sorted(set(article_ids))
     with store.transaction():
-        before = _live_incident(store, incident_id)
-        members = store.incident_article_ids(incident_id)
-        moving = sorted(set(article_ids))
-        strangers = sorted(set(moving) - set(members))
-        if strangers:
-            raise InputError(f"articles {strangers} are not in incident {incident_id}")
-        if not moving or len(moving) == len(members):
-            raise InputError("a split must leave at least one article on each side")
-        split_off = _rebuilt(store, moving, now)
-        new_id = store.save_incident(split_off)
-        for article_id in moving:
-            store.link_article(article_id, new_id, f"split from incident {incident_id}", now)
-        store.save_incident(_with_coverage(store, replace(split_off, id=new_id))[0])
-        staying = [a for a in members if a not in moving]
-        _replace_rebuilt(store, before, _rebuilt(store, staying, now), now)
+        new_id = _split(store, incident_id, moving, now)
+        store.record_correction("split", moving, (), now)
         recompute_counters(store, _stored_counters(store), now)
+        store.index_pending_incidents()
     log.info("split incident=%d new_incident=%d articles=%s", incident_id, new_id, moving)
     return new_id
 
 
 def merge_incidents(store: Store, keep_id: int, other_id: int, now: datetime) -> None:
-    """Fold incident ``other_id`` into ``keep_id`` (two records of one event joined by hand)."""
-    if keep_id == other_id:
-        raise InputError("cannot merge an incident into itself")
+    """Fold incident ``other_id`` into ``keep_id`` (two records of one event joined by hand);
+    recorded so that a reprocess merges them again."""
     with store.transaction():
-        keep = _live_incident(store, keep_id)
-        _live_incident(store, other_id)
-        for article_id in store.incident_article_ids(other_id):
-            store.link_article(article_id, keep_id, f"merged from incident {other_id}", now)
-        store.mark_merged(other_id, keep_id, now)
-        rebuilt = _rebuilt(store, store.incident_article_ids(keep_id), now)
-        _replace_rebuilt(store, keep, rebuilt, now)
+        kept = store.incident_article_ids(keep_id)
+        folded = store.incident_article_ids(other_id)
+        _merge(store, keep_id, other_id, now)
+        store.record_correction("merge", kept, folded, now)
         recompute_counters(store, _stored_counters(store), now)
+        store.index_pending_incidents()
     log.info("merged incident=%d into=%d", other_id, keep_id)
+
+
+def reapply_corrections(store: Store, now: datetime) -> int:
+    """Make the recorded manual corrections again, oldest first (after a reprocess rebuilt the
+    incidents). Counters are left to the caller. Returns how many changed something."""
+    applied = 0
+    for correction in store.corrections():
+        try:
+            with store.savepoint():
+                applied += _reapply(store, correction, now)
+        except InputError as e:
+            log.warning(
+                "correction skipped correction=%d kind=%s: %s", correction["id"],
+                correction["kind"], e,
+            )  # fmt: skip
+    return applied
 
 
 # -- one article ---------------------------------------------------------------------------
@@ -223,11 +234,11 @@ def _process(
     summary.duplicates += duplicate_of is not None
     summary.relevant += extraction.relevant
     report = Report(article.id, article.title, article.published, article.first_seen, extraction)
-    incident_id = _place_in_incident(store, settings, report, duplicate_of, summary)
+    incident = _place_in_incident(store, settings, report, duplicate_of, summary)
     if extraction.reported_tally is not None:
-        store.save_tally(article.id, incident_id, extraction.reported_tally)
-    if incident_id is not None:
-        _count(store, settings.config.counters, incident_id, now)
+        store.save_tally(article.id, incident and incident.id, extraction.reported_tally)
+    if incident is not None:
+        _count(store, settings.config.counters, incident, now)
     store.mark_processed(article.id, now)
 
 
@@ -287,59 +298,62 @@ def _place_in_incident(
     report: Report,
     duplicate_of: int | None,
     summary: ProcessSummary,
-) -> int | None:
-    """Join, update or open the incident this article reports; returns its id (or None)."""
+) -> Incident | None:
+    """Join, update or open the incident this article reports; returns it as it now stands."""
     linked = store.incident_of_article(report.article_id)  # an updated article already placed
     if linked is not None:
-        _attach(store, settings, report, linked, None, summary)
-        return linked
+        return _attach(store, settings, report, _stored_incident(store, linked), None, summary)
     original_incident = store.incident_of_article(duplicate_of) if duplicate_of else None
     if original_incident is not None:
         reason = f"duplicate of article {duplicate_of}"
-        _attach(store, settings, report, original_incident, reason, summary)
-        return original_incident
+        incident = _stored_incident(store, original_incident)
+        return _attach(store, settings, report, incident, reason, summary)
     if not report.extraction.relevant:
         return None
-    start, end = incidents.candidate_window(report, settings.config.incidents)
-    candidates = store.incidents_between(start, end)
-    match = incidents.best_match(report, candidates, settings.config.incidents)
+    config = settings.config.incidents
+    start, end = incidents.candidate_window(report, config)
+    # Only the incidents whose time and place can match are read (by the event-time index):
+    # a busy day has dozens of incidents in the country, a handful near one place.
+    near, span_deg = incidents.candidate_area(report, config) or (None, (0.0, 0.0))
+    candidates = store.incidents_between(start, end, near, span_deg)
+    match = incidents.best_match(report, candidates, config)
     if match is None:
         return _open(store, settings, report, summary)
-    _attach(store, settings, report, match.incident_id, match.reason, summary)
-    return match.incident_id
+    chosen = next(c for c in candidates if c.id == match.incident_id)
+    return _attach(store, settings, report, chosen, match.reason, summary)
 
 
-def _open(store: Store, settings: Processing, report: Report, summary: ProcessSummary) -> int:
+def _open(store: Store, settings: Processing, report: Report, summary: ProcessSummary) -> Incident:
     incident = replace(incidents.incident_from_report(report, settings.now), sources=1)
-    incident_id = store.save_incident(incident)
-    store.link_article(report.article_id, incident_id, "new", settings.now)
+    incident = replace(incident, id=store.save_incident(incident))
+    store.link_article(report.article_id, incident.id, "new", settings.now)
     summary.new_incidents += 1
     max_age = settings.config.alerts.first_run_max_age
     if settings.channels and incidents.is_fresh(incident, report.published, settings.now, max_age):
         summary.alerts += store.enqueue_alerts(
-            incident_id, incident.version, "new", settings.channels, settings.now, {}
+            incident.id, incident.version, "new", settings.channels, settings.now, {}
         )
     log.info(
         "incident opened incident=%d article_id=%d place=%s type=%s",
-        incident_id, report.article_id, incident.place_id, incident.attack_type,
+        incident.id, report.article_id, incident.place_id, incident.attack_type,
     )  # fmt: skip
-    return incident_id
+    return incident
 
 
 def _attach(
     store: Store,
     settings: Processing,
     report: Report,
-    incident_id: int,
+    before: Incident,
     reason: str | None,
     summary: ProcessSummary,
-) -> None:
+) -> Incident:
     """Add a report to an incident: link it, fold in what it says, record and alert changes.
+    Returns the incident as it now stands.
 
     ``reason`` None keeps the article's existing link (an updated article re-read)."""
     now = settings.now
-    before = store.incident(incident_id)
-    assert before is not None
+    incident_id = before.id
     if reason is not None:
         store.link_article(report.article_id, incident_id, reason, now)
     after, changes = before, ()
@@ -349,7 +363,7 @@ def _attach(
     store.save_incident(after)
     changes += coverage
     if not changes:
-        return
+        return after
     summary.updated_incidents += 1
     store.record_incident_changes(
         incident_id, after.version, report.article_id, [c.as_dict() for c in changes], now
@@ -363,6 +377,7 @@ def _attach(
         "incident updated incident=%d article_id=%d version=%d changes=%s",
         incident_id, report.article_id, after.version, ",".join(c.field for c in changes),
     )  # fmt: skip
+    return after
 
 
 def _with_coverage(store: Store, incident: Incident) -> tuple[Incident, tuple[Change, ...]]:
@@ -383,11 +398,10 @@ def _with_coverage(store: Store, incident: Incident) -> tuple[Incident, tuple[Ch
 
 
 def _count(
-    store: Store, configured: Iterable[CounterConfig], incident_id: int, now: datetime
+    store: Store, configured: Iterable[CounterConfig], incident: Incident, now: datetime
 ) -> None:
-    """Bring every counter in step with one new or changed incident."""
-    incident = store.incident(incident_id)
-    assert incident is not None
+    """Bring every counter in step with one new or changed incident (as it now stands)."""
+    incident_id = incident.id
     for counter in configured:
         tick = store.counter_tick(counter.name, incident_id)
         counted = counters.counts(counter, incident)
@@ -441,6 +455,76 @@ def _renumber(store: Store, counter: CounterConfig, now: datetime) -> None:
 
 
 # -- manual corrections --------------------------------------------------------------------
+
+
+def _split(store: Store, incident_id: int, moving: Sequence[int], now: datetime) -> int:
+    before = _live_incident(store, incident_id)
+    members = store.incident_article_ids(incident_id)
+    strangers = sorted(set(moving) - set(members))
+    if strangers:
+        raise InputError(f"articles {strangers} are not in incident {incident_id}")
+    if not moving or len(moving) == len(members):
+        raise InputError("a split must leave at least one article on each side")
+    split_off = _rebuilt(store, moving, now)
+    new_id = store.save_incident(split_off)
+    for article_id in moving:
+        store.link_article(article_id, new_id, f"split from incident {incident_id}", now)
+    store.save_incident(_with_coverage(store, replace(split_off, id=new_id))[0])
+    staying = [a for a in members if a not in moving]
+    _replace_rebuilt(store, before, _rebuilt(store, staying, now), now)
+    return new_id
+
+
+def _merge(store: Store, keep_id: int, other_id: int, now: datetime) -> None:
+    if keep_id == other_id:
+        raise InputError("cannot merge an incident into itself")
+    keep = _live_incident(store, keep_id)
+    _live_incident(store, other_id)
+    for article_id in store.incident_article_ids(other_id):
+        store.link_article(article_id, keep_id, f"merged from incident {other_id}", now)
+    store.mark_merged(other_id, keep_id, now)
+    rebuilt = _rebuilt(store, store.incident_article_ids(keep_id), now)
+    _replace_rebuilt(store, keep, rebuilt, now)
+
+
+def _reapply(store: Store, correction: dict, now: datetime) -> bool:
+    """Make one recorded correction on the rebuilt incidents: True if it changed something,
+    False if they already agree with it; InputError if its articles are gone."""
+    if correction["kind"] == "split":
+        moving = _placed(store, correction["article_ids"])
+        incident_id = store.incident_of_article(moving[0])
+        assert incident_id is not None
+        members = set(store.incident_article_ids(incident_id))
+        moving = [a for a in moving if a in members]
+        if len(moving) == len(members):
+            return False  # the rebuild already keeps them apart
+        new_id = _split(store, incident_id, moving, now)
+        log.info("correction reapplied correction=%d split=%d new_incident=%d",
+                 correction["id"], incident_id, new_id)  # fmt: skip
+        return True
+    keep_id = store.incident_of_article(_placed(store, correction["article_ids"])[0])
+    other_id = store.incident_of_article(_placed(store, correction["other_article_ids"])[0])
+    assert keep_id is not None and other_id is not None
+    if keep_id == other_id:
+        return False  # the rebuild already made them one
+    _merge(store, keep_id, other_id, now)
+    log.info("correction reapplied correction=%d merge=%d into=%d",
+             correction["id"], other_id, keep_id)  # fmt: skip
+    return True
+
+
+def _placed(store: Store, article_ids: Sequence[int]) -> list[int]:
+    """Those of the articles that are still in an incident; InputError when none is."""
+    placed = [a for a in article_ids if store.incident_of_article(a) is not None]
+    if not placed:
+        raise InputError(f"articles {list(article_ids)} are no longer in any incident")
+    return placed
+
+
+def _stored_incident(store: Store, incident_id: int) -> Incident:
+    incident = store.incident(incident_id)
+    assert incident is not None  # linked articles always point at a stored incident
+    return incident
 
 
 def _live_incident(store: Store, incident_id: int) -> Incident:

@@ -355,6 +355,61 @@ def _m6_drop_unused_article_index(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS articles_content_hash")
 
 
+def _m7_corrections_and_deferred_incident_search(db: sqlite_utils.Database) -> None:
+    # corrections: the splits and merges an analyst made by hand, by the articles involved
+    # (incident ids do not survive a reprocess, article ids do), re-applied in order after a
+    # reprocess. article_ids: the articles split off, or those of the incident kept by a
+    # merge; other_article_ids: those of the incident folded in by a merge.
+    # Incident search: the triggers sqlite-utils made rewrote the FTS5 index on every update of
+    # an incident row (twice per article joining it: its article count, then its facts), about
+    # a tenth of the pages each processed article wrote. A new incident is still indexed at
+    # once (one article in ten opens one), but as for articles (migration 5) a changed one only
+    # leaves the index and enters a queue, indexed again at the end of the processing pass; an
+    # update that leaves the searched columns as they were touches neither.
+    db.executescript(
+        """
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('split', 'merge')),
+            made_at TEXT NOT NULL,
+            article_ids TEXT NOT NULL,
+            other_article_ids TEXT NOT NULL DEFAULT '[]'
+        );
+        DROP TRIGGER IF EXISTS incidents_ai;
+        DROP TRIGGER IF EXISTS incidents_ad;
+        DROP TRIGGER IF EXISTS incidents_au;
+        CREATE TABLE incidents_fts_queue (incident_id INTEGER PRIMARY KEY);
+        CREATE TRIGGER incidents_fts_insert AFTER INSERT ON incidents BEGIN
+            INSERT INTO incidents_fts (rowid, title, place_name, governorate, attack_type,
+                target, claimed_by, blamed_on)
+                VALUES (new.id, new.title, new.place_name, new.governorate, new.attack_type,
+                    new.target, new.claimed_by, new.blamed_on);
+        END;
+        CREATE TRIGGER incidents_fts_queue_update AFTER UPDATE ON incidents
+        WHEN old.title IS NOT new.title OR old.place_name IS NOT new.place_name
+            OR old.governorate IS NOT new.governorate OR old.attack_type IS NOT new.attack_type
+            OR old.target IS NOT new.target OR old.claimed_by IS NOT new.claimed_by
+            OR old.blamed_on IS NOT new.blamed_on
+        BEGIN
+            INSERT INTO incidents_fts (incidents_fts, rowid, title, place_name, governorate,
+                attack_type, target, claimed_by, blamed_on)
+                SELECT 'delete', old.id, old.title, old.place_name, old.governorate,
+                    old.attack_type, old.target, old.claimed_by, old.blamed_on
+                WHERE NOT EXISTS (SELECT 1 FROM incidents_fts_queue WHERE incident_id = old.id);
+            INSERT OR IGNORE INTO incidents_fts_queue (incident_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER incidents_fts_queue_delete AFTER DELETE ON incidents BEGIN
+            INSERT INTO incidents_fts (incidents_fts, rowid, title, place_name, governorate,
+                attack_type, target, claimed_by, blamed_on)
+                SELECT 'delete', old.id, old.title, old.place_name, old.governorate,
+                    old.attack_type, old.target, old.claimed_by, old.blamed_on
+                WHERE NOT EXISTS (SELECT 1 FROM incidents_fts_queue WHERE incident_id = old.id);
+            DELETE FROM incidents_fts_queue WHERE incident_id = old.id;
+        END;
+        """
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_core_tables,
     _m2_full_text_search,
@@ -362,6 +417,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m4_dedup_and_incident_places,
     _m5_deferred_article_search_index,
     _m6_drop_unused_article_index,
+    _m7_corrections_and_deferred_incident_search,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -912,6 +968,13 @@ class Store:
         ).fetchone()
         return bool(row and row[0])
 
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """Rows as dicts straight from the connection: the processing verbs run these once or
+        more per article, where sqlite-utils' query() adds a savepoint pair around each."""
+        cursor = self.db.conn.execute(sql, list(params))
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
     def mark_processed(self, article_id: int, now: datetime, error: str | None = None) -> None:
         self.db.execute(
             "UPDATE articles SET processed_at = ?, process_error = ? WHERE id = ?",
@@ -919,7 +982,7 @@ class Store:
         )
 
     def incident(self, incident_id: int) -> Incident | None:
-        rows = self.query("SELECT * FROM incidents WHERE id = ?", [incident_id])
+        rows = self._rows("SELECT * FROM incidents WHERE id = ?", [incident_id])
         return incident_from_row(rows[0]) if rows else None
 
     def incident_of_article(self, article_id: int) -> int | None:
@@ -928,14 +991,35 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
-    def incidents_between(self, start: datetime, end: datetime) -> list[Incident]:
-        """Live (not merged away) incidents whose event time is in [start, end], by the index."""
-        rows = self.query(
-            "SELECT * FROM incidents WHERE event_time BETWEEN ? AND ? AND merged_into IS NULL"
-            " ORDER BY id",
-            [iso(start), iso(end)],
-        )
-        return [incident_from_row(r) for r in rows]
+    def incidents_between(
+        self,
+        start: datetime,
+        end: datetime,
+        near: Place | None = None,
+        span_deg: tuple[float, float] = (0.0, 0.0),
+    ) -> list[Incident]:
+        """Live (not merged away) incidents whose event time is in [start, end], by the index.
+
+        With ``near``, only those whose place could be the same scene: no place or only the
+        country, the same place, the same governorate, the city ``near`` lies in or a place
+        lying in the city ``near`` is, or a point within ``span_deg`` (degrees of latitude,
+        of longitude) of ``near``'s point. A superset of what ``crawler.incidents.place_relation`` accepts: it filters,
+        the pure function decides. Names compare as SQLite's NOCASE does (ASCII case only).
+        """
+        sql = "SELECT * FROM incidents WHERE event_time BETWEEN ? AND ? AND merged_into IS NULL"
+        params: list[Any] = [iso(start), iso(end)]
+        if near is not None:
+            lat_span, lon_span = span_deg
+            sql += (
+                " AND (place_id IS NULL OR place_kind = 'country' OR place_id = ?"
+                " OR governorate = ? COLLATE NOCASE OR place_city = ? COLLATE NOCASE"
+                " OR (place_kind = 'city' AND place_name = ? COLLATE NOCASE)"
+                " OR (latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?))"
+            )
+            params += [near.id, near.governorate, near.name, near.city]
+            params += [near.lat - lat_span, near.lat + lat_span]
+            params += [near.lon - lon_span, near.lon + lon_span]
+        return [incident_from_row(r) for r in self._rows(sql + " ORDER BY id", params)]
 
     def live_incidents_since(self, start: datetime) -> list[Incident]:
         rows = self.query(
@@ -970,10 +1054,19 @@ class Store:
             "updated": iso(incident.updated),
             "version": incident.version,
         }
+        # Plain SQL: sqlite-utils' update() and insert() introspect the table on every call,
+        # a third of the cost of saving an incident once per processed article.
         if incident.id:
-            self.db["incidents"].update(incident.id, values)
+            assignments = ", ".join(f"{column} = ?" for column in values)
+            self.db.execute(
+                f"UPDATE incidents SET {assignments} WHERE id = ?", [*values.values(), incident.id]
+            )
             return incident.id
-        return self.db["incidents"].insert(values).last_pk
+        columns, marks = ", ".join(values), ", ".join("?" * len(values))
+        cursor = self.db.execute(
+            f"INSERT INTO incidents ({columns}) VALUES ({marks})", list(values.values())
+        )
+        return cursor.lastrowid
 
     def link_article(self, article_id: int, incident_id: int, reason: str, now: datetime) -> None:
         """Attach an article to an incident (replacing an earlier link) and count it there."""
@@ -1158,6 +1251,43 @@ class Store:
         """The stored counters as configured (filter decoded from JSON)."""
         rows = self.query("SELECT name, description, since, start, filter FROM counters")
         return [dict(r, filter=json.loads(r["filter"])) for r in rows]
+
+    def index_pending_incidents(self) -> int:
+        """Add queued new or changed incidents to the full-text index; returns how many."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO incidents_fts (rowid, title, place_name, governorate, attack_type,"
+                " target, claimed_by, blamed_on) SELECT i.id, i.title, i.place_name,"
+                " i.governorate, i.attack_type, i.target, i.claimed_by, i.blamed_on"
+                " FROM incidents_fts_queue q JOIN incidents i ON i.id = q.incident_id"
+            )
+            return self.db.execute("DELETE FROM incidents_fts_queue").rowcount
+
+    def record_correction(
+        self,
+        kind: str,
+        article_ids: Iterable[int],
+        other_article_ids: Iterable[int],
+        now: datetime,
+    ) -> int:
+        """Remember a manual split or merge by the articles involved; returns its id."""
+        cursor = self.db.execute(
+            "INSERT INTO corrections (kind, made_at, article_ids, other_article_ids)"
+            " VALUES (?, ?, ?, ?)",
+            [kind, iso(now), json.dumps(list(article_ids)), json.dumps(list(other_article_ids))],
+        )
+        return cursor.lastrowid
+
+    def corrections(self) -> list[dict[str, Any]]:
+        """Every manual correction in the order it was made (article id lists decoded)."""
+        return [
+            dict(
+                r,
+                article_ids=json.loads(r["article_ids"]),
+                other_article_ids=json.loads(r["other_article_ids"]),
+            )
+            for r in self._rows("SELECT * FROM corrections ORDER BY id")
+        ]
 
     def reset_processing(self) -> None:
         """Forget everything derived from the articles (extractions, duplicate links, incidents,

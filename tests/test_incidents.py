@@ -8,7 +8,10 @@ import pytest
 
 from crawler import incidents
 from crawler.config import IncidentsConfig
+from crawler.extract.gazetteer import place_from_entry
+from crawler.extract.vocabulary import load_places
 from crawler.incidents import Report
+from crawler.storage import Store
 from tests.pipeline_fixtures import (
     AIN_AL_ASAD,
     BAGHDAD,
@@ -125,3 +128,35 @@ def test_backlog_incidents_are_not_fresh():
     day = opened(attack(EMBASSY, NIGHT, precision="day"))
     late_report = NIGHT + timedelta(hours=18)
     assert incidents.is_fresh(day, late_report, late_report + timedelta(hours=1), max_age)
+
+
+def test_the_candidate_query_returns_every_incident_whose_place_can_match(tmp_path):
+    """The indexed pre-filter on place never drops an incident that place_relation accepts:
+    checked for every pair of places of the real gazetteer (and an incident without place)."""
+    places = [
+        place_from_entry(entry) for entry in load_places() if entry.get("country", "IQ") == "IQ"
+    ]
+    with Store(tmp_path / "candidates.db") as store:
+        ids = {
+            place.id: store.save_incident(
+                incidents.incident_from_report(report(attack(place, NIGHT)), NIGHT)
+            )
+            for place in places
+        }
+        placeless = store.save_incident(
+            incidents.incident_from_report(report(attack(None, NIGHT)), NIGHT)
+        )
+        window = (NIGHT - timedelta(hours=1), NIGHT + timedelta(hours=1))
+        for place in places:
+            area = incidents.candidate_area(report(attack(place, NIGHT)), CONFIG)
+            if area is None:
+                assert place.kind == "country"
+                continue
+            found = {i.id for i in store.incidents_between(*window, *area)}
+            expected = {
+                ids[other.id]
+                for other in places
+                if incidents.place_relation(place, other, CONFIG.distance_km) is not None
+            }
+            assert expected | {placeless} <= found, place.id
+            assert len(found) < len(places) / 2  # and it does filter

@@ -207,6 +207,116 @@ def test_split_and_merge_fix_the_counter(store):
     assert kept["articles"] == 3 and kept["version"] == 3
 
 
+def split_off_the_drone(store: Store, now) -> tuple[ScriptedExtractor, int, int]:
+    """Embassy rockets twice and a Green Zone drone, merged by matching, then split by hand:
+    (extractor, rockets incident id, drone incident id)."""
+    extractor = store_reports(
+        store,
+        [
+            ("embassy rockets", 0.5, "AFP", attack(EMBASSY, NIGHT)),
+            ("embassy rockets again", 1.0, "AP", attack(EMBASSY, NIGHT)),
+            ("green zone drone", 2.0, "Reuters", attack(GREEN_ZONE, NIGHT, kind="drone")),
+        ],
+    )
+    process_pending(store, extractor, make_config(), now)
+    [incident] = store.query("SELECT id FROM incidents")
+    drone_article = store.article_id("reuters", "urn:reuters:green zone drone")
+    drone_id = split_incident(store, incident["id"], [drone_article], now)
+    return extractor, incident["id"], drone_id
+
+
+def live_incidents(store: Store) -> list[tuple[str, ...]]:
+    """Each live incident as the sorted titles of its articles."""
+    rows = store.query(
+        "SELECT ia.incident_id, group_concat(a.title, '|') AS titles FROM incident_articles ia"
+        " JOIN articles a ON a.id = ia.article_id JOIN incidents i ON i.id = ia.incident_id"
+        " WHERE i.merged_into IS NULL GROUP BY ia.incident_id"
+    )
+    return sorted(tuple(sorted(r["titles"].split("|"))) for r in rows)
+
+
+def test_a_split_survives_reprocess_and_its_counter_follows(store):
+    now = NIGHT + timedelta(hours=3)
+    extractor, _, _ = split_off_the_drone(store, now)
+    split = live_incidents(store)
+    assert split == [("embassy rockets", "embassy rockets again"), ("green zone drone",)]
+
+    reprocess(store, extractor, make_config(), now + timedelta(hours=1))
+    assert live_incidents(store) == split
+    assert [t[1] for t in ticks(store)] == [19, 20]
+    [drone] = store.query("SELECT attack_type, articles FROM incidents WHERE attack_type = 'drone'")
+    assert drone == {"attack_type": "drone", "articles": 1}
+    assert [r["kind"] for r in store.query("SELECT kind FROM corrections")] == ["split"]
+
+
+def test_a_merge_survives_reprocess_and_its_counter_follows(store):
+    now = NIGHT + timedelta(hours=3)
+    extractor, rockets_id, drone_id = split_off_the_drone(store, now)
+    merge_incidents(store, rockets_id, drone_id, now + timedelta(hours=1))
+    merged = live_incidents(store)
+    assert len(merged) == 1
+
+    reprocess(store, extractor, make_config(), now + timedelta(hours=2))
+    # Replayed in order: the split, then the merge that undid it.
+    assert live_incidents(store) == merged
+    assert [t[1] for t in ticks(store)] == [19]
+    kinds = [r["kind"] for r in store.query("SELECT kind FROM corrections ORDER BY id")]
+    assert kinds == ["split", "merge"]
+
+
+def test_a_merge_of_incidents_matching_keeps_apart_survives_reprocess(store):
+    extractor = store_reports(
+        store,
+        [
+            ("embassy rockets", 0.5, "AFP", attack(EMBASSY, NIGHT)),
+            ("balad rockets", 1.0, "AP", attack(BALAD_BASE, NIGHT, target="us_military")),
+        ],
+    )
+    now = NIGHT + timedelta(hours=3)
+    process_pending(store, extractor, make_config(), now)
+    assert [t[1] for t in ticks(store)] == [19, 20]
+    embassy, balad = (r["id"] for r in store.query("SELECT id FROM incidents ORDER BY id"))
+    merge_incidents(store, embassy, balad, now)
+
+    reprocess(store, extractor, make_config(), now + timedelta(hours=1))
+    assert live_incidents(store) == [("balad rockets", "embassy rockets")]
+    assert [t[1] for t in ticks(store)] == [19]
+
+
+def test_a_correction_whose_articles_left_every_incident_is_skipped(store, caplog):
+    now = NIGHT + timedelta(hours=3)
+    extractor, _, _ = split_off_the_drone(store, now)
+    extractor.table.pop("green zone drone")  # now read as not relevant: in no incident
+    with caplog.at_level("WARNING", logger="crawler.pipeline"):
+        reprocess(store, extractor, make_config(), now + timedelta(hours=1))
+    assert live_incidents(store) == [("embassy rockets", "embassy rockets again")]
+    assert [t[1] for t in ticks(store)] == [19]
+    [line] = [r.getMessage() for r in caplog.records if "correction skipped" in r.getMessage()]
+    assert "kind=split" in line and "no longer in any incident" in line
+
+
+def test_incident_search_follows_changes_at_the_end_of_the_pass(store):
+    extractor = store_reports(
+        store,
+        [
+            ("embassy rockets", 0.5, "AFP", attack(EMBASSY, NIGHT)),
+            ("embassy rockets claimed", 1.0, "AP", attack(EMBASSY, NIGHT, claimed_by="Ashab")),
+        ],
+    )
+    process_pending(store, extractor, make_config(), NIGHT + timedelta(hours=2))
+
+    def found(term: str) -> list[int]:
+        return [
+            r["rowid"]
+            for r in store.query(
+                "SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?", [term]
+            )
+        ]
+
+    assert found("Ashab") == found("embassy") == [1]
+    store.db.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('integrity-check')")
+
+
 def test_split_refuses_articles_of_another_incident(store):
     extractor = ScriptedExtractor({"a": attack(EMBASSY, NIGHT), "b": attack(EMBASSY, NIGHT)})
     add_article(store, "a", NIGHT)
@@ -362,9 +472,10 @@ def test_reprocess_rebuilds_the_same_result_and_sends_nothing(store):
 
 
 def test_candidate_incidents_are_found_through_the_event_time_index(store):
-    plan = store.query(
-        "EXPLAIN QUERY PLAN SELECT * FROM incidents WHERE event_time BETWEEN ? AND ?"
-        " AND merged_into IS NULL ORDER BY id",
-        ["2020-01-01", "2020-01-02"],
-    )
+    statements = []
+    store.db.conn.set_trace_callback(statements.append)
+    store.incidents_between(NIGHT, NIGHT + timedelta(hours=1), EMBASSY, (0.15, 0.18))
+    store.db.conn.set_trace_callback(None)
+    [query] = [s for s in statements if s.startswith("SELECT * FROM incidents")]
+    plan = store.query(f"EXPLAIN QUERY PLAN {query}")
     assert any("incidents_event_time" in row["detail"] for row in plan)
