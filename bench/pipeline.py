@@ -1,16 +1,17 @@
-"""Benchmark of the processing pipeline: a generated wire stream into a SQLite file.
+"""Benchmark of the whole processing pipeline: a generated wire stream into a SQLite file.
 
     .venv/bin/python bench/pipeline.py --n 100000
 
-The stream mixes incidents reported by several outlets in several languages, verbatim and edited
-wire reprints, and negatives. Articles are stored in polls of POLL_SIZE entries and processed in
-chunks of CHUNK articles; the script prints articles/s overall, the processing cost per article
-for the first and the last chunk (their ratio must stay <= 1.3: the cost must not grow with the
-database) and the peak memory (ru_maxrss).
-
-``--extractor labels`` (the default) answers each article with
-the facts it was generated from, so the figures are the pipeline's own cost (dedup, matching,
-counters, storage) without extraction; ``--extractor real`` adds the configured extractor.
+The stream is written to be read by the real extractor (``crawler.daemon.make_extractor``): each
+day has a handful to a few dozen incidents (a busy day in Iraq), at places of the extractor's
+own gazetteer, each reported by several outlets in English, French and Arabic over the
+following hours (a wire dispatch, a verbatim reprint, an edited reprint, other-language and
+other-outlet versions, an update with a higher toll), mixed with negatives (news that names
+Iraqi places and reports no incident). Articles are stored in polls of POLL_SIZE entries and
+processed in chunks of CHUNK articles. The script prints, per article: the extraction cost, the
+processing cost (dedup + merge + counters + store, extraction excluded), the overall rate
+(store + extract + process), the growth of the processing cost between the first and the last
+chunk (must stay <= 1.3: the cost must not grow with the database), and the peak memory.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -28,161 +31,239 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crawler import dedupe  # noqa: E402
 from crawler.config import config_from_dict  # noqa: E402
+from crawler.daemon import make_extractor  # noqa: E402
+from crawler.extract.vocabulary import load_places  # noqa: E402
 from crawler.pipeline import process_pending  # noqa: E402
 from crawler.storage import Store  # noqa: E402
-from crawler.types import US_INTEREST_TARGETS, Entry, Extraction, Place  # noqa: E402
+from crawler.types import Entry, Extraction  # noqa: E402
 
 POLL_SIZE = 100  # entries per simulated feed poll (one upsert transaction)
 CHUNK = 10_000  # articles per measured processing chunk
 START = datetime(2020, 1, 1, tzinfo=timezone.utc)
-ARTICLES_PER_DAY = 300  # a busy desk: keeps the candidate window realistic
+# A quiet day in Iraq has a few incidents, a busy one a few dozen.
+INCIDENTS_PER_DAY = (3, 36)
+NEGATIVE_SHARE = 0.3  # of all articles: news naming Iraqi places without an incident
+FILLER_WORDS = (60, 160)  # background paragraph of a dispatch, in words
 
-PLACES = [
-    Place("site:us-embassy-baghdad", "US embassy", "site", "Baghdad", 33.298, 44.395, "Baghdad"),
-    Place("site:green-zone", "Green Zone", "site", "Baghdad", 33.303, 44.392, "Baghdad"),
-    Place("site:balad-air-base", "Balad air base", "site", "Salahuddin", 33.94, 44.36, "Balad"),
-    Place("site:ain-al-asad", "Ain al-Asad air base", "site", "Anbar", 33.8, 42.44),
-    Place("city:basra", "Basra", "city", "Basra", 30.5, 47.8),
-    Place("city:mosul", "Mosul", "city", "Nineveh", 36.34, 43.13),
-    Place("city:kirkuk", "Kirkuk", "city", "Kirkuk", 35.47, 44.39),
-    Place("city:erbil", "Erbil", "city", "Erbil", 36.19, 44.01),
-    Place("city:ramadi", "Ramadi", "city", "Anbar", 33.42, 43.3),
-    Place("city:diwaniyah", "Diwaniyah", "city", "Qadisiyah", 31.99, 44.93),
-]
-KINDS = ["rocket", "mortar", "drone", "ied", "shooting"]
-TARGETS = ["us_embassy", "us_military", "logistics_convoy", "iraqi_security", "civilians"]
-WIRE_COPIES = ("afp", "outlet-a", "outlet-b")  # outlets that reprint the wire headline
-VOCABULARY = (
-    "security source said attack struck early near base convoy militia rockets fired police"
-    " officials killed wounded district explosion residents reported army statement forces"
-    " group claimed responsibility sirens airport road checkpoint patrol ministry spokesman"
-    " night morning evening province capital compound damage vehicles witnesses hospital"
-).split()
+# What an incident is, told in each language: {place} is the place's alias in that language.
+EVENTS = {
+    "rocket": {
+        "en": "Several rockets struck near {place} {day}, a security source said.",
+        "fr": "Plusieurs roquettes se sont abattues {day} près de {place}, selon une source de"
+        " sécurité.",
+        "ar": "سقطت عدة صواريخ {day} قرب {place}، بحسب مصدر أمني.",
+    },
+    "mortar": {
+        "en": "Mortar rounds fell near {place} {day}, police said.",
+        "fr": "Des obus de mortier sont tombés {day} près de {place}, a indiqué la police.",
+        "ar": "سقطت قذائف هاون {day} قرب {place}، بحسب الشرطة.",
+    },
+    "drone": {
+        "en": "An explosive-laden drone attacked {place} {day}, officials said.",
+        "fr": "Un drone piégé a attaqué {place} {day}, selon des responsables.",
+        "ar": "هاجمت طائرة مسيرة مفخخة {place} {day}، بحسب مسؤولين.",
+    },
+    "ied": {
+        "en": "A roadside bomb exploded as a convoy passed near {place} {day}, officials said.",
+        "fr": "Une bombe artisanale a explosé {day} au passage d'un convoi près de {place}.",
+        "ar": "انفجرت عبوة ناسفة {day} لدى مرور رتل قرب {place}.",
+    },
+    "shooting": {
+        "en": "Gunmen opened fire on a checkpoint near {place} {day}, police said.",
+        "fr": "Des hommes armés ont ouvert le feu sur un barrage près de {place} {day}.",
+        "ar": "فتح مسلحون النار على نقطة تفتيش قرب {place} {day}.",
+    },
+}
+TOLLS = {
+    "en": ("No casualties were reported.", "{n} people were killed.", "{n} people were wounded."),
+    "fr": ("Aucune victime n'a été signalée.", "{n} personnes ont été tuées.",
+           "{n} personnes ont été blessées."),
+    "ar": ("لم تسجل اصابات.", "قتل {n} اشخاص.", "اصيب {n} اشخاص بجروح."),
+}  # fmt: skip
+NEWS = {  # negatives: a place is named, nothing happened
+    "en": "A trade fair opened in {place} {day}, the chamber of commerce said.",
+    "fr": "Une foire commerciale s'est ouverte {day} à {place}, selon la chambre de commerce.",
+    "ar": "افتتح معرض تجاري {day} في {place}، بحسب غرفة التجارة.",
+}
+DAYS = {
+    "en": ("on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "on Saturday",
+           "on Sunday"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "ar": ("الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعة", "السبت", "الاحد"),
+}  # fmt: skip
+FILLER = {  # neutral words for the background paragraph of a dispatch
+    "en": "river season weather road bridge school water week museum university festival morning"
+    " traffic family children music library stadium garden spring rain heat dust bus train park"
+    " street square",
+    "fr": "fleuve saison météo route pont école eau semaine musée université festival matin"
+    " circulation famille enfants musique bibliothèque stade jardin printemps pluie chaleur"
+    " poussière bus train parc rue place",
+    "ar": "النهر الموسم الطقس الطريق الجسر المدرسة المياه الاسبوع المتحف الجامعة المهرجان الصباح"
+    " المرور العائلة الاطفال الموسيقى المكتبة الملعب الحديقة الربيع المطر الحرارة الغبار الحافلة"
+    " القطار المتنزه الشارع الساحة",
+}
+# Who reports an incident, in which language, how long after the event (minutes), and how:
+# "wire" is the dispatch, "copy" a verbatim reprint of it, "edit" a reprint with a changed
+# word, "update" the dispatch with a higher toll, "own" an outlet's own text.
+OUTLETS = (
+    ("wire-en", "en", 20, "wire"),
+    ("outlet-a", "en", 35, "copy"),
+    ("outlet-b", "en", 50, "edit"),
+    ("wire-fr", "fr", 30, "own"),
+    ("wire-ar", "ar", 45, "own"),
+    ("outlet-c", "en", 90, "own"),
+    ("wire-en", "en", 180, "update"),
+    ("outlet-d", "ar", 240, "own"),
+)
 
 
-class LabelExtractor:
-    """Answers with the facts an article was generated from (keyed by text, forgotten once used)."""
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """A place of the extractor's gazetteer with an alias in each language."""
 
-    def __init__(self) -> None:
-        self.labels: dict[str, Extraction] = {}
-
-    def extract(self, title, text, published, lang=None, dateline=None) -> Extraction:
-        return self.labels.pop(text, Extraction(relevant=False, score=0.1, lang=lang or "en"))
+    id: str
+    names: dict[str, str]
 
 
-def words(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(VOCABULARY) for _ in range(n))
+def scenes() -> list[Scene]:
+    """Iraqi cities and sites with a name in all three languages and no context guard."""
+    return [
+        Scene(p["id"], {lang: p[lang][0] for lang in ("en", "fr", "ar")})
+        for p in load_places()
+        if p.get("country", "IQ") == "IQ"
+        and p["kind"] in ("city", "site")
+        and not p.get("guard")
+        and all(p.get(lang) for lang in ("en", "fr", "ar"))
+    ]
 
 
-def generate(n: int, seed: int = 7):
-    """(Entry, feed, Extraction | None) in publication order: ~8 articles per incident."""
+def generate(n: int, seed: int = 7) -> Iterator[Entry]:
+    """n entries in publication order, one generated day at a time."""
     rng = random.Random(seed)
-    made = 0
+    places = scenes()
+    made, day = 0, 0
     while made < n:
-        published = START + timedelta(days=made / ARTICLES_PER_DAY)
-        if rng.random() < 0.3:  # a negative: shares the vocabulary, reports nothing
-            text = words(rng, 400)
-            yield _entry(made, "negative", published, text, "en", text[:60]), "wire-en", None
-            made += 1
-            continue
-        place, kind, target = rng.choice(PLACES), rng.choice(KINDS), rng.choice(TARGETS)
-        extraction = Extraction(
-            relevant=True,
-            score=0.9,
-            lang="en",
-            event_time=published - timedelta(minutes=rng.randint(5, 90)),
-            time_precision="hour",
-            place=place,
-            attack_type=kind,
-            target=target,
-            us_interest=target in US_INTEREST_TARGETS,
-            killed=rng.choice([None, 0, 1, 2]),
-        )
-        wire = f"{place.name} {kind} {words(rng, 450)}"
-        headline = f"{place.name}: {kind} attack {made}"
-        versions = [
-            ("afp", wire, "en"),
-            ("outlet-a", wire.upper(), "en"),  # verbatim reprint
-            ("outlet-b", wire.replace("said", "stated", 3) + " ends", "en"),  # edited reprint
-            ("afp-fr", f"{place.name} {words(rng, 300)}", "fr"),
-            ("aljazeera", f"{place.name} {words(rng, 250)}", "ar"),
-            ("reuters", f"{place.name} {kind} {words(rng, 350)}", "en"),
-            ("afp", f"{wire} update {words(rng, 40)}", "en"),  # the dispatch, updated
-            ("rudaw", f"{place.name} {words(rng, 200)}", "en"),
-        ]
-        for step, (feed, text, lang) in enumerate(versions):
-            if made >= n:
+        for entry in sorted(_day(rng, places, day), key=lambda e: e.published):
+            if made == n:
                 return
-            when = published + timedelta(minutes=20 * step)
-            title = headline if feed in WIRE_COPIES else f"{place.name}: {kind} {made}"
-            yield _entry(made, feed, when, text, lang, title), feed, extraction
+            yield _numbered(entry, made)
             made += 1
+        day += 1
 
 
-def _entry(i: int, feed: str, published: datetime, text: str, lang: str, title: str) -> Entry:
+def _day(rng: random.Random, places: list[Scene], day: int) -> list[Entry]:
+    midnight = START + timedelta(days=day)
+    entries = []
+    for _ in range(rng.randint(*INCIDENTS_PER_DAY)):
+        event = midnight + timedelta(minutes=rng.randint(0, 20 * 60))
+        entries.extend(_reports(rng, rng.choice(places), rng.choice(list(EVENTS)), event))
+    negatives = round(len(entries) * NEGATIVE_SHARE / (1 - NEGATIVE_SHARE))
+    for _ in range(negatives):
+        published = midnight + timedelta(minutes=rng.randint(0, 24 * 60 - 1))
+        lang = rng.choice(("en", "fr", "ar"))
+        text = _sentence(NEWS[lang], rng.choice(places), lang, published) + _filler(rng, lang)
+        entries.append(_entry(f"news-{lang}", lang, published, text.split(".")[0], text))
+    return entries
+
+
+def _reports(rng: random.Random, place: Scene, kind: str, event: datetime) -> list[Entry]:
+    killed = rng.choice((0, 0, 1, 2, 3))
+    texts = {lang: _sentence(EVENTS[kind][lang], place, lang, event) for lang in ("en", "fr", "ar")}
+    wire = texts["en"] + " " + _toll("en", killed) + _filler(rng, "en")
+    reports = []
+    for feed, lang, delay_min, how in OUTLETS[: rng.randint(4, len(OUTLETS))]:
+        text = {
+            "wire": wire,
+            "copy": wire,
+            "edit": wire.replace(" said", " stated", 1),
+            "update": wire.replace(_toll("en", killed), _toll("en", killed + 2)),
+        }.get(how) or texts[lang] + " " + _toll(lang, killed) + _filler(rng, lang)
+        title = text.split(".")[0] if how != "own" else text.split("،")[0].split(",")[0]
+        published = event + timedelta(minutes=delay_min + rng.randint(0, 15))
+        reports.append(_entry(feed, lang, published, title, text))
+    return reports
+
+
+def _sentence(template: str, place: Scene, lang: str, when: datetime) -> str:
+    return template.format(place=place.names[lang], day=DAYS[lang][when.weekday()])
+
+
+def _toll(lang: str, killed: int) -> str:
+    return TOLLS[lang][0] if killed == 0 else TOLLS[lang][1].format(n=killed)
+
+
+def _filler(rng: random.Random, lang: str) -> str:
+    vocabulary = FILLER[lang].split()
+    return " " + " ".join(rng.choice(vocabulary) for _ in range(rng.randint(*FILLER_WORDS)))
+
+
+def _entry(feed: str, lang: str, published: datetime, title: str, text: str) -> Entry:
     return Entry(
-        guid=f"{feed}:{i}", url=f"https://{feed}.example.test/{i}", title=title,
-        summary="", content=text, published=published, lang=lang, source=feed,
+        guid="", url=None, title=title, summary="", content=text, published=published,
+        lang=lang, source=feed,
     )  # fmt: skip
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=100_000, help="articles to generate")
-    parser.add_argument("--extractor", choices=("labels", "real"), default="labels")
-    parser.add_argument("--db", type=Path, default=None, help="keep the database here")
-    args = parser.parse_args()
-    config = config_from_dict(
-        {"counters": [{"name": "us", "since": "2019-10-28", "filter": {"us_interest": True}}]}
-    )
-    extractor, kind = _extractor(args.extractor, config)
-    with tempfile.TemporaryDirectory() as scratch:
-        db_path = args.db or Path(scratch) / "bench.db"
-        with Store(db_path) as store:
-            chunk_costs = run(store, generate(args.n), extractor, config)
-            counts = store.table_counts()
-            duplicates = store.query(
-                "SELECT count(*) AS n FROM articles WHERE duplicate_of IS NOT NULL"
-            )[0]["n"]
-    total_s = sum(store_s + process_s for store_s, process_s, _ in chunk_costs)
-    done = sum(n for _, _, n in chunk_costs)
-    first = chunk_costs[0][1] / chunk_costs[0][2] * 1000
-    last = chunk_costs[-1][1] / chunk_costs[-1][2] * 1000
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"articles:            {done} (extractor: {kind})")
-    print(f"incidents:           {counts['incidents']}, duplicates linked: {duplicates}")
-    print(f"overall:             {done / total_s:,.0f} articles/s (store + process)")
-    print(f"process cost:        first {CHUNK}: {first:.3f} ms/article, last: {last:.3f}")
-    print(f"growth ratio:        {last / first:.2f} (target <= 1.3)")
-    print(f"peak memory:         {peak_mb:.0f} MB (ru_maxrss)")
+def _numbered(entry: Entry, i: int) -> Entry:
+    url = f"https://{entry.source}.example.test/{i}"
+    return Entry(
+        guid=f"{entry.source}:{i}", url=url, title=entry.title, summary="",
+        content=entry.content, published=entry.published, lang=entry.lang, source=entry.source,
+    )  # fmt: skip
 
 
-def run(store: Store, stream, extractor, config) -> list[tuple[float, float, int]]:
-    """Store and process the stream chunk by chunk: [(store_s, process_s, articles)]."""
+class TimedExtractor:
+    """The real extractor, with the time spent in it added up."""
+
+    def __init__(self, extractor) -> None:
+        self.extractor = extractor
+        self.seconds = 0.0
+
+    def extract(self, title, text, published, lang=None, dateline=None) -> Extraction:
+        started = time.perf_counter()
+        try:
+            return self.extractor.extract(title, text, published, lang=lang, dateline=dateline)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkCost:
+    articles: int
+    store_s: float
+    extract_s: float
+    process_s: float  # extraction excluded
+
+    def ms_per_article(self, seconds: float) -> float:
+        return seconds / self.articles * 1000
+
+
+def run(
+    store: Store, stream: Iterator[Entry], extractor: TimedExtractor, config
+) -> list[ChunkCost]:
+    """Store and process the stream chunk by chunk."""
     costs = []
-    now = START
     while True:
-        batch = []
-        for entry, feed, extraction in stream:
-            batch.append((entry, feed))
-            if extraction is not None and isinstance(extractor, LabelExtractor):
-                extractor.labels[entry.content] = extraction
-            if len(batch) == CHUNK:
-                break
+        batch = [entry for _, entry in zip(range(CHUNK), stream, strict=False)]
         if not batch:
             return costs
         started = time.perf_counter()
         for i in range(0, len(batch), POLL_SIZE):
-            for feed in {f for _, f in batch[i : i + POLL_SIZE]}:
-                entries = [e for e, f in batch[i : i + POLL_SIZE] if f == feed]
-                store.upsert_entries(feed, entries, entries[0].published, _fingerprint)
+            poll = batch[i : i + POLL_SIZE]
+            for feed in sorted({e.source for e in poll}):
+                entries = [e for e in poll if e.source == feed]
+                store.upsert_entries(feed, entries, entries[-1].published, _fingerprint)
         stored = time.perf_counter()
-        now = batch[-1][0].published
-        summary = process_pending(store, extractor, config, now)
-        costs.append((stored - started, time.perf_counter() - stored, summary["processed"]))
+        extract_before = extractor.seconds
+        summary = process_pending(store, extractor, config, batch[-1].published)
+        extract_s = extractor.seconds - extract_before
+        process_s = time.perf_counter() - stored - extract_s
+        cost = ChunkCost(summary["processed"], stored - started, extract_s, process_s)
+        costs.append(cost)
         print(
-            f"  chunk {len(costs)}: {summary['processed']} articles,"
-            f" {costs[-1][1] / summary['processed'] * 1000:.3f} ms/article",
+            f"  chunk {len(costs)}: {cost.articles} articles, relevant {summary['relevant']},"
+            f" extract {cost.ms_per_article(extract_s):.3f} ms/article,"
+            f" process {cost.ms_per_article(process_s):.3f} ms/article",
             flush=True,
         )
 
@@ -191,12 +272,43 @@ def _fingerprint(entry: Entry) -> str:
     return dedupe.fingerprint(entry.title, entry.content)
 
 
-def _extractor(choice: str, config):
-    if choice == "labels":
-        return LabelExtractor(), "labels"
-    from crawler.daemon import make_extractor
-
-    return make_extractor(config), "real"
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="articles to generate")
+    parser.add_argument("--db", type=Path, default=None, help="keep the database here")
+    args = parser.parse_args()
+    config = config_from_dict(
+        {"counters": [{"name": "us", "since": "2019-10-28", "filter": {"us_interest": True}}]}
+    )
+    extractor = TimedExtractor(make_extractor(config))
+    with tempfile.TemporaryDirectory() as scratch:
+        with Store(args.db or Path(scratch) / "bench.db") as store:
+            costs = run(store, generate(args.n), extractor, config)
+            counts = store.table_counts()
+            duplicates = store.query(
+                "SELECT count(*) AS n FROM articles WHERE duplicate_of IS NOT NULL"
+            )[0]["n"]
+    done = sum(c.articles for c in costs)
+    store_s = sum(c.store_s for c in costs)
+    extract_s = sum(c.extract_s for c in costs)
+    process_s = sum(c.process_s for c in costs)
+    first, last = costs[0], costs[-1]
+    growth = last.ms_per_article(last.process_s) / first.ms_per_article(first.process_s)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"articles:            {done}")
+    print(f"incidents:           {counts['incidents']}, duplicates linked: {duplicates}")
+    print(f"store:               {store_s / done * 1000:.3f} ms/article")
+    print(f"extraction:          {extract_s / done * 1000:.3f} ms/article")
+    print(
+        f"processing:          {process_s / done * 1000:.3f} ms/article (dedup, merge, counters, store)"
+    )
+    print(f"overall:             {done / (store_s + extract_s + process_s):,.0f} articles/s")
+    print(
+        f"processing growth:   first {first.articles}: {first.ms_per_article(first.process_s):.3f}"
+        f" ms/article, last {last.articles}: {last.ms_per_article(last.process_s):.3f}"
+        f" -> ratio {growth:.2f} (target <= 1.3)"
+    )
+    print(f"peak memory:         {peak_mb:.0f} MB (ru_maxrss)")
 
 
 if __name__ == "__main__":
