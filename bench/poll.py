@@ -10,8 +10,8 @@ with ETags, so the server never competes with the measurement for the GIL. In on
   (c) changed pass: every feed changed one item;
   (d) naive baseline: a sequential loop of requests.get + feedparser.parse over the same feeds.
 
-(a)-(c) run ``python -m spiders poll --all`` exactly as the daemon does (child start-up
-included; its workers split the batch, one per core) and count the CPU seconds of the child and
+(a)-(c) run ``python -m spiders poll --all`` as the daemon does (crawler.daemon.spider_command
+and run_batch; child start-up included; its workers split the batch, one per core) and count the CPU seconds of the child and
 its workers. One local host stands for many, so the per-host limit is raised to the global one.
 Prints feeds/s, CPU seconds (and per feed), the server's CPU seconds (it shares the cores), the
 ratio to (d), and whether each target of issue 3 is met.
@@ -33,7 +33,7 @@ import psutil
 import requests
 import yaml
 
-from spiders.run import poll_feeds_subprocess
+from crawler.daemon import run_batch, spider_command
 
 DESCRIPTION = (
     "Plusieurs roquettes se sont abattues tôt dans la nuit près d'un site militaire, a indiqué "
@@ -135,7 +135,7 @@ def process_cpu_s(process: psutil.Process) -> float:
 def timed_poll(config: Path, db: Path, server: psutil.Process) -> tuple[float, float, float, dict]:
     """(wall s, poll CPU s, server CPU s, summary) of one poll batch."""
     cpu, served, wall = children_cpu_s(), process_cpu_s(server), time.perf_counter()
-    summary = poll_feeds_subprocess(config, db, None, all_feeds=True, timeout_s=3600)
+    summary = run_batch([*spider_command(config, db, None), "--all"], timeout_s=3600)
     return (
         time.perf_counter() - wall,
         children_cpu_s() - cpu,

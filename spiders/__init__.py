@@ -7,8 +7,9 @@ Design: every poll batch runs as a CHILD PROCESS::
 
 The Twisted reactor cannot be restarted in one process; a child per batch also keeps crashes,
 leaks and a wedged reactor out of the daemon, and a timeout kills it. The daemon (and
-``wirewatch poll``) call :func:`spiders.run.poll_feeds_subprocess`, which returns the child's
-summary printed as one JSON line on stdout. :func:`spiders.run.run_poll` is the in-process
+``wirewatch poll``) build its command with :func:`crawler.daemon.spider_command` and run it with
+:func:`crawler.daemon.run_batch`, which returns the child's summary printed as one JSON line on
+stdout. :func:`spiders.run.run_poll` is the in-process
 batch the child runs.
 
 Inside the child: one ``CrawlerProcess``, one :class:`~spiders.feed_spider.FeedSpider` given

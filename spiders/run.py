@@ -1,27 +1,20 @@
-"""Running a poll batch: in this process (:func:`run_poll`) or in a child (:func:`poll_feeds_subprocess`).
+"""Running a poll batch in this process: :func:`run_poll`, the body of ``python -m spiders poll``.
 
 :func:`run_poll` starts Scrapy's reactor, which cannot be restarted: call it at most once per
-process. That is what the child ``python -m spiders poll`` does. Everything else (the daemon,
-``wirewatch poll``) calls :func:`poll_feeds_subprocess`, which runs that child with a timeout
-and returns the child's one-line JSON summary as a dict::
+process. The daemon and ``wirewatch poll`` start that child with
+:func:`crawler.daemon.spider_command` and :func:`crawler.daemon.run_batch` (the core never
+imports spiders), which kill it past its timeout and read its one-line JSON summary::
 
     {"feeds": 12, "new": 40, "updated": 2, "bytes": 731002, "ok": 9, "not_modified": 2,
      "unchanged": 0, "errors": 1, "workers": 1, "duration_s": 3.4}
 
 A batch large enough is split across worker processes, one per core by default
-(spiders.workers); the child's process id is still the one to kill, its workers die with it.
-
-``wirewatch poll`` uses the child too, although its process is short-lived and could host the
-reactor: one code path, the same kill-on-timeout guarantee, and the ~0.6 s of start-up is small
-next to network time.
+(spiders.workers); the child's process group is the one to kill, its workers die with it.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -32,7 +25,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from crawler.config import Config, FeedConfig
-from crawler.errors import ConfigError, FeedError
+from crawler.errors import ConfigError
 from crawler.ingest import summarize
 from crawler.storage import Store
 from crawler.types import PollResult
@@ -41,10 +34,6 @@ from spiders.settings import scrapy_settings
 from spiders.workers import run_in_workers, split_batch
 
 log = logging.getLogger(__name__)
-
-# Past fetch.batch_timeout the child closes its spider and stores what it has; the parent waits
-# this much longer before it kills the child (closing, storing and exiting take seconds).
-KILL_GRACE_S = 30.0
 
 
 def select_feeds(
@@ -145,50 +134,3 @@ def merge_summaries(summaries: Sequence[dict[str, int]]) -> dict[str, Any]:
         for key, value in summary.items():
             merged[key] += value
     return merged
-
-
-def poll_feeds_subprocess(
-    config_path: str | Path,
-    db_path: str | Path,
-    feeds: Sequence[str] | None = None,
-    *,
-    timeout_s: float,
-    all_feeds: bool = False,
-    workers: int | None = None,
-) -> dict[str, Any]:
-    """Poll a batch in a child process (``python -m spiders poll``); returns its summary.
-
-    ``feeds`` names the feeds (None: the due ones, or all enabled ones with ``all_feeds``);
-    ``workers`` caps the processes sharing a large batch (None: the child's usable cores). The
-    child's log goes to this process's stderr. Raises FeedError if the child runs longer than
-    ``timeout_s`` (it is killed) or fails.
-    """
-    command = [
-        sys.executable,
-        "-m",
-        "spiders",
-        "poll",
-        "--config",
-        str(config_path),
-        "--db",
-        str(db_path),
-    ]
-    for name in feeds or ():
-        command += ["--feed", name]
-    if all_feeds:
-        command.append("--all")
-    if workers is not None:
-        command += ["--workers", str(workers)]
-    try:
-        child = subprocess.run(
-            command, stdout=subprocess.PIPE, text=True, timeout=timeout_s, check=False
-        )
-    except subprocess.TimeoutExpired as e:
-        raise FeedError(f"poll batch killed after {timeout_s:g} s") from e
-    if child.returncode != 0:
-        raise FeedError(f"poll batch failed with exit code {child.returncode} (see its log)")
-    lines = child.stdout.strip().splitlines()
-    try:
-        return json.loads(lines[-1])
-    except (IndexError, json.JSONDecodeError) as e:
-        raise FeedError("poll batch printed no summary line") from e

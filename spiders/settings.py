@@ -107,7 +107,7 @@ def scrapy_settings(fetch: FetchConfig, workers: int = 1) -> dict[str, Any]:
         "DNS_TIMEOUT": timeout_s,
         "DOWNLOAD_MAXSIZE": fetch.max_feed_size,
         "DOWNLOAD_WARNSIZE": int(fetch.max_feed_size * WARN_SIZE_FRACTION),
-        # The child ends its own batch at this bound, storing what it has; the parent kills it
-        # only if that fails (spiders.run.KILL_GRACE_S later).
+        # The child ends its own batch at this bound and stores what it has; the parent
+        # (crawler.daemon.run_batch) kills it if it is still running.
         "CLOSESPIDER_TIMEOUT": fetch.batch_timeout.total_seconds(),
     }
