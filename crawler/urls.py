@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
 from collections.abc import Callable
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
@@ -73,6 +74,15 @@ NAT64_NETWORK = ipaddress.ip_network("64:ff9b::/96")
 
 Resolver = Callable[..., list]
 
+# A link every rule above leaves as it is: lower-case http(s) scheme and host name, no user
+# info, no port, a path, no fragment, no whitespace; and a query (checked apart) that is
+# non-empty, without tracking parameters and already sorted. Most feed links are spelled so,
+# and recognising them costs a regex match instead of a urlsplit and a urlunsplit (a quarter of
+# the time of reading a feed, bench/poll.py).
+_CANONICAL_SHAPE = re.compile(
+    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*/[^?#\s]*(?:\?(?P<query>[^#\s]+))?", re.ASCII
+)
+
 
 def canonical_url(url: str, base: str | None = None) -> str | None:
     """Return the canonical spelling of ``url`` (rules in the module docstring), or None.
@@ -82,6 +92,22 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     if not url or not url.strip():
         return None
     raw = url.strip()
+    if not base and is_canonical(raw):
+        return raw
+    return _rebuilt(raw, base)
+
+
+def is_canonical(url: str) -> bool:
+    """True when ``url`` is a stripped link that :func:`canonical_url` would return unchanged
+    (a cheap test: False only means "rebuild it to know")."""
+    shape = _CANONICAL_SHAPE.fullmatch(url)
+    if shape is None:
+        return False
+    query = shape["query"]
+    return query is None or _clean_query(query) == query
+
+
+def _rebuilt(raw: str, base: str | None) -> str | None:
     try:
         if base:
             raw = urljoin(base.strip(), raw)

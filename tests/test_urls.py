@@ -8,7 +8,14 @@ import socket
 import pytest
 
 from crawler.errors import FeedError
-from crawler.urls import address_problem, canonical_url, check_public_url, redact_url
+from crawler.urls import (
+    _rebuilt,
+    address_problem,
+    canonical_url,
+    check_public_url,
+    is_canonical,
+    redact_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,6 +54,41 @@ from crawler.urls import address_problem, canonical_url, check_public_url, redac
 )
 def test_canonical_url(url, base, expected):
     assert canonical_url(url, base) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "fast"),
+    [
+        ("https://www.example.com/monde/2020/02/16/roquettes-bagdad_123.html", True),
+        ("http://ex.com/", True),
+        ("https://ex.com/a?a=2&a=1&b=%20x&Z=1", True),
+        ("https://ex.com/a@b/c;p=1/%C3%A9/الخبر", True),
+        ("https://ex.com//double/slash", True),
+        ("https://1.2.3.4/a", True),
+        ("https://ex.com", False),  # the path "/" is added
+        ("https://Ex.com/a", False),
+        ("HTTPS://ex.com/a", False),
+        ("https://ex.com./a", False),
+        ("https://ex.com:443/a", False),
+        ("https://ex.com:8443/a", False),
+        ("https://user:pw@ex.com/a", False),
+        ("https://ex.com/a#frag", False),
+        ("https://ex.com/a#", False),
+        ("https://ex.com/a?", False),
+        ("https://ex.com/a?b=1&a=2", False),
+        ("https://ex.com/a?a=1&&b=2", False),
+        ("https://ex.com/a?utm_source=rss", False),
+        ("https://ex.com/a?id=1&xtor=RSS-3", False),
+        ("https://ex.com/a\tb", False),
+        ("https://ex.com/a b", False),
+        ("https://[2001:db8::1]/a", False),
+        ("ftp://ex.com/a", False),
+        ("https://ex_host.com/a", False),
+    ],
+)
+def test_links_already_canonical_are_returned_as_they_are(url, fast):
+    assert is_canonical(url) is fast
+    assert canonical_url(url) == _rebuilt(url, None)
 
 
 def test_canonical_url_is_idempotent():
