@@ -410,6 +410,12 @@ def _m7_corrections_and_deferred_incident_search(db: sqlite_utils.Database) -> N
     )
 
 
+def _m8_eight_minhash_bands(db: sqlite_utils.Database) -> None:
+    # crawler.dedupe now indexes 8 bands of 4 rows (the first 32 MinHash values) instead of 16:
+    # bands 0-7 keep their hashes, bands 8-15 are never looked up again.
+    db.execute("DELETE FROM minhash_bands WHERE band >= 8")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_core_tables,
     _m2_full_text_search,
@@ -418,6 +424,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m5_deferred_article_search_index,
     _m6_drop_unused_article_index,
     _m7_corrections_and_deferred_incident_search,
+    _m8_eight_minhash_bands,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
