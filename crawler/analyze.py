@@ -84,6 +84,7 @@ def analyze(
                         progress(summary)
             if db_path is not None:  # a kept database is searchable like the daemon's
                 store.index_pending_articles()
+                store.index_pending_incidents()
         finally:
             store.close()
     log.info(

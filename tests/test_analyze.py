@@ -114,3 +114,18 @@ def test_rerunning_on_the_same_database_adds_nothing(tmp_path):
     with Store(db) as store:
         assert store.table_counts() == before
         assert store.query("SELECT count(*) AS n FROM alerts") == [{"n": 0}]
+
+
+def test_a_kept_database_is_searchable(tmp_path):
+    db = tmp_path / "kept.db"
+    run(tmp_path, lines(), db_path=db)
+    with Store(db) as store:
+        articles = store.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'Balad'")
+        incidents = store.query(
+            "SELECT i.place_name FROM incidents_fts f JOIN incidents i ON i.id = f.rowid"
+            " WHERE incidents_fts MATCH 'Balad'"
+        )
+        queued = store.query("SELECT count(*) AS n FROM incidents_fts_queue")
+    assert len(articles) == 1
+    assert incidents == [{"place_name": "Balad air base"}]
+    assert queued == [{"n": 0}]
