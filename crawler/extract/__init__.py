@@ -9,8 +9,8 @@ Public API::
     ex.gazetteer.get("site:ain-al-asad")
 
 Pure: no network, no database, no Scrapy; the data files beside the code (``data/``) are read
-once when an :class:`Extractor` is built, and one Aho-Corasick automaton over the gazetteer and
-the three lexicons does all the matching of an article in one pass.
+once when an :class:`Extractor` is built, and one Aho-Corasick automaton per language, over the
+gazetteer and that language's lexicon, does all the matching of an article in one pass.
 
 User additions (config.yaml ``extract:`` section), merged into the data files:
 
@@ -69,7 +69,7 @@ class Extractor:
         terms = self.gazetteer.terms()
         for vocabulary in self.vocabularies.values():
             terms += vocabulary.terms()
-        self._matcher = Matcher(terms)
+        self._matcher = Matcher(terms, LANGUAGES)
         log.info("extractor ready places=%d terms=%d", len(self.gazetteer), self._matcher.size)
 
     def extract(

@@ -133,11 +133,13 @@ PLACE_CONTEXT_WORDS = frozenset(
 class Matcher:
     """An automaton over many terms; :meth:`scan` returns accepted, overlap-free hits.
 
-    One automaton per language of the text, built on first use: it holds only the terms that
-    apply to that language, so the scan never visits (and rejects) another language's words.
+    One automaton per language of the text: it holds only the terms that apply to that
+    language, so the scan never visits (and rejects) another language's words. Those of
+    ``languages`` are built at once (an extractor then never builds one mid-article), any
+    other on first use.
     """
 
-    def __init__(self, terms: Iterable[tuple[str, Tag]]):
+    def __init__(self, terms: Iterable[tuple[str, Tag]], languages: Iterable[str | None] = ()):
         entries: dict[str, _Entry] = {}
         for term, tag in terms:
             key, stem = fold_term(term)
@@ -157,6 +159,8 @@ class Matcher:
         self._entries = entries
         self._automata: dict[str | None, ahocorasick.Automaton | None] = {}
         self.size = len(entries)
+        for lang in languages:
+            self._automaton(lang)
 
     def _automaton(self, lang: str | None) -> ahocorasick.Automaton | None:
         if lang not in self._automata:

@@ -229,6 +229,8 @@ def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | 
             zero["killed"] = zero["wounded"] = True
         if segment.has("no_killed"):
             zero["killed"] = True
+        if not (segment.has("killed") or segment.has("wounded")):
+            continue
         past = segment.of("past") + segment.of("background")
         past_from = min((h.start for h in past), default=len(segment.folded))
         tokens = segment.tokens

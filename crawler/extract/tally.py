@@ -115,14 +115,15 @@ def _ordinal_tally(
     nouns = _starts(segment, "tally_noun")
     noun_ends = {h.end for h in segment.of("tally_noun")}
     for i in range(len(tokens)):
-        found = _ordinal_at(tokens, i, numbers)
-        if found is None or found[0] < TALLY_MIN:
-            continue
-        value, end = found
+        # The cheap tests first: a rank follows its noun (Arabic) or a definite word.
         noun_before = any(0 <= tokens[i].start - e <= 2 for e in noun_ends)  # Arabic order
         definite = i > 0 and tokens[i - 1].text in DEFINITE
         if not (noun_before or definite):
             continue
+        found = _ordinal_at(tokens, i, numbers)
+        if found is None or found[0] < TALLY_MIN:
+            continue
+        value, end = found
         after = [t.start for t in tokens[end : end + NOUN_REACH_TOKENS]]
         noun_after = any(s in nouns for s in after)
         scope_next = (
