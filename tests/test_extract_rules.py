@@ -332,6 +332,22 @@ PLACES = [
         "A rocket hit a house in Basra on Sunday. The Taji base was targeted in a separate attack.",
         "city:basra",
     ),
+    # a place named after a background clause belongs to the earlier event
+    (
+        "fr",
+        "Irak: frappes américaines contre le Hezbollah",
+        "Les Etats-Unis ont bombardé dimanche des dépôts d'armes du Hezbollah à Jurf al-Sakhar, "
+        "au lendemain de la mort de deux soldats américains à Taji.",
+        "city:jurf-al-sakhar",
+    ),
+    # when the first sentence names only a landmark, the second sentence gives the scene
+    (
+        "en",
+        "US strikes kill fighters south of Baghdad",
+        "US strikes killed eight militia fighters south of Baghdad overnight. The strikes hit "
+        "their positions in Jurf al-Sakhar, in Babil province.",
+        "city:jurf-al-sakhar",
+    ),
     # nor does a background sentence
     (
         "en",
@@ -449,6 +465,25 @@ CASUALTIES = [
         "سقط صاروخان الأحد على قاعدة عين الأسد. ولم يسفر الهجوم عن إصابات.",
         0,
         0,
+    ),
+    (
+        "ar",
+        "انفجرت عبوة ناسفة الأحد على رتل للتحالف قرب السماوة دون تسجيل إصابات.",
+        0,
+        0,
+    ),
+    # Arabic groups: a figure after its noun, a group far from the first
+    (
+        "ar",
+        "سقط صاروخان الأحد على قاعدة عين الأسد ما أدى إلى إصابة خمسة عسكريين أميركيين ومتعاقدين اثنين.",
+        0,
+        7,
+    ),
+    (
+        "ar",
+        "قتل قيادي بارز في كتائب حزب الله واثنان من مرافقيه الأحد بضربة أميركية في بغداد.",
+        3,
+        None,
     ),
     # people without a figure: the toll is not stated
     (

@@ -20,8 +20,8 @@ from crawler.extract.normalize import Dateline, clean, fold, sentence_starts, sp
 LEAD_SENTENCES = 2
 
 NEGATIONS = frozenset(
-    {"not", "no", "none", "never", "pas", "aucune", "aucun", "ni", "jamais", "n"}
-    | {"لم", "لا", "ليس", "بلا"}
+    {"not", "no", "none", "never", "without", "pas", "aucune", "aucun", "ni", "jamais", "n", "sans"}
+    | {"لم", "لا", "ليس", "بلا", "دون", "بدون"}
 )
 # How many words before a word a negation may stand ("n'a pas encore été revendiquée").
 NEGATION_REACH_WORDS = 4

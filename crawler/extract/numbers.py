@@ -32,8 +32,9 @@ AFTER_REACH_TOKENS = 3
 # How many tokens before its casualty word "several" / "plusieurs" may stand.
 UNKNOWN_REACH_TOKENS = 3
 # Words between a group's figure and the joiner to the next group ("three coalition soldiers
-# and"), or between the casualty word and "with" ("tué mercredi soir avec deux ...").
-GROUP_GAP_TOKENS = 4
+# and", "قيادي بارز في كتائب حزب الله واثنان"), or between the casualty word and "with" ("tué
+# mercredi soir avec deux ...").
+GROUP_GAP_TOKENS = 6
 # A figure this close before a casualty word is that word's own toll ("cinq blessés").
 OWNER_REACH_TOKENS = 2
 ARABIC_AND = "و"
@@ -410,6 +411,8 @@ def _joined_after(
             figure = _group_figure(tokens, k, numbers, word_starts, things)
             if figure is None:
                 figure = _arabic_person_joined(tokens, k, numbers, word_starts)
+            if figure is None and k + 1 < len(tokens):  # "ومتعاقدين اثنين": noun, then figure
+                figure = _group_figure(tokens, k + 1, numbers, word_starts, things)
             if figure is not None:
                 return figure
         reading = read_number(tokens, k, numbers)

@@ -7,8 +7,9 @@ and first sentence name no place: later paragraphs are background about other ev
 is a sentence with a past marker ("the former Q-West base") unless nothing else names a place.
 Within that:
 
-* a landmark is not the scene: a place after "north of", "au sud de", "شمال" (direction) or
-  "fired from", "depuis" (launch site) counts only when no other place is named;
+* a landmark is not the scene: a place after "north of", "au sud de", "شمال" (direction),
+  "fired from", "depuis" (launch site) or a background clause ("a day after", "au lendemain")
+  counts only when no other place is named, and a scene in the second sentence replaces it;
 * the seat of a governorate ranks just below the other cities: "near the town of Daquq, south
   of Kirkuk" happened in Daquq.
 
@@ -60,6 +61,10 @@ class Whereabouts:
 
 
 def _is_landmark(segment: Segment, start: int) -> bool:
+    """A reference point, a launch site, or a place of an earlier event named after a
+    background clause ("au lendemain de la mort de deux Américains à Taji")."""
+    if any(h.start < start for h in segment.of("background")):
+        return True
     for ref in segment.of("place_ref"):
         if 0 <= start - ref.end <= LANDMARK_GAP_CHARS:
             if segment.folded[ref.end : start].strip() in LANDMARK_GAP_WORDS:
@@ -134,7 +139,10 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
         first, second = second or [loc for loc in iraqi if loc.segment > 1], []
     if not first:
         return None
-    best = max(first, key=lambda loc: _rank(loc, gazetteer)).place
+    top = max(first, key=lambda loc: _rank(loc, gazetteer))
+    if top.landmark and second:  # "south of Baghdad", then "in Jurf al-Sakhar": the scene
+        return max(second, key=lambda loc: _rank(loc, gazetteer)).place
+    best = top.place
     inside = [loc for loc in second if _refines(loc.place, best)]
     if inside:
         return max(inside, key=lambda loc: _rank(loc, gazetteer)).place
