@@ -148,6 +148,19 @@ TARGETS = [
         "انفجرت عبوة لاصقة الأحد بسيارة مدير دائرة حكومية في الكوت.",
         "government",
     ),
+    # a member word takes the group named right after it
+    (
+        "ar",
+        "مقتل منتسب في الحشد الشعبي بهجوم لداعش",
+        "قتل منتسب في الحشد الشعبي الأحد بهجوم شنه عناصر من داعش على نقطة في قضاء الطوز.",
+        "pmf",
+    ),
+    (
+        "en",
+        "Two members of the Hashed killed in Diyala",
+        "Two members of the Hashed al-Shaabi were killed in an IS attack in Diyala on Sunday.",
+        "pmf",
+    ),
     # named contractors beat the base's default, forces hosted there do not
     (
         "en",
@@ -469,6 +482,18 @@ CASUALTIES = [
     (
         "ar",
         "انفجرت عبوة ناسفة الأحد على رتل للتحالف قرب السماوة دون تسجيل إصابات.",
+        0,
+        0,
+    ),
+    (
+        "ar",
+        "انفجرت عبوة ناسفة الأحد على رتل دعم لوجستي في الديوانية، دون تسجيل أي خسائر بشرية.",
+        0,
+        0,
+    ),
+    (
+        "en",
+        "A rocket hit the Green Zone on Sunday without causing any casualties.",
         0,
         0,
     ),

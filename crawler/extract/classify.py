@@ -58,6 +58,8 @@ SOURCE_REACH_CHARS = 30
 # How far (characters) "by" may stand before the acting group ("by the Iraqi security forces").
 AGENT_REACH_CHARS = 12
 CLAUSE_MARKS = ",;:()"
+# Words linking a member to the group that names the target ("soldiers of the coalition").
+LINK_WORDS = frozenset({"of", "of the", "from", "de", "du", "des", "de la", "d", "في", "من"})
 # A subject stands right before its verb: "forces opened fire" (one space, maybe a quote).
 ACT_REACH_CHARS = 2
 
@@ -211,7 +213,15 @@ def _victim_hits(segment: Segment, kind: str | None) -> list[Hit]:
         if kind != AIRSTRIKE and any(s <= hit.start and hit.end <= e for s, e in actors):
             continue  # "jihadists", "Kataeb Hezbollah": the attacker, unless struck from the air
         kept.append(hit)
-    return kept
+    return [hit for i, hit in enumerate(kept) if not _member_of_next(segment, hit, kept[i + 1 :])]
+
+
+def _member_of_next(segment: Segment, hit: Hit, later: list[Hit]) -> bool:
+    """ "a member of the Hashed", "منتسب في الحشد": the group named next is the target."""
+    return any(
+        segment.folded[hit.end : other.start].strip().replace("'", " ").strip() in LINK_WORDS
+        for other in later[:1]
+    )
 
 
 def _next_to(segment: Segment, category: str, hit: Hit, before: bool, reach: int) -> bool:

@@ -230,6 +230,8 @@ def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | 
             zero["killed"] = zero["wounded"] = True
         if segment.has("no_killed"):
             zero["killed"] = True
+        if any(segment.negated(h) for h in segment.of("casualties")):
+            zero["killed"] = zero["wounded"] = True  # "دون تسجيل أي خسائر بشرية"
         if not (segment.has("killed") or segment.has("wounded")):
             continue
         past = segment.of("past") + segment.of("background")

@@ -32,6 +32,7 @@ FLAT_SECTIONS = (
     "wounded",
     "no_casualties",
     "no_killed",
+    "casualties",  # killed or wounded alike ("casualties", "victimes", "ضحايا"): negated, none
     "no_toll",  # the toll is not known yet ("aucun bilan n'était disponible"): neither 0 nor a figure
     "claim",
     "blame",
