@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 
@@ -58,17 +59,21 @@ def parse_feed(
     feed_lang: str | None = None,
     source: str | None = None,
     max_bytes: int = FEED_MAX_BYTES,
+    known_items: Collection[str] = frozenset(),
 ) -> ParsedFeed:
     """Parse one feed body into normalised entries (steps in the module docstring).
 
     ``url`` is the feed's URL (relative links resolve against it), ``content_type`` the HTTP
     header if any, ``feed_lang`` the language configured for the feed, ``source`` the display
-    name of the source (defaults to the feed's title). Never raises on bad content; raises
-    FeedError only when ``body`` is larger than ``max_bytes``.
+    name of the source (defaults to the feed's title). ``known_items`` are the
+    ``item_hashes`` of this feed's last ParsedFeed: the fast path leaves those items out of
+    ``entries`` (counted in ``unchanged_items``), since they give the entries they gave then.
+    Never raises on bad content; raises FeedError only when ``body`` is larger than
+    ``max_bytes``.
     """
     if len(body) > max_bytes:
         raise FeedError(f"feed body is {len(body)} bytes, over the {max_bytes}-byte limit")
-    raw = read_document(body, url=url, content_type=content_type)
+    raw = read_document(body, url=url, content_type=content_type, known_items=known_items)
     parsed = build_parsed_feed(raw, url=url, now=now, feed_lang=feed_lang, source=source)
     logger.debug(
         "feed parsed url=%s format=%s parser=%s entries=%d problems=%d",
@@ -78,12 +83,17 @@ def parse_feed(
 
 
 def read_document(
-    body: bytes, *, url: str, content_type: str | None = None, fast_path: bool = True
+    body: bytes,
+    *,
+    url: str,
+    content_type: str | None = None,
+    fast_path: bool = True,
+    known_items: Collection[str] = frozenset(),
 ) -> RawFeed:
     """Decode, sniff, defuse and read ``body`` into a RawFeed (steps 2 to 5).
 
     ``fast_path=False`` reads RSS and Atom with feedparser only: the reference the fast path is
-    tested and benchmarked against.
+    tested and benchmarked against. ``known_items``: see :func:`parse_feed`.
     """
     if not body.strip():
         return _not_a_feed("body is empty")
@@ -103,14 +113,17 @@ def read_document(
     data = xml_as_utf8(defused)
     if _root_local_name(start) in NEWSML_ROOTS:
         return _with_problems(read_newsml(data, url=url), problems)
-    return _with_problems(_read_syndication(data, url=url, fast_path=fast_path), problems)
+    raw = _read_syndication(data, url=url, fast_path=fast_path, known_items=known_items)
+    return _with_problems(raw, problems)
 
 
-def _read_syndication(data: bytes, *, url: str, fast_path: bool) -> RawFeed:
+def _read_syndication(
+    data: bytes, *, url: str, fast_path: bool, known_items: Collection[str]
+) -> RawFeed:
     reason = "fast path disabled"
     if fast_path:
         try:
-            return read_syndication_fast(data, url=url)
+            return read_syndication_fast(data, url=url, known_items=known_items)
         except FastPathRefused as refusal:
             reason = str(refusal)
         logger.debug("fast path refused url=%s reason=%s", url, reason)

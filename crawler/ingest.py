@@ -4,7 +4,9 @@ The fetcher (``spiders/``) only fetches. For each feed request it hands over a :
 (status, validators, body, or the transport error) and this module decides everything else:
 
 * :func:`prepare` reads the body: a 304 or a body identical to the last one (``feeds.body_hash``)
-  is not parsed at all; anything else goes through :func:`crawler.feeds.parse_feed`, and the entries that are new or changed since the last poll are listed so
+  is not parsed at all; anything else goes through :func:`crawler.feeds.parse_feed`, told the
+  raw hashes of the last body's items (``feeds.item_hashes``) so that only the items that
+  changed are read, and the entries that are new or changed since the last poll are listed so
   that a ``full_text: true`` feed can fetch their pages (:attr:`Prepared.wanted_pages`).
 * :func:`commit` writes, in ONE transaction, the entries (upsert keyed on feed + GUID, so a
   re-poll adds nothing and a changed entry keeps its first-seen time), the poll record and the
@@ -83,10 +85,11 @@ class Fetched:
 class Prepared:
     """A fetched feed read and judged, not yet stored.
 
-    ``fingerprints`` maps each entry's GUID to the hash that decides "changed"; it is computed on
-    the entry as the feed gave it, so an article whose text was replaced by its full page is not
-    seen as changed at the next poll. ``wanted_pages`` are the new or changed entries whose page
-    should be fetched (``full_text: true`` feeds only).
+    ``entries`` leaves out the items known unchanged from the last body. ``fingerprints`` maps
+    each entry's GUID to the hash that decides "changed"; it is computed on the entry as the
+    feed gave it, so an article whose text was replaced by its full page is not seen as changed
+    at the next poll. ``wanted_pages`` are the new or changed entries whose page should be
+    fetched (``full_text: true`` feeds only). ``item_hashes`` is the new ``feeds.item_hashes``.
     """
 
     fetched: Fetched
@@ -95,6 +98,7 @@ class Prepared:
     fingerprints: Mapping[str, str] | None = None
     wanted_pages: tuple[Entry, ...] = ()
     body_hash: str | None = None
+    item_hashes: str | None = None
     error: str | None = None
 
 
@@ -227,7 +231,7 @@ def prepare(
 
     ``feed`` gives the parsing hints (language, outlet) and ``full_text``; it is None for a
     replayed file that no configured feed points at. ``compare_body=False`` parses even a body
-    identical to the last one (replay).
+    identical to the last one, and every item of it (replay).
     """
     if fetched.error is not None:
         return Prepared(fetched, "error", error=one_line(fetched.error))
@@ -238,7 +242,8 @@ def prepare(
     if not fetched.body.strip():
         return Prepared(fetched, "error", error="empty body")
     digest = body_fingerprint(fetched.body)
-    if compare_body and (store.feed_row(fetched.feed) or {}).get("body_hash") == digest:
+    last = (store.feed_row(fetched.feed) or {}) if compare_body else {}
+    if last.get("body_hash") == digest:
         return Prepared(fetched, "unchanged", body_hash=digest)
     try:
         parsed = parse_feed(
@@ -249,10 +254,11 @@ def prepare(
             feed_lang=feed.language if feed else None,
             source=feed.outlet if feed else None,
             max_bytes=max_bytes,
+            known_items=frozenset((last.get("item_hashes") or "").split()),
         )
     except FeedError as e:
         return Prepared(fetched, "error", error=one_line(str(e)))
-    if not parsed.entries and parsed.problems:
+    if not parsed.entries and not parsed.unchanged_items and parsed.problems:
         return Prepared(fetched, "error", error=one_line(f"not a feed: {parsed.problems[0]}"))
     # parse_feed keeps one entry per GUID (a repeat is reported in its problems), so the
     # fingerprints below map one to one.
@@ -265,6 +271,7 @@ def prepare(
         fingerprints=fingerprints,
         wanted_pages=_wanted_pages(store, fetched.feed, feed, entries, fingerprints),
         body_hash=digest,
+        item_hashes=" ".join(parsed.item_hashes) or None,
         error=one_line("; ".join(parsed.problems)) if parsed.problems else None,
     )
 
@@ -364,6 +371,8 @@ def feed_update(prepared: Prepared, health: FeedHealth, now: datetime) -> dict[s
         # A full answer states the validators: one it no longer sends must be forgotten.
         update.update(etag=fetched.etag, last_modified=fetched.last_modified)
         update["body_hash"] = prepared.body_hash
+        if prepared.status == "ok":  # an identical body has the same items
+            update["item_hashes"] = prepared.item_hashes
     else:  # a 304 may omit validators that still hold
         update.update(
             {

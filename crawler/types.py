@@ -80,6 +80,11 @@ class ParsedFeed:
     lang: str | None = None
     problems: tuple[str, ...] = ()
     parser: str = "feedparser"  # which parser produced the entries ("fast" | "feedparser" | ...)
+    # Raw hashes of the items behind ``entries`` plus those of the ``unchanged_items`` left out
+    # of them because the caller already knew them (crawler.feeds.parse_feed's known_items);
+    # empty when the items cannot be recognised so (not the lxml fast path, repeated ids).
+    item_hashes: tuple[str, ...] = ()
+    unchanged_items: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -252,3 +252,70 @@ def test_declared_language(tag, expected):
 )
 def test_person_name(raw, expected):
     assert person_name(raw) == expected
+
+
+# -- items known from the last body ----------------------------------------------------------
+
+STORIES = [
+    item("Roquettes sur la zone verte", guid="g1", link="/d/1", description="Sirènes."),
+    item("Convoi visé près de Bassora", guid="g2", link="https://ex.com/d/2"),
+    item("Drone abattu à Erbil", guid="g3", link="https://ex.com/d/3"),
+]
+
+
+def test_known_items_are_left_out_and_only_the_changed_one_is_read():
+    first = parse_feed(rss(*STORIES), url=URL, now=NOW)
+    assert first.parser == "fast" and len(first.item_hashes) == 3
+    changed = [STORIES[0], item("Drone abattu à Erbil, deux blessés", guid="g3"), STORIES[1]]
+    full = parse_feed(rss(*changed), url=URL, now=NOW)
+    again = parse_feed(rss(*changed), url=URL, now=NOW, known_items=first.item_hashes)
+    assert again.entries == (full.entries[1],)
+    assert again.unchanged_items == 2
+    assert sorted(again.item_hashes) == sorted(full.item_hashes)
+
+
+def test_an_identical_body_with_known_items_gives_no_entries_and_no_problem():
+    body = rss(*STORIES, channel="<lastBuildDate>Sun, 16 Feb 2020 01:00:00 GMT</lastBuildDate>")
+    first = parse_feed(body, url=URL, now=NOW)
+    again = parse_feed(body, url=URL, now=NOW, known_items=first.item_hashes)
+    assert (again.entries, again.unchanged_items, again.problems) == ((), 3, ())
+
+
+def test_items_are_known_only_under_the_same_feed_url():
+    # STORIES[0] has a relative link: its entry depends on the feed URL.
+    first = parse_feed(rss(*STORIES), url=URL, now=NOW)
+    moved = parse_feed(
+        rss(*STORIES), url="https://ex.com/rss", now=NOW, known_items=first.item_hashes
+    )
+    assert moved.unchanged_items == 0
+    assert moved.entries[0].url == "https://ex.com/d/1"
+
+
+@pytest.mark.parametrize(
+    "stories",
+    [
+        [item("Sans identifiant", link="https://ex.com/d/9"), *STORIES],
+        [item("Même identifiant", guid="g1", link="https://ex.com/d/9"), *STORIES],
+    ],
+    ids=["an item without id", "a repeated id"],
+)
+def test_every_item_is_read_when_ids_are_missing_or_repeated(stories):
+    first = parse_feed(rss(*stories), url=URL, now=NOW)
+    again = parse_feed(rss(*stories), url=URL, now=NOW, known_items=first.item_hashes)
+    assert again.unchanged_items == 0
+    assert again.entries == first.entries
+
+
+def test_a_resolved_duplicate_id_leaves_no_item_hashes():
+    body = rss(
+        item("A", guid="g", link="https://ex.com/a"), item("B", guid="g", link="https://ex.com/b")
+    )
+    assert parse_feed(body, url=URL, now=NOW).item_hashes == ()
+
+
+def test_feedparser_path_gives_no_item_hashes():
+    body = rss(*STORIES).replace(b"</channel>", b"<item><title>Cut")  # malformed: salvaged
+    parsed = parse_feed(body, url=URL, now=NOW, known_items={"0" * 16})
+    assert parsed.parser == "feedparser"
+    assert (parsed.item_hashes, parsed.unchanged_items) == ((), 0)
+    assert len(parsed.entries) >= 3

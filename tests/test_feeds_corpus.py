@@ -100,3 +100,31 @@ def test_corpus_covers_every_format_and_both_paths():
     parsers = {e.get("parser") for _, e in CASES}
     assert {"rss", "atom", "jsonfeed", "newsml", "unknown"} <= formats
     assert {"fast", "feedparser"} <= parsers
+
+
+@pytest.mark.parametrize(("body_path", "expected"), FAST_CASES, ids=[p.name for p, _ in FAST_CASES])
+def test_known_items_leave_out_exactly_their_entries(body_path, expected):
+    full = parse_case(body_path, expected)
+    known = full.item_hashes[::2]
+    again = parse_feed(
+        body_path.read_bytes(),
+        url=expected["url"],
+        now=NOW,
+        content_type=expected.get("content_type"),
+        feed_lang=expected.get("feed_lang"),
+        source=expected.get("source"),
+        known_items=known,
+    )
+    if again.unchanged_items:
+        by_hash = dict(zip(full.item_hashes, full.entries, strict=True))
+        assert again.unchanged_items == len(known)
+        assert again.entries == tuple(e for h, e in by_hash.items() if h not in known)
+    else:
+        assert again.entries == full.entries
+    assert sorted(again.item_hashes) == sorted(full.item_hashes)
+    assert again.problems == full.problems
+
+
+def test_most_fast_corpus_feeds_can_leave_known_items_out():
+    skipping = [p for p, e in FAST_CASES if parse_case(p, e).item_hashes]
+    assert len(skipping) >= len(FAST_CASES) // 2

@@ -206,6 +206,36 @@ def test_same_body_is_unchanged_and_not_parsed(store, config, monkeypatch):
     assert store.query("SELECT count(*) AS n FROM polls") == [{"n": 3}]
 
 
+def test_known_items_are_not_read_again_and_the_articles_are_the_same(tmp_path, config):
+    """A poll reads only the items that changed since the last body; what it stores is what a
+    poll reading every item (compare_body=False) stores."""
+    a1, a2 = ("a1", "Roquettes tirées vers la zone verte"), ("a2", "Un convoi visé près de Bassora")
+    a1_changed = ("a1", "Roquettes tirées vers la zone verte, aucune victime")
+    a3 = ("a3", "Drone abattu à Erbil")
+    bodies = [rss(a1, a2), rss(a1_changed, a2), rss(a3, a2, a1_changed), rss(a1, a3), rss(a1, a3)]
+    read, stored = [], []
+    for compare_body in (True, False):
+        with Store(tmp_path / f"{compare_body}.db") as store:
+            store.sync_feeds([("wire", "https://wire.example/rss", True)])
+            for minutes, body in enumerate(bodies):
+                now = NOW + minutes * MIN
+                fetched = ingest.Fetched(
+                    feed="wire", url="https://wire.example/rss", started=now, duration_s=0.1,
+                    http_status=200, body=body + b" " * minutes,  # never the same bytes twice
+                )  # fmt: skip
+                prepared = ingest.prepare(
+                    store, fetched, now, max_bytes=10**6, feed=config.feed("wire"),
+                    compare_body=compare_body,
+                )  # fmt: skip
+                ingest.commit(store, config, prepared, now, FixedRandom(0.0))
+                read.append([e.guid for e in prepared.entries])
+            stored.append(store.query("SELECT * FROM articles ORDER BY guid"))
+    assert read[:5] == [["a1", "a2"], ["a1"], ["a3"], ["a1"], []]
+    assert read[5:] == [["a1", "a2"], ["a1", "a2"], ["a3", "a2", "a1"], ["a1", "a3"], ["a1", "a3"]]
+    assert stored[0] == stored[1]
+    assert [a["title"] for a in stored[0]] == [a1[1], a2[1], a3[1]]
+
+
 def test_304_keeps_validators_it_does_not_restate(store, config):
     poll(store, config, http_status=200, body=FIRST, etag='"v1"', last_modified="x")
     poll(store, config, http_status=304)

@@ -33,6 +33,7 @@ class RawItem:
     lang: str | None = None  # as declared for the item (or inherited inside the document)
     dateline: str | None = None  # place from format metadata (NewsML), if any
     version: int = 0  # NewsML item version; 0 elsewhere
+    raw_hash: str | None = None  # fast path: hash of the item's markup (see syndication_fast)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,8 @@ class RawFeed:
     lang: str | None = None
     problems: tuple[str, ...] = ()
     parser: str = "feedparser"
+    # Fast path: raw hashes of the items left unread because the caller already knew them.
+    unchanged_hashes: tuple[str, ...] = ()
 
 
 class FastPathRefused(Exception):

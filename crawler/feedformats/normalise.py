@@ -19,6 +19,9 @@
 * **dateline**: the format's own (NewsML ``dateline``/``located``), else the dateline opening
   the content, else the summary (:func:`crawler.feedformats.dateline.parse_dateline`).
 * Items with no title, no text and no link carry nothing to analyse and are skipped.
+* **item hashes** (lxml fast path only): the raw hashes of the items that gave an entry, and of
+  those the reader left unread as already known, so that the next poll of the feed can skip
+  them; none when a duplicate id was resolved (the next poll must see every item again).
 
 What this module leaves to others: reading the formats (sibling modules) and any decision about
 what an entry means (crawler.extract, crawler.dedupe).
@@ -55,6 +58,7 @@ def build_parsed_feed(
     feed_language = declared_language(raw.lang)
     fallback_language = feed_language or declared_language(feed_lang)
     versioned: list[tuple[Entry, int]] = []
+    item_hashes = list(raw.unchanged_hashes)
     problems = list(raw.problems)
     empty = 0
     for item in raw.items:
@@ -65,11 +69,13 @@ def build_parsed_feed(
             item, url=url, now=now, language=fallback_language, source=source or raw.title
         )
         versioned.append((entry, item.version))
+        item_hashes.append(item.raw_hash)
     if empty:
         problems.append(f"{empty} empty item(s) skipped")
     entries, duplicate_problem = resolve_duplicate_ids(versioned, by_version=raw.format == "newsml")
     if duplicate_problem:
         problems.append(duplicate_problem)
+    recognisable = raw.parser == "fast" and not duplicate_problem
     return ParsedFeed(
         entries=tuple(entries),
         format=raw.format,
@@ -77,6 +83,8 @@ def build_parsed_feed(
         lang=feed_language,
         problems=tuple(problems),
         parser=raw.parser,
+        item_hashes=tuple(item_hashes) if recognisable else (),
+        unchanged_items=len(raw.unchanged_hashes),
     )
 
 

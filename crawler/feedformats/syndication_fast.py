@@ -20,12 +20,21 @@ this reader does not (``media:title``, ``itunes:summary`` ...), unknown elements
 namespace, out-of-line or binary Atom content, and elements where text is expected.
 Undecodable bytes never get here: crawler.feedformats.charset decoded the body first.
 
+Unchanged items: each item's markup is hashed (:func:`item_hash`, with the base its links
+resolve against). An item whose hash the caller passes in ``known_items`` (the hashes of the
+last body of this feed) gives the same entry as last time, so it is not read again and only its
+hash is returned; a poll where one story of fifty changed reads one item. This is done only
+when every item states its own id and no id repeats: otherwise the duplicate-id rule
+(crawler.feedformats.normalise) needs every item, and all are read.
+
 What this module leaves to others: decoding, DTD stripping, and the rules shared by every format
 (crawler.feedformats.normalise).
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Collection
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -43,6 +52,7 @@ DCTERMS = "http://purl.org/dc/terms/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 MEDIA = "http://search.yahoo.com/mrss/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+RDF_ABOUT = f"{{{RDF}}}about"
 RSS_VERSIONS = frozenset({"0.91", "0.92", "2.0", "2.0.1"})
 
 # feedparser interprets elements of these namespaces (its own namespace table); an element of
@@ -69,6 +79,11 @@ FEEDPARSER_NAMESPACES = frozenset(
 
 def _q(namespace: str, name: str) -> str:
     return f"{{{namespace}}}{name}" if namespace else name
+
+
+# 64 bits: the hashes are only compared with those of one feed's last body (tens to hundreds of
+# items), where an accidental match is out of reach.
+ITEM_HASH_BYTES = 8
 
 
 # Item children, per dialect: what each one is for this reader. "skip" marks elements that
@@ -127,8 +142,13 @@ _ATOM_ITEM = {
 _HTML_LINK_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
-def read_syndication_fast(data: bytes, *, url: str) -> RawFeed:
-    """Read an RSS or Atom document (UTF-8, DTD stripped) or raise FastPathRefused."""
+def read_syndication_fast(
+    data: bytes, *, url: str, known_items: Collection[str] = frozenset()
+) -> RawFeed:
+    """Read an RSS or Atom document (UTF-8, DTD stripped) or raise FastPathRefused.
+
+    Items whose :func:`item_hash` is in ``known_items`` are not read (module docstring).
+    """
     try:
         root = parse_xml(data, base_url=url)
     except etree.XMLSyntaxError as e:
@@ -140,15 +160,18 @@ def read_syndication_fast(data: bytes, *, url: str) -> RawFeed:
         channel = _child(root, "channel")
         if channel is None:
             raise FastPathRefused("RSS without channel")
-        return _feed("rss", channel, channel.iterchildren("item"), _RSS_ITEM, ("title", "guess"))
+        items = channel.iterchildren("item")
+        return _feed("rss", channel, items, _RSS_ITEM, ("title", "guess"), url, known_items)
     if root.tag == _q(RDF, "RDF"):
         channel = _child(root, _q(RSS10, "channel"))
         if channel is None:
             raise FastPathRefused("RDF document without an RSS 1.0 channel")
         items = root.iterchildren(_q(RSS10, "item"))
-        return _feed("rss", channel, items, _RDF_ITEM, (_q(RSS10, "title"), "guess"))
+        title_spec = (_q(RSS10, "title"), "guess")
+        return _feed("rss", channel, items, _RDF_ITEM, title_spec, url, known_items)
     if root.tag == _q(ATOM, "feed"):
-        return _feed("atom", root, root.iterchildren(_q(ATOM, "entry")), _ATOM_ITEM, None)
+        items = root.iterchildren(_q(ATOM, "entry"))
+        return _feed("atom", root, items, _ATOM_ITEM, None, url, known_items)
     raise FastPathRefused(f"root element {root.tag!r}")
 
 
@@ -160,19 +183,51 @@ def _child(element: etree._Element, tag: str) -> etree._Element | None:
     return next(element.iterchildren(tag), None)
 
 
-def _feed(format_, channel, items, roles, title_spec) -> RawFeed:
+def _feed(format_, channel, items, roles, title_spec, url, known_items) -> RawFeed:
     if title_spec is None:
         title_element = _child(channel, _q(ATOM, "title"))
         title = _atom_text(title_element) if title_element is not None else ""
     else:
         title = text_of(_plain(_child(channel, title_spec[0])), title_spec[1])
+    items = list(items)
+    hashes = [item_hash(item, format_, url) for item in items]
+    skip_known = bool(known_items) and _ids_all_stated_and_distinct(items, roles)
+    read, unchanged = [], []
+    for item, digest in zip(items, hashes, strict=True):
+        if skip_known and digest in known_items:
+            unchanged.append(digest)
+        else:
+            read.append(_item(item, roles, format_, digest))
     return RawFeed(
         format=format_,
-        items=tuple(_item(item, roles, format_) for item in items),
+        items=tuple(read),
         title=title or None,
         lang=_feed_language(channel),
         parser="fast",
+        unchanged_hashes=tuple(unchanged),
     )
+
+
+def item_hash(item: etree._Element, format_: str, url: str) -> str:
+    """A hash of everything an item's entry is made of: its markup (namespace declarations
+    in scope included), the format, and the feed URL and xml:base its links resolve against."""
+    context = f"{format_}\x1f{url}\x1f{item.base or ''}\x1f".encode()
+    markup = etree.tostring(item, encoding="utf-8", with_tail=False)
+    return hashlib.blake2b(context + markup, digest_size=ITEM_HASH_BYTES).hexdigest()
+
+
+def _ids_all_stated_and_distinct(items: list[etree._Element], roles: dict[str, str]) -> bool:
+    """True when each item has an id of its own (guid, Atom id, rdf:about), none repeated."""
+    id_tags = [tag for tag, role in roles.items() if role == "guid"]
+    seen: set[str] = set()
+    for item in items:
+        element = _child(item, id_tags[0]) if id_tags else None
+        stated = (element.text or "").strip() if element is not None else ""
+        item_id = stated or (item.get(RDF_ABOUT) or "").strip()
+        if not item_id or item_id in seen:
+            return False
+        seen.add(item_id)
+    return True
 
 
 def _feed_language(channel: etree._Element) -> str | None:
@@ -192,12 +247,12 @@ def _lang_in_scope(element: etree._Element | None) -> str | None:
     return None
 
 
-def _item(item: etree._Element, roles: dict[str, str], format_: str) -> RawItem:
+def _item(item: etree._Element, roles: dict[str, str], format_: str, raw_hash: str) -> RawItem:
     found: dict[str, etree._Element] = {}
     links: list[str] = []
     published = updated = None
     first_author = None
-    rdf_about = item.get(_q(RDF, "about"))
+    rdf_about = item.get(RDF_ABOUT)
     for child in item.iterchildren(tag=etree.Element):
         role = roles.get(child.tag) or _unknown(child)
         if role == "skip":
@@ -234,6 +289,7 @@ def _item(item: etree._Element, roles: dict[str, str], format_: str) -> RawItem:
         date_seen=bool(published or updated),
         author=first_author or None,
         lang=_plain(found.get("lang")) or _lang_in_scope(item),
+        raw_hash=raw_hash,
     )
 
 
