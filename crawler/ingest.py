@@ -39,7 +39,6 @@ from typing import Any
 from crawler.config import Config, FeedConfig, FetchConfig
 from crawler.errors import FeedError
 from crawler.feeds import parse_feed
-from crawler.fulltext import extract_article_text
 from crawler.storage import Store
 from crawler.types import Entry, PollResult
 from crawler.urls import redact_url
@@ -398,6 +397,10 @@ def _with_page_texts(entries: tuple[Entry, ...], pages: Mapping[str, str]) -> tu
 def _with_page_text(entry: Entry, html: str | None) -> Entry:
     if not html or not entry.url:
         return entry
+    # Imported here: trafilatura takes ~0.1 s to import, paid by every poll child at start-up
+    # although only full_text feeds need it.
+    from crawler.fulltext import extract_article_text
+
     try:
         text = extract_article_text(html, entry.url)
     except Exception as e:  # one bad page must not lose the feed's poll
