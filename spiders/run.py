@@ -30,7 +30,7 @@ from crawler.ingest import summarize
 from crawler.storage import Store
 from crawler.types import PollResult
 from spiders.feed_spider import FeedSpider, utc_now
-from spiders.settings import scrapy_settings
+from spiders.settings import import_components, scrapy_settings
 from spiders.workers import run_in_workers, split_batch
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ def run_poll(
         feeds = select_feeds(config, store, feed_names, clock(), all_feeds=all_feeds)
     shares = split_batch(feeds, config.fetch, workers)
     if len(shares) > 1:
+        import_components(scrapy_settings(config.fetch, len(shares)))  # once, before the forks
         work = partial(_crawl_share, config, db_path, workers=len(shares), clock=clock)
         summaries, failures = run_in_workers(shares, work)
         summary = merge_summaries(summaries)

@@ -9,6 +9,9 @@ from __future__ import annotations
 from importlib.metadata import version
 from typing import Any
 
+from scrapy.settings import Settings
+from scrapy.utils.misc import load_object
+
 from crawler.config import FetchConfig
 
 # Sizes above this share of the limit log a warning: a feed growing towards the limit is worth
@@ -72,7 +75,24 @@ BASE_SETTINGS: dict[str, Any] = {
     # The batch is bounded by its own timeout and the parent's kill; a memory check every
     # minute adds nothing to that.
     "MEMUSAGE_ENABLED": False,
+    # The two extensions no setting turns off: CoreStats listens to every response and
+    # LogCount to every log record, both to count into stats nothing reads (STATS_CLASS).
+    "EXTENSIONS": {
+        "scrapy.extensions.corestats.CoreStats": None,
+        "scrapy.extensions.logcount.LogCount": None,
+    },
 }
+
+# Settings naming the components and classes a crawl imports when it starts (Scrapy imports
+# each listed component, enabled or not, to ask it). Not the reactor: it must be installed in
+# the process that runs it.
+COMPONENT_SETTINGS = ("EXTENSIONS", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES")
+CLASS_SETTINGS = (
+    "SCHEDULER", "SCHEDULER_PRIORITY_QUEUE", "SCHEDULER_DISK_QUEUE", "SCHEDULER_MEMORY_QUEUE",
+    "SCHEDULER_START_DISK_QUEUE", "SCHEDULER_START_MEMORY_QUEUE", "DUPEFILTER_CLASS",
+    "STATS_CLASS", "LOG_FORMATTER", "DOWNLOADER", "ROBOTSTXT_PARSER", "TWISTED_DNS_RESOLVER",
+    "REQUEST_FINGERPRINTER_CLASS",
+)  # fmt: skip
 
 
 def user_agent(contact: str) -> str:
@@ -111,3 +131,19 @@ def scrapy_settings(fetch: FetchConfig, workers: int = 1) -> dict[str, Any]:
         # (crawler.daemon.run_batch) kills it if it is still running.
         "CLOSESPIDER_TIMEOUT": fetch.batch_timeout.total_seconds(),
     }
+
+
+def import_components(settings: dict[str, Any]) -> None:
+    """Import the components and classes a crawl with ``settings`` imports when it starts.
+
+    Called before the poll workers fork, so that they share these modules instead of each
+    importing them (aiohttp, requests, tldextract and Scrapy's downloader among them).
+    """
+    full = Settings(settings)
+    paths = [path for name in CLASS_SETTINGS if isinstance(path := full.get(name), str)]
+    for name in COMPONENT_SETTINGS:
+        paths += full.get_component_priority_dict_with_base(name)
+    paths += full.getwithbase("DOWNLOAD_HANDLERS").values()
+    for path in paths:
+        if isinstance(path, str):
+            load_object(path)
