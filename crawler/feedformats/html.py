@@ -35,17 +35,22 @@ BLOCK_ELEMENTS = frozenset(
     form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table td th tr ul""".split()
 )
 
-_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")  # zero-width characters
+INVISIBLE_CHARACTERS = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 _MARKUP_HINT = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 _PARSERS = threading.local()  # lxml parsers must not be shared between threads
 
 
 def normalise_whitespace(text: str) -> str:
     """Collapse spaces within lines, strip lines, drop empty lines."""
-    if _INVISIBLE.search(text):
+    # Five substring searches in C cost a tenth of one regex scan of the text, and most texts
+    # hold no zero-width character.
+    if any(character in text for character in INVISIBLE_CHARACTERS):
         text = _INVISIBLE.sub("", text)
     # str.split() with no argument splits on every Unicode space (no-break space included) in C:
     # several times faster than a regular expression over the same text.
+    if "\n" not in text:
+        return " ".join(text.split())
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
