@@ -304,12 +304,14 @@ def commit(
     *,
     pages: Mapping[str, str] | None = None,
     update_feed: bool = True,
+    feed: FeedConfig | None = None,
 ) -> PollResult:
     """Store one poll: entries, poll record and feed state, in one transaction.
 
     ``pages`` maps a GUID to the HTML of its page (full-text feeds); the extracted text replaces
     the entry's content when it is longer. ``update_feed=False`` (replay) records the poll and
-    the entries but leaves the feed's validators, health and schedule alone.
+    the entries but leaves the feed's validators, health and schedule alone. ``feed`` is the
+    feed's configuration when the caller has it at hand (else it is looked up by name).
     """
     fetched = prepared.fetched
     entries = _with_page_texts(prepared.entries, pages or {})
@@ -339,7 +341,7 @@ def commit(
                 failed=prepared.status == "error",
                 consecutive_errors=previous.get("consecutive_errors") or 0,
                 now=now,
-                interval=_interval(config, fetched.feed),
+                interval=_interval(config, feed or config.feed(fetched.feed)),
                 fetch=config.fetch,
                 rng=rng,
                 asked_wait=asked_wait(fetched, now, config.fetch.backoff_max),
@@ -383,8 +385,7 @@ def feed_update(prepared: Prepared, health: FeedHealth, now: datetime) -> dict[s
     return update
 
 
-def _interval(config: Config, name: str) -> timedelta:
-    feed = config.feed(name)
+def _interval(config: Config, feed: FeedConfig | None) -> timedelta:
     return config.feed_interval(feed) if feed else config.fetch.default_interval
 
 

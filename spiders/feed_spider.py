@@ -81,6 +81,7 @@ class FeedSpider(scrapy.Spider):
         self.config = config
         self.store = store
         self.feeds = tuple(feeds)
+        self._feed_by_name = {feed.name: feed for feed in self.feeds}
         self.results = results
         self.clock = clock
         self.rng = rng or random.Random()
@@ -221,8 +222,9 @@ class FeedSpider(scrapy.Spider):
         self._pages_wanted.clear()
 
     def _commit(self, prepared: ingest.Prepared, pages: dict[str, str] | None = None) -> None:
+        feed = self._feed_by_name[prepared.fetched.feed]
         result = ingest.commit(
-            self.store, self.config, prepared, self.clock(), self.rng, pages=pages
+            self.store, self.config, prepared, self.clock(), self.rng, pages=pages, feed=feed
         )
         self.results.append(result)
 
