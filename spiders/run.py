@@ -110,6 +110,9 @@ def crawl(
         return results
     with Store(db_path) as store:
         process = CrawlerProcess(scrapy_settings(config.fetch, workers))
+        # Scrapy has just set its logger to DEBUG whatever the handler's level: every response
+        # then built a "Crawled" record for the handler to drop. It follows the root again.
+        logging.getLogger("scrapy").setLevel(logging.getLogger().level)
         process.crawl(
             FeedSpider, config=config, store=store, feeds=feeds, results=results, clock=clock
         )
