@@ -18,7 +18,11 @@ The dateline is the fallback when the lead names none. A name shared by several 
 names elsewhere (dateline or other places), else the first in the gazetteer.
 
 Outside Iraq: a foreign place leads (title, else first sentence) with no place of Iraq beside it,
-or the dateline is foreign and the lead names no place of Iraq. An Iraqi faction claiming an
+or the dateline is foreign and the lead names no place of Iraq. The place of impact decides: a
+place of Iraq named only as a launch site ("a drone launched from Iraq", "tirées depuis le
+territoire irakien", "انطلقت من العراق") is not a scene, so a title and first sentence whose only
+Iraqi places are launch sites report an attack abroad, even when the target is not in the
+gazetteer. An Iraqi faction claiming an
 attack in Syria does not make it an Iraqi incident: the adjective "Iraqi" is not a place.
 """
 
@@ -40,8 +44,10 @@ PLACE_LEAD_SENTENCES = 2
 # A seat of governorate ranks this much below a city of the same kind (less than one rank).
 SEAT_DISCOUNT = 0.5
 # What may stand between a landmark word and its place: an article ("north of the ...").
-LANDMARK_GAP_WORDS = frozenset({"", "the", "la", "le", "les", "l'", "l", "d'", "de"})
+# (the Arabic article too: a place hit starts after it, "من العراق").
+LANDMARK_GAP_WORDS = frozenset({"", "the", "la", "le", "les", "l'", "l", "d'", "de", "ال"})
 LANDMARK_GAP_CHARS = 5
+LAUNCH = "launch"  # the landmark kind of "fired from", "depuis", "انطلقت من"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,7 @@ class Located:
     start: int
     place: Place
     landmark: bool = False  # named as a reference point or launch site, not as the scene
+    launch: bool = False  # named as the place a weapon was fired from
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,18 +72,26 @@ def _is_landmark(segment: Segment, start: int) -> bool:
     background clause ("au lendemain de la mort de deux Américains à Taji")."""
     if any(h.start < start for h in segment.of("background")):
         return True
+    return _reference_before(segment, start) is not None
+
+
+def _reference_before(segment: Segment, start: int) -> str | None:
+    """The kind of landmark word ("direction", "launch" ...) right before a place, if any."""
     for ref in segment.of("place_ref"):
         if 0 <= start - ref.end <= LANDMARK_GAP_CHARS:
             if segment.folded[ref.end : start].strip() in LANDMARK_GAP_WORDS:
-                return True
-    return False
+                return ref.tag.value
+    return None
 
 
 def _places_by_span(segment: Segment, gazetteer: Gazetteer) -> dict[tuple[int, int], list[Place]]:
     spans: dict[tuple[int, int], list[Place]] = defaultdict(list)
+    names = [(actor.start, actor.end) for actor in segment.of("actor")]
     for hit in segment.of("place"):
         if segment.folded[max(0, hit.start - 5) : hit.start].endswith(ALLEGIANCE_PREFIXES):
             continue  # "pro-Iran factions" are not in Iran
+        if any(start <= hit.start and hit.end <= end for start, end in names):
+            continue  # "the Islamic Resistance in Iraq" is a name, not a location
         place = gazetteer.get(hit.tag.value)
         if place is not None:
             spans[(hit.start, hit.end)].append(place)
@@ -110,13 +125,14 @@ def locate(document: Document, gazetteer: Gazetteer) -> Whereabouts:
             span[0],
             _resolve(places, context),
             _is_landmark(document.segments[index], span[0]),
+            _reference_before(document.segments[index], span[0]) == LAUNCH,
         )
         for index, span, places in raw
     ]
     iraqi = [loc for loc in located if loc.place.country == IRAQ]
     foreign = [loc for loc in located if loc.place.country != IRAQ]
 
-    outside = _leads_abroad(iraqi, foreign, dateline_place)
+    outside = _leads_abroad(iraqi, foreign, dateline_place) or _launched_from_iraq(iraqi)
     background = {  # refining sentences about earlier events
         seg.index for seg in segments[2:] if seg.has("past") or seg.has("background")
     }
@@ -167,7 +183,14 @@ def _refines(place: Place, scene: Place) -> bool:
     return place.governorate == scene.governorate and scene.name in (place.city, place.name)
 
 
+def _launched_from_iraq(iraqi: list[Located]) -> bool:
+    """The title and first sentence name Iraq only as where the weapon was fired from."""
+    lead = [loc for loc in iraqi if loc.segment <= 1]
+    return bool(lead) and all(loc.launch for loc in lead)
+
+
 def _leads_abroad(iraqi: list[Located], foreign: list[Located], dateline: Place | None) -> bool:
+    iraqi = [loc for loc in iraqi if not loc.launch]
     for segment in (0, 1):
         here = [loc for loc in iraqi if loc.segment == segment]
         abroad = [loc for loc in foreign if loc.segment == segment]
