@@ -522,7 +522,7 @@ TALLIES = [
     ),
     (
         "fr",
-        "Trois soldats ont été tués dimanche à Taji, la 21e contre des intérêts américains.",
+        "Trois soldats ont été tués dimanche par des roquettes à Taji, la 21e contre des intérêts américains.",
         21,
         None,
         True,

@@ -88,7 +88,9 @@ class Extractor:
 
         where = locate(document, self.gazetteer)
         when = event_time(document, published)
-        verdict = judge(document, where, _is_stale(when, published, self.max_age_h))
+        verdict = judge(
+            document, where, _is_stale(when, published, self.max_age_h), vocabulary.numbers
+        )
         if not verdict.relevant:
             return Extraction(
                 relevant=False,

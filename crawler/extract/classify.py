@@ -9,9 +9,20 @@ first and the background after:
 * against: words of other kinds of story (a trial, an anniversary, a threat, politics, the
   economy, an analysis that recaps, sport, accidents, arrests), weighed more in the title.
 
-Hard rules come first: no incident word in the lead, an incident located abroad, no place of
-Iraq at all, or an event older than ``max_age_h`` make the article irrelevant whatever the score.
-The threshold and weights are in the constants below; ``score`` is the squashed balance.
+Hard rules come first: no incident word in the lead, no act of violence in it (deaths, a blast
+or a fire alone are not an attack), an accident cue ("short circuit", "collision", "تسرب غاز")
+with no attack stated, an incident located abroad, no place of Iraq at all, or an event older
+than ``max_age_h`` make the article irrelevant whatever the score. The threshold and weights are
+in the constants below; ``score`` is the squashed balance.
+
+What the lead says is weighed after two readings:
+
+* the setting of a story about something else is not its news: incident words from "amid",
+  "sur fond de", "في ظل" to the end of the clause are dropped ("meets envoy as tensions spike
+  over drone attacks");
+* a count of many attacks ("more than 40 attacks since January") is a recap, whatever the
+  words around it; an oil or economy context never outweighs an attack the lead says happened
+  ("a rocket hit a camp of foreign oil companies").
 """
 
 from __future__ import annotations
@@ -21,10 +32,24 @@ from dataclasses import dataclass
 
 from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
+from crawler.extract.numbers import count_before
 from crawler.extract.place import Whereabouts
+from crawler.extract.vocabulary import Numbers
 from crawler.types import US_INTEREST_TARGETS
 
-INCIDENT_CATEGORIES = ("type", "type_weak", "incident")
+INCIDENT_CATEGORIES = ("type", "type_weak", "incident", "outcome")
+# Words an act of violence is told with: a weapon or act, an attack word; of the generic acts,
+# only gunmen and assassinations ("an explosion" may be a gas cylinder).
+VIOLENT_CATEGORIES = ("type", "incident")
+VIOLENT_WEAK_TYPES = ("shooting",)
+# What the setting of a story hides from the judge: the words that would make it news.
+SETTING_HIDES = INCIDENT_CATEGORIES + ("event", "killed", "wounded")
+SETTING_END_MARKS = ",;:()"
+ECONOMY = "economy"
+RECAP = "recap"
+# A count of attacks from which a lead recaps a campaign rather than reports one attack
+# ("more than 40 attacks since the start of the year"); twin or triple attacks stay news.
+RECAP_MIN_ATTACKS = 5
 TIME_CATEGORIES = ("weekday", "relday", "part")
 CASUALTY_CATEGORIES = ("killed", "wounded", "no_casualties", "no_killed")
 
@@ -92,17 +117,69 @@ def _happened(segment: Segment) -> bool:
     return any(not segment.negated(h) for h in segment.of("event"))
 
 
-def _negative_kinds(segment: Segment) -> set[str]:
-    return {h.tag.value for h in segment.of("negative")}
+def _negative_kinds(segment: Segment, numbers: Numbers) -> set[str]:
+    kinds = {h.tag.value for h in segment.of("negative")}
+    if _counts_many_attacks(segment, numbers):
+        kinds.add(RECAP)
+    return kinds
 
 
-def judge(document: Document, where: Whereabouts, stale: bool) -> Verdict:
+def _counts_many_attacks(segment: Segment, numbers: Numbers) -> bool:
+    """ "more than 40 attacks", "près de trente attaques", "أكثر من 70 هجوماً"."""
+    return any(
+        (count_before(segment, hit, numbers) or 0) >= RECAP_MIN_ATTACKS
+        for hit in segment.of("tally_noun")
+    )
+
+
+def _violent(segment: Segment, weapons_only: bool) -> bool:
+    """An act of violence is stated: a weapon or act, an attack word, gunmen. With
+    ``weapons_only``, acts that a fire or an accident also produce ("set fire", "l'incendie":
+    type "other") do not count."""
+    if any(hit.tag.value != OTHER or not weapons_only for hit in segment.of("type")):
+        return True
+    return segment.has("incident") or any(
+        hit.tag.value in VIOLENT_WEAK_TYPES for hit in segment.of("type_weak")
+    )
+
+
+def _attack_happened(segment: Segment) -> bool:
+    """The segment says an attack took place: a weapon or act and a verb of occurrence."""
+    return _violent(segment, weapons_only=True) and _happened(segment)
+
+
+def _foreground(segment: Segment) -> Segment:
+    """The segment without the incident words of its setting clauses ("amid drone attacks")."""
+    settings = segment.of("setting")
+    if not settings:
+        return segment
+    spans = [(hit.start, _clause_end(segment.folded, hit.end)) for hit in settings]
+    return segment.keeping(
+        lambda hit: (
+            hit.tag.category not in SETTING_HIDES
+            or not any(start <= hit.start < end for start, end in spans)
+        )
+    )
+
+
+def _clause_end(text: str, start: int) -> int:
+    ends = [i for i in (text.find(mark, start) for mark in SETTING_END_MARKS) if i >= 0]
+    return min(ends, default=len(text))
+
+
+def judge(document: Document, where: Whereabouts, stale: bool, numbers: Numbers) -> Verdict:
     """Is this article a report of a recent security incident in Iraq?"""
-    lead = document.lead()
+    lead = tuple(_foreground(segment) for segment in document.lead())
     title, first = lead[0], lead[1:2]
     evidence = _evidence(document)
     if not _has(lead, INCIDENT_CATEGORIES):
         return Verdict(False, 0.0, evidence, "no_incident_term")
+    if not any(_violent(segment, weapons_only=False) for segment in lead):
+        return Verdict(False, 0.0, evidence, "no_violence")
+    if _has((title,) + first, ("accident",)) and not any(
+        _violent(segment, weapons_only=True) for segment in lead
+    ):
+        return Verdict(False, 0.0, evidence, "accident")
 
     balance = 0.0
     balance += WEIGHT_INCIDENT_TITLE if _has((title,), INCIDENT_CATEGORIES) else 0.0
@@ -117,8 +194,11 @@ def judge(document: Document, where: Whereabouts, stale: bool) -> Verdict:
     current = tuple(s for s in lead if not s.has("past"))
     balance += WEIGHT_CASUALTIES if _has(current, CASUALTY_CATEGORIES) else 0.0
     balance += WEIGHT_TIME if _has(lead[1:], TIME_CATEGORIES) else 0.0
-    title_kinds = _negative_kinds(title)
-    first_kinds = set().union(*(_negative_kinds(s) for s in first))
+    title_kinds = _negative_kinds(title, numbers)
+    first_kinds = set().union(*(_negative_kinds(s, numbers) for s in first))
+    if _attack_happened(title) or any(_attack_happened(s) for s in first):
+        title_kinds.discard(ECONOMY)
+        first_kinds.discard(ECONOMY)
     balance -= WEIGHT_NEGATIVE_TITLE * len(title_kinds) + WEIGHT_NEGATIVE_FIRST * len(first_kinds)
     if _has((title,) + first, ("past",)):
         balance -= WEIGHT_PAST

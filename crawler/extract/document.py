@@ -9,7 +9,7 @@ the facts; later sentences are background.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -58,6 +58,10 @@ class Segment:
         before = self.folded[max(0, hit.start - NEGATION_REACH_CHARS) : hit.start]
         words = before.replace("'", " ").split()[-NEGATION_REACH_WORDS:]
         return any(w in NEGATIONS or _without_conjunction(w) in NEGATIONS for w in words)
+
+    def keeping(self, keep: Callable[[Hit], bool]) -> Segment:
+        """This segment with only the hits ``keep`` accepts."""
+        return _segment(self.index, self.cased, self.folded, [h for h in self.hits if keep(h)])
 
     @cached_property
     def tokens(self) -> list[Token]:

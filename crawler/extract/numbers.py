@@ -14,7 +14,8 @@ gardes" 3). A negated casualty word ("aucun militaire n'a été blessé") gives 
 a figure ("several US personnel were wounded") leave the toll unstated unless a figure is given. A number followed by a weapon or an attack word ("three rockets killed two"),
 a month ("le 28 octobre") or an ordinal suffix is not a head count. Sentences about earlier
 events (a past marker such as "last month") are skipped. The highest figure wins: wires update
-tolls upwards. "No casualties" gives 0; no word about people gives None. Wounded with no word
+tolls upwards, also when the figure stands far from its word ("the death toll from ... rose to
+seven"). "No casualties" gives 0; no word about people gives None. Wounded with no word
 of death gives 0 killed: the report would say if someone had died.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from crawler.extract.document import Document, Segment, Token
+from crawler.extract.lexicon import Hit
 from crawler.extract.vocabulary import Numbers
 
 # How many tokens a number may sit before / after its casualty word ("trois combattants du
@@ -46,7 +48,7 @@ YEAR_MIN = 1900
 ARABIC_CONJUNCTIONS = ("و", "ف")
 # Categories whose words, right after a number, show that it counts things, not people
 # (unless the word is also a casualty word: "deux morts").
-THING_CATEGORIES = frozenset({"type", "type_weak", "incident", "month", "tally_noun"})
+THING_CATEGORIES = frozenset({"type", "type_weak", "incident", "outcome", "month", "tally_noun"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +140,9 @@ def _number_near(
     article_after = None
     if j < len(tokens):
         reading = read_number(tokens, j, numbers)
-        if reading and not reading.weak and _is_count(segment, tokens, reading, thing_starts):
+        if _conjoined(tokens[j].text, numbers):
+            reading = None  # "قتيلاً وستين جريحاً": the figure after "and" is the next word's
+        elif reading and not reading.weak and _is_count(segment, tokens, reading, thing_starts):
             return reading
         person = _arabic_person(tokens[j].text, numbers)
         if person:  # a singular noun is one person, like "a soldier"; a dual is two
@@ -168,7 +172,10 @@ def _number_near(
 def _owned_by_word_before(
     tokens: list[Token], start: int, word_starts: set[int], numbers: Numbers
 ) -> bool:
-    """The number right after a casualty word ("blessant 73", "killing at least 30")."""
+    """The number right after a casualty word ("blessant 73", "killing at least 30"), not
+    joined to it by "and" ("قتيلاً وستين جريحاً": sixty are the wounded)."""
+    if _conjoined(tokens[start].text, numbers):
+        return False
     for phrase in ((),) + numbers.approximate:
         size = len(phrase)
         if start - size - 1 < 0:
@@ -194,6 +201,30 @@ def _phrase_ending_at(tokens: list[Token], k: int, numbers: Numbers) -> Reading 
     return reading
 
 
+def _conjoined(word: str, numbers: Numbers) -> bool:
+    """An Arabic number carrying the conjunction "و" ("وستين"), not a word that starts with
+    its letter ("واحد")."""
+    return word.startswith(ARABIC_AND) and not word.isascii() and word not in numbers.cardinal
+
+
+def _toll_updates(
+    segment: Segment, tokens: list[Token], numbers: Numbers, past_from: int
+) -> dict[str, list[tuple[int, Reading]]]:
+    """ "The death toll ... rose to seven": the figure after the rise verb, for the casualty
+    word nearest before it."""
+    updates: dict[str, list[tuple[int, Reading]]] = {"killed": [], "wounded": []}
+    words = sorted(segment.of("killed") + segment.of("wounded"), key=lambda h: h.start)
+    for rise in segment.of("toll_rise"):
+        owner = [h for h in words if h.end <= rise.start]
+        if not owner or rise.start > past_from:
+            continue
+        j = _skip_approximate(tokens, _token_index(tokens, rise.end), numbers)
+        reading = read_number(tokens, j, numbers) if j < len(tokens) else None
+        if reading and not reading.weak and reading.value < YEAR_MIN:
+            updates[owner[-1].tag.category].append((rise.start, reading))
+    return updates
+
+
 def _skip_approximate(tokens: list[Token], j: int, numbers: Numbers) -> int:
     for phrase in numbers.approximate:
         words = tuple(t.text for t in tokens[j : j + len(phrase)])
@@ -209,6 +240,19 @@ def _arabic_person(word: str, numbers: Numbers) -> int | None:
     if word in numbers.person_two:
         return 2
     return None
+
+
+def count_before(segment: Segment, hit: Hit, numbers: Numbers) -> int | None:
+    """The figure right before a word, over "more than"-type words ("more than 40 attacks",
+    "أكثر من 70 هجوماً"); None when there is none or it is a year or an article."""
+    tokens = segment.tokens
+    at = _token_index(tokens, hit.start)
+    if at == 0:
+        return None
+    reading = _phrase_ending_at(tokens, at - 1, numbers)
+    if reading is None or reading.weak or reading.value >= YEAR_MIN:
+        return None
+    return reading.value
 
 
 def _token_index(tokens: list[Token], offset: int) -> int:
@@ -242,8 +286,9 @@ def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | 
             _token_index(tokens, h.start) for h in segment.of("killed") + segment.of("wounded")
         }
         things = _thing_starts(segment)
+        updates = _toll_updates(segment, tokens, numbers, past_from)
         for category in ("killed", "wounded"):
-            found: list[tuple[int, Reading]] = []
+            found: list[tuple[int, Reading]] = list(updates[category])
             for hit in segment.of(category):
                 if any(s <= hit.start < e for s, e in covered):
                     continue

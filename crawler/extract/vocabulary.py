@@ -25,7 +25,11 @@ DATA_PACKAGE = "crawler.extract"
 
 # Lexicon sections that are flat lists of terms, read as one category each.
 FLAT_SECTIONS = (
-    "incident",
+    "incident",  # acts of violence: "attack", "targeted", "gunfire", "اعتداء"
+    "outcome",  # what followed, not who acted: "killed", "explosion", "سقوط"
+    "accident",  # "short circuit", "collision", "تسرب غاز": a lead without violence is no incident
+    "setting",  # "amid", "sur fond de", "في ظل": incident words after it are the story's background
+    "toll_rise",  # "rose to", "est passé à": the figure after it updates the toll word before
     "event",
     "us",
     "killed",
