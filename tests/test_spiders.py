@@ -355,3 +355,19 @@ def wait_for(condition, timeout_s: float = 30) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.05)
+
+
+def test_components_are_imported_before_the_fork_without_installing_a_reactor():
+    check = (
+        "import sys\n"
+        "from crawler.config import config_from_dict\n"
+        "from spiders.settings import import_components, scrapy_settings\n"
+        "import_components(scrapy_settings(config_from_dict({'feeds': []}).fetch, 2))\n"
+        "print('scrapy.core.downloader.handlers.http11' in sys.modules,"
+        " 'scrapy.downloadermiddlewares.robotstxt' in sys.modules,"
+        " 'twisted.internet.reactor' in sys.modules)\n"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert child.stdout.split() == ["True", "True", "False"]
