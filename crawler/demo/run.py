@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -36,35 +36,67 @@ REPORT_EVERY_S = 2.0
 DAEMON_STOP_TIMEOUT_S = 30.0
 
 
+def campaign_start(today: date) -> date:
+    """The most recent 28 October: the demo wire's tallies count "since October 28"."""
+    start = date(today.year, 10, 28)
+    return start if start <= today else date(today.year - 1, 10, 28)
+
+
 def demo_config(server: FeedServer, *, slack_url: str | None, smtp_port: int | None) -> dict:
-    """The config.yaml the demo's daemon runs with."""
+    """The config.yaml the demo's daemon runs with.
+
+    The demo's events happen now, and its dispatches count attacks "since October 28", as the
+    reference dispatch of 2020 did; so the demo's counter starts on the last 28 October, with the
+    18 attacks the wire says came before its first one.
+    """
+    since = campaign_start(server.epoch.date())
     channels: list[dict[str, Any]] = [{"name": "console", "type": "console"}]
     if slack_url:
         channels.append({"name": "slack", "type": "slack", "webhook_url": slack_url})
     if smtp_port:
         channels.append(
-            {"name": "email", "type": "email", "host": "127.0.0.1", "port": smtp_port,
-             "security": "none", "from": "wirewatch@localhost", "to": ["desk@localhost"]}
+            {
+                "name": "email",
+                "type": "email",
+                "host": "127.0.0.1",
+                "port": smtp_port,
+                "security": "none",
+                "from": "wirewatch@localhost",
+                "to": ["desk@localhost"],
+            }
         )
     return {
         "database": "wirewatch-demo.db",
-        "fetch": {"contact": "wirewatch demo (local)", "default_interval": DEMO_INTERVAL,
-                  "timeout": "5s", "batch_timeout": "60s", "flag_after_failures": 3},
+        "fetch": {
+            "contact": "wirewatch demo (local)",
+            "default_interval": DEMO_INTERVAL,
+            "timeout": "5s",
+            "batch_timeout": "60s",
+            "flag_after_failures": 3,
+        },
         "feeds": [d.config_entry() for d in server.feed_definitions()],
         "counters": [
-            {"name": "us-interests-iraq",
-             "description": "Attacks on US interests in Iraq since 2019-10-28",
-             "since": "2019-10-28", "start": 18, "filter": {"us_interest": True}},
-            {"name": "attacks-iraq", "description": "Every security incident in Iraq",
-             "since": "2019-10-28"},
+            {
+                "name": "us-interests-iraq",
+                "description": f"Attacks on US interests in Iraq since {since.isoformat()}",
+                "since": since.isoformat(),
+                "start": 18,
+                "filter": {"us_interest": True},
+            },
+            {
+                "name": "attacks-iraq",
+                "description": "Every security incident in Iraq",
+                "since": since.isoformat(),
+            },
         ],
         "alerts": {"channels": channels},
         "daemon": {"heartbeat": "2s", "jitter": "1s", "shutdown_grace": "15s"},
     }
 
 
-def run_demo(out_dir: Path, *, speed: float, sinks: bool,
-             echo: Callable[[str], None] = print) -> int:
+def run_demo(
+    out_dir: Path, *, speed: float, sinks: bool, echo: Callable[[str], None] = print
+) -> int:
     """Run the whole demo; returns the daemon's exit code."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob("wirewatch-demo.db*"):
@@ -74,17 +106,28 @@ def run_demo(out_dir: Path, *, speed: float, sinks: bool,
     server = FeedServer(speed=speed).start()
     try:
         config_path = out_dir / "config.yaml"
-        config = demo_config(server, slack_url=slack.url if slack else None,
-                             smtp_port=smtp.port if smtp else None)
+        config = demo_config(
+            server, slack_url=slack.url if slack else None, smtp_port=smtp.port if smtp else None
+        )
         config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
         last = server.schedule()[-1].published
-        echo(f"demo wire on {server.url}: {len(server.schedule())} dispatches over "
-             f"{(last - server.epoch).total_seconds():.0f}s in {len(config['feeds'])} feeds "
-             f"(one of them broken)")
+        echo(
+            f"demo wire on {server.url}: {len(server.schedule())} dispatches over "
+            f"{(last - server.epoch).total_seconds():.0f}s in {len(config['feeds'])} feeds "
+            f"(one of them broken)"
+        )
         echo(f"daemon: wirewatch --config {config_path} run\n")
         daemon = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "--config", str(config_path),
-             "--log-level", "WARNING", "run"],
+            [
+                sys.executable,
+                "-m",
+                "crawler.cli",
+                "--config",
+                str(config_path),
+                "--log-level",
+                "WARNING",
+                "run",
+            ],
             stdin=subprocess.DEVNULL,
         )
         code = _watch(daemon, out_dir / "wirewatch-demo.db", last, echo)
@@ -97,8 +140,9 @@ def run_demo(out_dir: Path, *, speed: float, sinks: bool,
                 sink.stop()
 
 
-def _watch(daemon: subprocess.Popen, db_path: Path, last_publication: datetime,
-           echo: Callable[[str], None]) -> int:
+def _watch(
+    daemon: subprocess.Popen, db_path: Path, last_publication: datetime, echo: Callable[[str], None]
+) -> int:
     seen: dict[int, tuple[int, str, int]] = {}
     started = time.monotonic()
     try:
@@ -121,8 +165,12 @@ def _watch(daemon: subprocess.Popen, db_path: Path, last_publication: datetime,
     return code
 
 
-def _report_changes(db_path: Path, seen: dict[int, tuple[int, str, int]], elapsed_s: float,
-                    echo: Callable[[str], None]) -> None:
+def _report_changes(
+    db_path: Path,
+    seen: dict[int, tuple[int, str, int]],
+    elapsed_s: float,
+    echo: Callable[[str], None],
+) -> None:
     with Store(db_path) as store:
         rows = store.query(
             "SELECT i.id, i.title, i.place_name, i.attack_type, i.languages, i.articles,"
@@ -138,11 +186,15 @@ def _report_changes(db_path: Path, seen: dict[int, tuple[int, str, int]], elapse
         seen[row["id"]] = state
         stamp = f"[{elapsed_s:5.0f}s]"
         if before is None:
-            echo(f"{stamp} NEW incident {row['id']}: {row['attack_type']} at {row['place_name']}"
-                 f" — {row['counters'] or 'no counter'}")
+            echo(
+                f"{stamp} NEW incident {row['id']}: {row['attack_type']} at {row['place_name']}"
+                f" — {row['counters'] or 'no counter'}"
+            )
         else:
-            echo(f"{stamp} incident {row['id']} merged: {row['articles']} reports from "
-                 f"{row['sources']} sources in {row['languages']} (version {row['version']})")
+            echo(
+                f"{stamp} incident {row['id']} merged: {row['articles']} reports from "
+                f"{row['sources']} sources in {row['languages']} (version {row['version']})"
+            )
 
 
 def _sink_line(echo: Callable[[str], None], channel: str, message: Received) -> None:
@@ -152,9 +204,18 @@ def _sink_line(echo: Callable[[str], None], channel: str, message: Received) -> 
 def _print_results(config_path: Path, echo: Callable[[str], None]) -> None:
     for args in (["incidents"], ["counters"]):
         result = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "--config", str(config_path),
-             "--log-level", "WARNING", *args],
-            capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "crawler.cli",
+                "--config",
+                str(config_path),
+                "--log-level",
+                "WARNING",
+                *args,
+            ],
+            capture_output=True,
+            text=True,
         )
         echo("\n" + result.stdout.rstrip())
     echo(f"\nbrowse the result: wirewatch --config {config_path} browse")
