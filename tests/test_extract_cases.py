@@ -370,7 +370,7 @@ CASUALTIES = [
     (
         "fr",
         "Cinquante et un combattants ont été blessés dimanche dans des frappes à Al-Qaïm.",
-        0,
+        None,
         51,
     ),
     ("fr", "Des roquettes sont tombées dimanche sur Bagdad sans faire de victimes.", 0, 0),

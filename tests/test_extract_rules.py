@@ -419,7 +419,7 @@ CASUALTIES = [
     (
         "en",
         "Five civilians and a US soldier were wounded when rockets hit Erbil airport on Sunday.",
-        0,
+        None,
         6,
     ),
     (
@@ -501,7 +501,7 @@ CASUALTIES = [
     (
         "ar",
         "سقط صاروخان الأحد على قاعدة عين الأسد ما أدى إلى إصابة خمسة عسكريين أميركيين ومتعاقدين اثنين.",
-        0,
+        None,
         7,
     ),
     (
@@ -539,7 +539,7 @@ CASUALTIES = [
     (
         "ar",
         "أصيب مدير دائرة حكومية الأحد بانفجار عبوة لاصقة في الكوت ما أدى إلى إصابته بجروح.",
-        0,
+        None,
         1,
     ),
     # a precise count beats a vague one
@@ -553,7 +553,7 @@ CASUALTIES = [
     (
         "en",
         "Rockets hit the Taji base on Sunday, wounding two soldiers, a day after an attack killed three.",
-        0,
+        None,
         2,
     ),
 ]

@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from crawler.extract.attribution import attribution
@@ -39,7 +40,7 @@ from crawler.extract.document import read_document
 from crawler.extract.gazetteer import Gazetteer
 from crawler.extract.lexicon import Matcher
 from crawler.extract.numbers import casualties
-from crawler.extract.place import locate
+from crawler.extract.place import locate, names_elsewhere
 from crawler.extract.tally import reported_tally
 from crawler.extract.timeparse import BAGHDAD, EventTime, event_time
 from crawler.extract.vocabulary import load_places, load_vocabularies
@@ -103,7 +104,12 @@ class Extractor:
         kind = attack_type(document) or "other"
         site_target = self.gazetteer.site_target(where.place.id) if where.place else None
         hit = target(document, kind, site_target)
-        killed, wounded = casualties(document, vocabulary.numbers)
+        killed, wounded = casualties(
+            document,
+            vocabulary.numbers,
+            partial(names_elsewhere, scene=where.place, gazetteer=self.gazetteer),
+            published.year,
+        )
         claimed_by, blamed_on = attribution(document)
         return Extraction(
             relevant=True,

@@ -10,17 +10,30 @@ Casualties: each killed/wounded word takes the number right after it ("killing t
 "مقتل ثلاثة"), else the nearest before it ("three soldiers were killed", "deux morts"), else one
 a little after (not across "and": "a protester was killed and dozens wounded"). Victim groups of
 one statement add up ("two soldiers and three civilians were killed" 5, "tué avec deux de ses
-gardes" 3). A negated casualty word ("aucun militaire n'a été blessé") gives 0; people without
-a figure ("several US personnel were wounded") leave the toll unstated unless a figure is given. A number followed by a weapon or an attack word ("three rockets killed two"),
-a month ("le 28 octobre") or an ordinal suffix is not a head count. Sentences about earlier
-events (a past marker such as "last month") are skipped. The highest figure wins: wires update
-tolls upwards, also when the figure stands far from its word ("the death toll from ... rose to
-seven"). "No casualties" gives 0; no word about people gives None. Wounded with no word
-of death gives 0 killed: the report would say if someone had died.
+gardes" 3). A number followed by a weapon or an attack word ("three rockets killed two"), a
+month ("le 28 octobre") or an ordinal suffix is not a head count. The highest figure wins: wires
+update tolls upwards, also when the figure stands far from its word ("the death toll from ...
+rose to seven").
+
+Which sentences speak of this event: the title and the first sentence, up to a marker of another
+time or of a sum of events ("a day after", "last month", "since", "depuis", "منذ", "in total",
+a past year), and without a casualty word that such a marker governs later in its clause
+("protests in which 600 people have been killed since October"); then the next few sentences and
+any sentence updating the toll ("the toll rose to"), unless they carry such a marker or name a
+place elsewhere (the caller says what is elsewhere).
+
+None means "not stated", never zero by default: a figure is 0 only when the article says so.
+"No casualties", "sans faire de victimes", "لم يسفر عن إصابات" give 0 and 0; "no one was
+killed" gives 0 killed and leaves the wounded unstated; nobody hurt ("aucun militaire n'a été
+blessé", "no one was injured") gives 0 wounded and 0 killed unless a death is reported, since
+the dead were hurt too. "No immediate reports of casualties" says nothing is known yet: None.
+People without a figure ("several US personnel were wounded") leave the toll unstated.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from crawler.extract.document import Document, Segment, Token
@@ -43,6 +56,22 @@ ARABIC_AND = "و"
 # Body sentences read for casualty figures: the facts come first in wire copy, background
 # (earlier attacks and their tolls) after.
 CASUALTY_SENTENCES = 4
+# Body sentences read like the title, whatever markers they carry further on: wire copy states
+# the event and its toll in the first sentence.
+LEAD_TOLL_SENTENCES = 1
+# Categories of words after which a sentence speaks of other times or of several events.
+OTHER_TIME_CATEGORIES = ("past", "background", "aggregate")
+# Markers that also govern the casualty words before them in their clause: in the lead, a sum
+# of events or a past year; later, any marker.
+LEAD_GOVERNING = frozenset({"aggregate", "year"})
+LATER_GOVERNING = frozenset(OTHER_TIME_CATEGORIES) | {"year"}
+TOLL_CATEGORIES = ("killed", "wounded", "no_casualties", "no_killed", "casualties")
+# Punctuation that ends the clause a marker of a sum governs (folded text keeps it; the Arabic
+# comma folds to ",").
+CLAUSE_BREAKS = frozenset(",;:()")
+# An ordinal before "since" makes it a running tally ("the 19th attack since October"), which
+# says nothing about the toll.
+_ORDINAL_DIGITS = re.compile(r"\b\d{1,3}(?:e|eme|ieme|er|th|st|nd|rd)\b|ال\d{1,3}\b")
 # A four-digit number from here is a year, not a head count.
 YEAR_MIN = 1900
 ARABIC_CONJUNCTIONS = ("و", "ف")
@@ -208,7 +237,7 @@ def _conjoined(word: str, numbers: Numbers) -> bool:
 
 
 def _toll_updates(
-    segment: Segment, tokens: list[Token], numbers: Numbers, past_from: int
+    segment: Segment, tokens: list[Token], numbers: Numbers, other_from: int
 ) -> dict[str, list[tuple[int, Reading]]]:
     """ "The death toll ... rose to seven": the figure after the rise verb, for the casualty
     word nearest before it."""
@@ -216,7 +245,7 @@ def _toll_updates(
     words = sorted(segment.of("killed") + segment.of("wounded"), key=lambda h: h.start)
     for rise in segment.of("toll_rise"):
         owner = [h for h in words if h.end <= rise.start]
-        if not owner or rise.start > past_from:
+        if not owner or rise.start >= other_from:
             continue
         j = _skip_approximate(tokens, _token_index(tokens, rise.end), numbers)
         reading = read_number(tokens, j, numbers) if j < len(tokens) else None
@@ -262,42 +291,51 @@ def _token_index(tokens: list[Token], offset: int) -> int:
     return len(tokens)
 
 
-def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | None]:
-    """(killed, wounded) for the article; None when it says nothing about people, or names
-    them without a figure ("several soldiers were wounded")."""
+def casualties(
+    document: Document,
+    numbers: Numbers,
+    elsewhere: Callable[[Segment], bool],
+    current_year: int,
+) -> tuple[int | None, int | None]:
+    """(killed, wounded) for the article's event; None when the article does not state it.
+
+    ``elsewhere`` says whether a sentence names a place other than the event's; a year before
+    ``current_year`` (the year of publication) marks a sentence about the past."""
     figures: dict[str, list[Reading]] = {"killed": [], "wounded": []}
     unknown = {"killed": False, "wounded": False}
     zero = {"killed": False, "wounded": False}
-    mentions_death = False
-    for segment in document.segments[: 1 + CASUALTY_SENTENCES]:
-        if segment.has("no_casualties"):
+    for segment in _toll_sentences(document, elsewhere):
+        scope = _EventScope.of(segment, current_year, numbers)
+        covered = [(h.start, h.end) for h in segment.hits if h.tag.category.startswith("no_")]
+        # "no casualties were immediately reported": nothing is known yet, not zero
+        not_known = [(h.start, h.end) for h in segment.of("no_toll")]
+        if any(scope.holds(h) and not _inside(h, not_known) for h in segment.of("no_casualties")):
             zero["killed"] = zero["wounded"] = True
-        if segment.has("no_killed"):
+        if any(scope.holds(h) and not _inside(h, not_known) for h in segment.of("no_killed")):
             zero["killed"] = True
-        if any(segment.negated(h) for h in segment.of("casualties")):
+        if any(
+            scope.holds(h) and segment.negated(h) and not _inside(h, covered)
+            for h in segment.of("casualties")
+        ):
             zero["killed"] = zero["wounded"] = True  # "دون تسجيل أي خسائر بشرية"
         if not (segment.has("killed") or segment.has("wounded")):
             continue
-        past = segment.of("past") + segment.of("background")
-        past_from = min((h.start for h in past), default=len(segment.folded))
         tokens = segment.tokens
-        covered = [(h.start, h.end) for h in segment.hits if h.tag.category.startswith("no_")]
         word_starts = {
             _token_index(tokens, h.start) for h in segment.of("killed") + segment.of("wounded")
         }
         things = _thing_starts(segment)
-        updates = _toll_updates(segment, tokens, numbers, past_from)
+        updates = _toll_updates(segment, tokens, numbers, scope.until)
         for category in ("killed", "wounded"):
             found: list[tuple[int, Reading]] = list(updates[category])
             for hit in segment.of(category):
-                if any(s <= hit.start < e for s, e in covered):
-                    continue
-                if hit.start > past_from:
+                if _inside(hit, covered) or not scope.holds(hit):
                     continue  # "..., a day after an attack killed two": an earlier event
                 if segment.negated(hit):  # "aucun militaire n'a été blessé", "لم يصب"
                     zero[category] = True
+                    if category == "wounded":
+                        zero["killed"] = True  # nobody hurt: nobody killed, unless a toll says so
                     continue
-                mentions_death = mentions_death or category == "killed"
                 at = _token_index(tokens, hit.start)
                 after = _token_index(tokens, hit.end)
                 if after < len(tokens) and tokens[after].start < hit.end:
@@ -315,16 +353,86 @@ def casualties(document: Document, numbers: Numbers) -> tuple[int | None, int | 
                     total = _group_total(tokens, reading, at, after, numbers, word_starts, things)
                     found.append((hit.start, replace(reading, value=total)))
             figures[category] += _statement_figures(segment, found)
-    tolls = {
-        category: _toll(found, unknown[category], zero[category])
-        for category, found in figures.items()
-    }
-    killed, wounded = tolls["killed"], tolls["wounded"]
-    if killed is None and not unknown["killed"] and wounded is not None and not mentions_death:
-        # A toll of wounded with no word of death says nobody died ("one soldier was wounded",
-        # "لم يسفر الهجوم عن إصابات").
-        killed = 0
-    return killed, wounded
+    return (
+        _toll(figures["killed"], unknown["killed"], zero["killed"]),
+        _toll(figures["wounded"], unknown["wounded"], zero["wounded"]),
+    )
+
+
+def _toll_sentences(document: Document, elsewhere: Callable[[Segment], bool]) -> list[Segment]:
+    """The title and the lead; then the next sentences and any toll update ("the toll rose
+    to") that names no place away from the event's."""
+    chosen = list(document.segments[: 1 + LEAD_TOLL_SENTENCES])
+    for segment in document.body()[LEAD_TOLL_SENTENCES:]:
+        if segment.index > CASUALTY_SENTENCES and not segment.has("toll_rise"):
+            continue
+        if _has_casualty_terms(segment) and not elsewhere(segment):
+            chosen.append(segment)
+    return chosen
+
+
+def _has_casualty_terms(segment: Segment) -> bool:
+    return any(segment.has(c) for c in TOLL_CATEGORIES)
+
+
+@dataclass(frozen=True, slots=True)
+class _EventScope:
+    """What of one sentence speaks of this event: the words before its first marker of another
+    time or of a sum of events ("last month", "a day after", "since", "au total", a past year),
+    unless a marker later in their clause governs them ("more than 600 people have been killed
+    since October", "two soldiers were killed in a similar attack last month")."""
+
+    segment: Segment
+    markers: tuple[tuple[int, str], ...]  # (start, category); a past year is "year"
+    until: int  # offset of the first marker
+    governing: frozenset[str]  # categories of markers that govern words before them
+    ordinals: frozenset[str]  # ordinal words: "the 19th attack since October" is a tally
+
+    @classmethod
+    def of(cls, segment: Segment, current_year: int, numbers: Numbers) -> _EventScope:
+        markers = [
+            (h.start, category)
+            for category in OTHER_TIME_CATEGORIES
+            for h in segment.of(category)
+            if not (category == "aggregate" and _launch_word(segment, h))
+        ]
+        markers += [
+            (t.start, "year")
+            for t in segment.tokens
+            if len(t.text) == 4 and t.text.isdigit() and YEAR_MIN <= int(t.text) < current_year
+        ]
+        until = min((start for start, _ in markers), default=len(segment.folded))
+        # In the lead only a sum of events or a past year governs the words before it: a past
+        # tense further on ("..., adding that the bomb had been hidden") does not.
+        lead = segment.index <= LEAD_TOLL_SENTENCES
+        governing = LEAD_GOVERNING if lead else LATER_GOVERNING
+        return cls(segment, tuple(markers), until, governing, frozenset(numbers.ordinal))
+
+    def holds(self, hit: Hit) -> bool:
+        return hit.start < self.until and not self._governed_later(hit)
+
+    def _governed_later(self, hit: Hit) -> bool:
+        for start, category in self.markers:
+            if start < hit.end or category not in self.governing:
+                continue
+            between = self.segment.folded[hit.end : start]
+            if any(ch in CLAUSE_BREAKS for ch in between):
+                continue
+            if _ORDINAL_DIGITS.search(between) or any(
+                _word(w) in self.ordinals for w in between.split()
+            ):
+                continue  # "killed two in the 19th attack since October": a running tally
+            return True
+        return False
+
+
+def _launch_word(segment: Segment, hit: Hit) -> bool:
+    """ "depuis" in "tirées depuis Dora" names where rockets came from, not a span of time."""
+    return any(r.start <= hit.start and hit.end <= r.end for r in segment.of("place_ref"))
+
+
+def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= hit.start < end for start, end in spans)
 
 
 def _statement_figures(segment: Segment, found: list[tuple[int, Reading]]) -> list[Reading]:
@@ -344,7 +452,8 @@ def _statement_figures(segment: Segment, found: list[tuple[int, Reading]]) -> li
 
 def _toll(found: list[Reading], unknown: bool, zero: bool) -> int | None:
     """The toll of one category: the highest count (a precise count beats a vague "dozens",
-    an unstated number beats an article), else 0 when none was reported, else unstated."""
+    an unstated number beats an article), else 0 when the article says there was none, else
+    unstated."""
     precise = [r for r in found if not r.vague] or found
     if precise and not (unknown and all(r.weak for r in precise)):
         return max(r.value for r in precise)

@@ -183,6 +183,24 @@ def _refines(place: Place, scene: Place) -> bool:
     return place.governorate == scene.governorate and scene.name in (place.city, place.name)
 
 
+def names_elsewhere(segment: Segment, scene: Place | None, gazetteer: Gazetteer) -> bool:
+    """The sentence names a place away from the scene: in Iraq, another governorate; abroad, a
+    city or site (a country is too often named for who backs a group: "Iran-backed"). Such a
+    sentence tells of another event ("In Kirkuk, two policemen were killed last week")."""
+    if scene is None or scene.governorate is None:
+        return False
+    return any(
+        all(_away_from(place, scene) for place in places)
+        for places in _places_by_span(segment, gazetteer).values()
+    )
+
+
+def _away_from(place: Place, scene: Place) -> bool:
+    if place.country != scene.country:
+        return place.kind != "country"
+    return place.governorate is not None and place.governorate != scene.governorate
+
+
 def _launched_from_iraq(iraqi: list[Located]) -> bool:
     """The title and first sentence name Iraq only as where the weapon was fired from."""
     lead = [loc for loc in iraqi if loc.segment <= 1]
