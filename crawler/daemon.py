@@ -55,6 +55,9 @@ MAX_CONCURRENT_BATCHES = 2
 # How often the processor looks for new articles and the dispatchers for due alerts.
 PROCESS_EVERY_S = 1.0
 DISPATCH_EVERY_S = 1.0
+# The poll child closes its crawl itself at fetch.batch_timeout and records what it has; it is
+# killed only if it is still running this long after.
+BATCH_CLOSE_GRACE_S = 15.0
 # How often a one-shot run refreshes its progress line.
 PROGRESS_EVERY_S = 0.5
 # Feeds falling due within this window share one child (jobs fire a few ms apart).
@@ -146,14 +149,18 @@ def kill_batch(batch: Batch) -> None:
 
 
 def run_batch(
-    command: list[str], timeout_s: float, on_tick: Callable[[], None] | None = None
+    command: list[str],
+    timeout_s: float,
+    on_tick: Callable[[], None] | None = None,
+    *,
+    grace_s: float = BATCH_CLOSE_GRACE_S,
 ) -> dict[str, Any]:
-    """Run one child to completion (killed past ``timeout_s``) and return its summary.
-
-    ``on_tick`` is called about twice a second while the child runs (progress display).
+    """Run one child to completion and return its summary; it is killed if still running
+    ``grace_s`` after ``timeout_s`` (its own close). ``on_tick`` is called about twice a
+    second while the child runs (progress display).
     """
     batch = start_batch(command)
-    deadline = time.monotonic() + timeout_s
+    deadline = time.monotonic() + timeout_s + grace_s
     while batch.process.poll() is None:
         if time.monotonic() > deadline:
             kill_batch(batch)
@@ -163,7 +170,10 @@ def run_batch(
             return {"error": f"poll stopped after {timeout_s:.0f}s (fetch.batch_timeout)"}
         if on_tick is not None:
             on_tick()
-        time.sleep(PROGRESS_EVERY_S)
+        try:
+            batch.process.wait(timeout=PROGRESS_EVERY_S)
+        except subprocess.TimeoutExpired:
+            pass
     summary = batch.summary()
     if batch.process.returncode != 0:
         summary.setdefault("error", f"poll process exited with code {batch.process.returncode}")
@@ -367,7 +377,7 @@ class Daemon:
         timeout_s = self.config.fetch.batch_timeout.total_seconds()
         for batch in list(self._batches):
             code = batch.process.poll()
-            if code is None and time.monotonic() - batch.started > timeout_s:
+            if code is None and time.monotonic() - batch.started > timeout_s + BATCH_CLOSE_GRACE_S:
                 log.error(
                     "poll batch over its timeout, killing it feeds=%s timeout_s=%.0f",
                     ",".join(batch.feeds),

@@ -108,7 +108,7 @@ def crawl(
     results: list[PollResult] = []
     if not feeds:
         return results
-    with Store(db_path) as store:
+    with Store(db_path, bulk=True) as store:
         process = CrawlerProcess(scrapy_settings(config.fetch, workers))
         # Scrapy has just set its logger to DEBUG whatever the handler's level: every response
         # then built a "Crawled" record for the handler to drop. It follows the root again.

@@ -61,8 +61,10 @@ BASE_SETTINGS: dict[str, Any] = {
     "STATS_CLASS": "scrapy.statscollectors.DummyStatsCollector",
     "DOWNLOADER_STATS": False,
     # A feed request has no referrer worth sending, and a page request would tell the site
-    # which feed led there.
-    "REFERER_ENABLED": False,
+    # which feed led there: no Referer, ever. The middleware stays enabled with that policy
+    # because the redirect middlewares warn at every start when it is missing.
+    "REFERER_ENABLED": True,
+    "REFERRER_POLICY": "no-referrer",
     "DOWNLOADER_MIDDLEWARES": {
         # Before RobotsTxtMiddleware (100): a private host is refused before its robots.txt
         # is even asked for.

@@ -46,14 +46,20 @@ def write_config(tmp_path: Path, feeds: list[dict], **fetch) -> Path:
     return path
 
 
-def poll(config_path: Path, *names: str, timeout_s: float = 60, workers: int | None = None) -> dict:
+def poll(
+    config_path: Path,
+    *names: str,
+    timeout_s: float = 60,
+    workers: int | None = None,
+    grace_s: float = 15,
+) -> dict:
     """One batch run as the daemon runs it: the named feeds, or every enabled one."""
     command = spider_command(config_path, config_path.parent / "w.db", list(names) or None)
     if not names:
         command.append("--all")
     if workers is not None:
         command += ["--workers", str(workers)]
-    return run_batch(command, timeout_s)
+    return run_batch(command, timeout_s, grace_s=grace_s)
 
 
 def query(config_path: Path, sql: str, *params) -> list[dict]:
@@ -249,7 +255,7 @@ def test_the_parent_kills_a_child_past_its_timeout(tmp_path):
         config = write_config(
             tmp_path, [{"name": "silent", "url": f"http://127.0.0.1:{port}/feed"}], timeout="30s"
         )
-        summary = poll(config, timeout_s=3)
+        summary = poll(config, timeout_s=3, grace_s=0)
     assert summary["error"].startswith("poll stopped after 3s")
 
 
