@@ -108,7 +108,7 @@ class Extractor:
             document,
             vocabulary.numbers,
             partial(names_elsewhere, scene=where.place, gazetteer=self.gazetteer),
-            published.year,
+            published.date(),
         )
         claimed_by, blamed_on = attribution(document)
         return Extraction(

@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 
 from crawler.extract.document import Document, Segment, Token
 from crawler.extract.lexicon import Hit
@@ -66,6 +67,10 @@ OTHER_TIME_CATEGORIES = ("past", "background", "aggregate")
 LEAD_GOVERNING = frozenset({"aggregate", "year"})
 LATER_GOVERNING = frozenset(OTHER_TIME_CATEGORIES) | {"year"}
 TOLL_CATEGORIES = ("killed", "wounded", "no_casualties", "no_killed", "casualties")
+# Words before a month name that make it a date ("in January", "fin décembre", "مطلع كانون").
+MONTH_LEADS = frozenset(
+    {"in", "since", "en", "fin", "debut", "mi", "depuis", "في", "مطلع", "اواخر", "منتصف", "اوائل"}
+)
 # Punctuation that ends the clause a marker of a sum governs (folded text keeps it; the Arabic
 # comma folds to ",").
 CLAUSE_BREAKS = frozenset(",;:()")
@@ -294,18 +299,19 @@ def _token_index(tokens: list[Token], offset: int) -> int:
 def casualties(
     document: Document,
     numbers: Numbers,
-    elsewhere: Callable[[Segment], bool],
-    current_year: int,
+    elsewhere: Callable[[Segment, int], bool],
+    published: date,
 ) -> tuple[int | None, int | None]:
     """(killed, wounded) for the article's event; None when the article does not state it.
 
-    ``elsewhere`` says whether a sentence names a place other than the event's; a year before
-    ``current_year`` (the year of publication) marks a sentence about the past."""
+    ``elsewhere(segment, until)`` says whether a sentence names a place away from the event's
+    before offset ``until``; a year before that of ``published``, and after the lead a month
+    other than its, mark words about the past."""
     figures: dict[str, list[Reading]] = {"killed": [], "wounded": []}
     unknown = {"killed": False, "wounded": False}
     zero = {"killed": False, "wounded": False}
     for segment in _toll_sentences(document, elsewhere):
-        scope = _EventScope.of(segment, current_year, numbers)
+        scope = _EventScope.of(segment, published, numbers)
         covered = [(h.start, h.end) for h in segment.hits if h.tag.category.startswith("no_")]
         # "no casualties were immediately reported": nothing is known yet, not zero
         not_known = [(h.start, h.end) for h in segment.of("no_toll")]
@@ -359,20 +365,18 @@ def casualties(
     )
 
 
-def _toll_sentences(document: Document, elsewhere: Callable[[Segment], bool]) -> list[Segment]:
+def _toll_sentences(document: Document, elsewhere: Callable[[Segment, int], bool]) -> list[Segment]:
     """The title and the lead; then the next sentences and any toll update ("the toll rose
-    to") that names no place away from the event's."""
+    to") that name no place away from the event's before their first casualty word ("In
+    Kirkuk, two policemen were killed"; "... taken to hospital in Dohuk" is still this event)."""
     chosen = list(document.segments[: 1 + LEAD_TOLL_SENTENCES])
     for segment in document.body()[LEAD_TOLL_SENTENCES:]:
         if segment.index > CASUALTY_SENTENCES and not segment.has("toll_rise"):
             continue
-        if _has_casualty_terms(segment) and not elsewhere(segment):
+        words = [h.start for c in TOLL_CATEGORIES for h in segment.of(c)]
+        if words and not elsewhere(segment, min(words)):
             chosen.append(segment)
     return chosen
-
-
-def _has_casualty_terms(segment: Segment) -> bool:
-    return any(segment.has(c) for c in TOLL_CATEGORIES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +393,7 @@ class _EventScope:
     ordinals: frozenset[str]  # ordinal words: "the 19th attack since October" is a tally
 
     @classmethod
-    def of(cls, segment: Segment, current_year: int, numbers: Numbers) -> _EventScope:
+    def of(cls, segment: Segment, published: date, numbers: Numbers) -> _EventScope:
         markers = [
             (h.start, category)
             for category in OTHER_TIME_CATEGORIES
@@ -399,12 +403,14 @@ class _EventScope:
         markers += [
             (t.start, "year")
             for t in segment.tokens
-            if len(t.text) == 4 and t.text.isdigit() and YEAR_MIN <= int(t.text) < current_year
+            if len(t.text) == 4 and t.text.isdigit() and YEAR_MIN <= int(t.text) < published.year
         ]
+        lead = segment.index <= LEAD_TOLL_SENTENCES
+        if not lead:  # "In January, twin bombings killed 32": the lead dates the event itself
+            markers += [(h.start, "past") for h in _other_months(segment, published.month)]
         until = min((start for start, _ in markers), default=len(segment.folded))
         # In the lead only a sum of events or a past year governs the words before it: a past
         # tense further on ("..., adding that the bomb had been hidden") does not.
-        lead = segment.index <= LEAD_TOLL_SENTENCES
         governing = LEAD_GOVERNING if lead else LATER_GOVERNING
         return cls(segment, tuple(markers), until, governing, frozenset(numbers.ordinal))
 
@@ -424,6 +430,23 @@ class _EventScope:
                 continue  # "killed two in the 19th attack since October": a running tally
             return True
         return False
+
+
+def _other_months(segment: Segment, month: int) -> list[Hit]:
+    """Names of a month other than ``month`` used as dates ("in January", "le 3 janvier",
+    "January 5", "في كانون الثاني"), not the modal "may"."""
+    found = []
+    tokens = segment.tokens
+    for hit in segment.of("month"):
+        if hit.tag.value == str(month):
+            continue
+        at = _token_index(tokens, hit.start)
+        after = _token_index(tokens, hit.end)
+        before_word = tokens[at - 1].text if at > 0 else ""
+        after_word = tokens[after].text if after < len(tokens) else ""
+        if before_word in MONTH_LEADS or before_word.isdigit() or after_word.isdigit():
+            found.append(hit)
+    return found
 
 
 def _launch_word(segment: Segment, hit: Hit) -> bool:

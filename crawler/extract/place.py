@@ -183,15 +183,18 @@ def _refines(place: Place, scene: Place) -> bool:
     return place.governorate == scene.governorate and scene.name in (place.city, place.name)
 
 
-def names_elsewhere(segment: Segment, scene: Place | None, gazetteer: Gazetteer) -> bool:
-    """The sentence names a place away from the scene: in Iraq, another governorate; abroad, a
-    city or site (a country is too often named for who backs a group: "Iran-backed"). Such a
-    sentence tells of another event ("In Kirkuk, two policemen were killed last week")."""
+def names_elsewhere(
+    segment: Segment, until: int, scene: Place | None, gazetteer: Gazetteer
+) -> bool:
+    """The sentence names, before offset ``until``, a place away from the scene: in Iraq,
+    another governorate; abroad, a city or site (a country is too often named for who backs a
+    group: "Iran-backed"). Such a sentence tells of another event ("In Kirkuk, two policemen
+    were killed")."""
     if scene is None or scene.governorate is None:
         return False
     return any(
-        all(_away_from(place, scene) for place in places)
-        for places in _places_by_span(segment, gazetteer).values()
+        start < until and all(_away_from(place, scene) for place in places)
+        for (start, _), places in _places_by_span(segment, gazetteer).items()
     )
 
 
