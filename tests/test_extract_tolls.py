@@ -271,6 +271,34 @@ BACKGROUND = [
         5,
     ),
     (
+        "en",
+        "Car bomb in Sadr City",
+        "A car bomb killed four people in Sadr City on Sunday. "
+        "The wounded were taken to hospital in Baqubah. "
+        "In January, twin suicide bombings killed 32 people at a Baghdad market. "
+        "The toll may rise, officials said.",
+        4,
+        None,
+    ),
+    (
+        "en",
+        "Drone strike in Sinjar",
+        "A drone strike hit a car near Sinjar on Sunday, killing two men. "
+        "A third passenger was seriously injured and taken to hospital in Duhok. "
+        "Two shepherds were killed in a separate attack near Tal Afar.",
+        2,
+        1,
+    ),
+    (
+        "fr",
+        "Obus sur un village de Diyala",
+        "Deux civils ont été tués et cinq blessés dimanche par des obus de mortier tombés sur un village près de Moqdadiya. "
+        "Une femme a succombé à ses blessures à l'hôpital de Baaqouba, portant le bilan à trois morts. "
+        "En janvier, une attaque contre un village voisin avait fait 11 morts et 20 blessés.",
+        3,
+        5,
+    ),
+    (
         "ar",
         "عبوة في الطارمية",
         "أصيب ثلاثة جنود بانفجار عبوة ناسفة في الطارمية الأحد. وفي كركوك، قتل شرطيان بهجوم منفصل.",
