@@ -15,12 +15,15 @@ month ("le 28 octobre") or an ordinal suffix is not a head count. The highest fi
 update tolls upwards, also when the figure stands far from its word ("the death toll from ...
 rose to seven").
 
-Which sentences speak of this event: the title and the first sentence, up to a marker of another
-time or of a sum of events ("a day after", "last month", "since", "depuis", "منذ", "in total",
-a past year), and without a casualty word that such a marker governs later in its clause
-("protests in which 600 people have been killed since October"); then the next few sentences and
-any sentence updating the toll ("the toll rose to"), unless they carry such a marker or name a
-place elsewhere (the caller says what is elsewhere).
+Which words speak of this event: those of the title, the first sentences and any sentence
+updating the toll ("the toll rose to", "le bilan est passé à", "ارتفعت حصيلة"), before the first
+marker of another time or of a sum of events ("a day after", "last month", "since", "depuis",
+"منذ", "in total", "au total", a past year; after the lead also a month other than the
+publication's, "In January, ..."), and not governed by such a marker later in their clause
+("protests in which 600 people have been killed since October", "... killed two in a similar
+attack last month"; in the lead only sums and years govern backwards). A sentence after the lead
+that names a place away from the event's before its first casualty word ("In Kirkuk, two
+policemen were killed") is about another event; the caller says what is away.
 
 None means "not stated", never zero by default: a figure is 0 only when the article says so.
 "No casualties", "sans faire de victimes", "لم يسفر عن إصابات" give 0 and 0; "no one was
@@ -390,7 +393,7 @@ class _EventScope:
     markers: tuple[tuple[int, str], ...]  # (start, category); a past year is "year"
     until: int  # offset of the first marker
     governing: frozenset[str]  # categories of markers that govern words before them
-    ordinals: frozenset[str]  # ordinal words: "the 19th attack since October" is a tally
+    ordinals: dict[str, int]  # ordinal words: "the 19th attack since October" is a tally
 
     @classmethod
     def of(cls, segment: Segment, published: date, numbers: Numbers) -> _EventScope:
@@ -412,7 +415,7 @@ class _EventScope:
         # In the lead only a sum of events or a past year governs the words before it: a past
         # tense further on ("..., adding that the bomb had been hidden") does not.
         governing = LEAD_GOVERNING if lead else LATER_GOVERNING
-        return cls(segment, tuple(markers), until, governing, frozenset(numbers.ordinal))
+        return cls(segment, tuple(markers), until, governing, numbers.ordinal)
 
     def holds(self, hit: Hit) -> bool:
         return hit.start < self.until and not self._governed_later(hit)
