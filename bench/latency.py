@@ -182,10 +182,14 @@ def main() -> int:
         latencies = []
         for message in slack.received:
             text = json.dumps(message.data, ensure_ascii=False)
-            city = next((c for c in published if f"near {c}" in text), None)
+            # Longest name first: "near Balad Ruz" also contains "near Balad".
+            by_length = sorted(published, key=len, reverse=True)
+            city = next((c for c in by_length if f"near {c}" in text), None)
             if city is not None:
                 latencies.append(message.at - published.pop(city))
     missing = len(published)
+    if published:
+        print(f"no alert for: {', '.join(sorted(published))}")
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )

@@ -230,7 +230,7 @@ def _process(
     now = settings.now
     extraction = _extract(extractor, article, settings.config)
     store.save_extraction(article.id, extraction, now)
-    duplicate_of = _deduplicate(store, article, settings.config)
+    duplicate_of = _deduplicate(store, article, extraction, settings.config)
     summary.duplicates += duplicate_of is not None
     summary.relevant += extraction.relevant
     report = Report(article.id, article.title, article.published, article.first_seen, extraction)
@@ -255,7 +255,9 @@ def _extract(extractor: ArticleExtractor, article: Article, config: Config) -> E
     return extraction
 
 
-def _deduplicate(store: Store, article: Article, config: Config) -> int | None:
+def _deduplicate(
+    store: Store, article: Article, extraction: Extraction, config: Config
+) -> int | None:
     """Link the article to the first one it copies (by URL, exact text, near-identical text)
     and index it for later copies when it is an original. Returns the original's id."""
     normalised = dedupe.normalised_article(article.title, article.text or article.summary)
@@ -269,7 +271,7 @@ def _deduplicate(store: Store, article: Article, config: Config) -> int | None:
         original = store.processed_original_with("fingerprint", fingerprint, article.id)
         reason = "same text"
     if original is None and signature.usable:
-        original, reason = _near_duplicate(store, article.id, signature, config)
+        original, reason = _near_duplicate(store, article.id, signature, extraction, config)
     indexed = (signature.values, signature.bands, signature.words)
     store.save_dedup(
         article.id,
@@ -282,14 +284,29 @@ def _deduplicate(store: Store, article: Article, config: Config) -> int | None:
 
 
 def _near_duplicate(
-    store: Store, article_id: int, signature: dedupe.Signature, config: Config
+    store: Store,
+    article_id: int,
+    signature: dedupe.Signature,
+    extraction: Extraction,
+    config: Config,
 ) -> tuple[int | None, str | None]:
     threshold = config.incidents.near_duplicate_threshold
     for candidate, words, values in store.near_duplicate_candidates(signature.bands, article_id):
         same, similarity = dedupe.is_near_duplicate(signature, values, words, threshold)
-        if same:
+        if same and _same_scene(store, candidate, extraction, config):
             return candidate, f"near-identical text (estimated Jaccard {similarity:.2f})"
     return None, None
+
+
+def _same_scene(store: Store, candidate: int, extraction: Extraction, config: Config) -> bool:
+    """Near-identical text about another place is another story, not a copy: wires reuse one
+    wording for attacks in different towns ("a roadside bomb killed two soldiers near X"), and
+    a copy must not carry such a report into the first town's incident."""
+    other = store.extraction(candidate)
+    if other is None:
+        return True
+    relation = incidents.place_relation(extraction.place, other.place, config.incidents.distance_km)
+    return relation is not None
 
 
 def _place_in_incident(

@@ -118,3 +118,29 @@ def test_a_tally_that_differs_from_our_ordinal_is_flagged(tmp_path):
         assert tick == {"ordinal": 1, "reported": 19, "mismatch": 1}
         (summary,) = store.counter_summaries()
         assert summary["mismatches"] == 1
+
+
+def test_the_same_wording_about_another_town_is_another_story(tmp_path):
+    # Wires reuse one wording for attacks in different towns; a copy is the same text about
+    # the same place, so these must be two incidents, not a duplicate of the first.
+    def report(number: int, town: str) -> dict:
+        return {
+            "id": f"t{number}",
+            "url": None,
+            "source": "AFP",
+            "lang": "en",
+            "published": f"2021-06-0{number}T09:00:00+00:00",
+            "title": f"Roadside bomb kills two soldiers near {town}",
+            "text": f"A roadside bomb exploded as an Iraqi army patrol passed near {town}, "
+            "killing two soldiers and wounding three, a security official told AFP. "
+            "No group immediately claimed the attack.",
+        }
+
+    results = run(tmp_path, [report(1, "Sinjar"), report(2, "Karbala")])
+    assert [r["duplicate_of"] for r in results] == [None, None]
+    assert len(incidents_of(results)) == 2
+    # The same text about the same town a little later is a copy, and joins the first.
+    copy = dict(report(1, "Sinjar"), id="t3", published="2021-06-01T10:00:00+00:00")
+    copy["title"] = "Roadside bomb kills two soldiers near Sinjar - security official"
+    results = run(tmp_path, [report(1, "Sinjar"), copy], name="copy")
+    assert results[1]["incident"] == results[0]["incident"]
