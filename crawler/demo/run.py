@@ -118,16 +118,7 @@ def run_demo(
         )
         echo(f"daemon: wirewatch --config {config_path} run\n")
         daemon = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "crawler.cli",
-                "--config",
-                str(config_path),
-                "--log-level",
-                "WARNING",
-                "run",
-            ],
+            wirewatch_command(config_path, "run"),
             stdin=subprocess.DEVNULL,
         )
         code = _watch(daemon, out_dir / "wirewatch-demo.db", last, echo)
@@ -138,6 +129,20 @@ def run_demo(
         for sink in (slack, smtp):
             if sink is not None:
                 sink.stop()
+
+
+def wirewatch_command(config_path: Path, *args: str) -> list[str]:
+    """``wirewatch --config CONFIG ARGS`` in this Python, quiet but for warnings."""
+    return [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "--config",
+        str(config_path),
+        "--log-level",
+        "WARNING",
+        *args,
+    ]
 
 
 def _watch(
@@ -204,16 +209,7 @@ def _sink_line(echo: Callable[[str], None], channel: str, message: Received) -> 
 def _print_results(config_path: Path, echo: Callable[[str], None]) -> None:
     for args in (["incidents"], ["counters"]):
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "crawler.cli",
-                "--config",
-                str(config_path),
-                "--log-level",
-                "WARNING",
-                *args,
-            ],
+            wirewatch_command(config_path, *args),
             capture_output=True,
             text=True,
         )
