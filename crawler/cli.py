@@ -507,6 +507,16 @@ def analyze(app: App, in_path: Path, out_path: Path) -> None:
     )
 
 
+def _count_progress(verb: str, total: int):
+    """A progress callback redrawing ``verb done/total articles`` every 100 articles."""
+
+    def show(done: int) -> None:
+        if done % 100 == 0 or done == total:
+            click.echo(f"\r{verb} {done}/{total} articles", err=True, nl=False)
+
+    return show
+
+
 def _line_progress(verb: str):
     def show(summary: Any) -> None:
         if summary.read % 100 == 0:
@@ -531,9 +541,13 @@ def reprocess(app: App) -> None:
     from crawler.pipeline import reprocess as rebuild
 
     with DatabaseLock(app.db_path), app.open_store() as store:
-        if sys.stderr.isatty():
-            click.echo("reprocessing...", err=True)
-        summary = rebuild(store, make_extractor(app.config), app.config, utc_now())
+        total = store.table_counts()["articles"]
+        progress = _count_progress("reprocessed", total) if sys.stderr.isatty() else None
+        summary = rebuild(
+            store, make_extractor(app.config), app.config, utc_now(), progress=progress
+        )
+    if progress is not None:
+        click.echo("", err=True)
     click.echo(
         f"{summary['processed']} articles reprocessed: {summary['relevant']} relevant, "
         f"{summary['duplicates']} duplicates, {summary['new_incidents']} incidents"

@@ -27,7 +27,7 @@ The decisions themselves live in ``crawler.dedupe``, ``crawler.incidents`` and
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -88,11 +88,13 @@ def process_pending(
     *,
     limit: int | None = None,
     alerts: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Process every unprocessed article (at most ``limit``), oldest publication first.
 
     Returns the counts of :class:`ProcessSummary` as a dict (processed, relevant, duplicates,
     new_incidents, updated_incidents, alerts, errors). ``alerts=False`` enqueues nothing.
+    ``progress`` is told how many articles have been processed after each one.
     """
     store.sync_counters(counters.counter_definition(c) for c in config.counters)
     channels = tuple(c.name for c in config.enabled_channels) if alerts else ()
@@ -105,6 +107,8 @@ def process_pending(
             break
         for article_id in batch:
             process_article(store, extractor, settings, article_id, summary)
+            if progress is not None:
+                progress(summary.processed)
     if summary.processed:
         log.info(
             "processed articles=%d relevant=%d duplicates=%d new_incidents=%d"
@@ -142,13 +146,18 @@ def process_article(
 
 
 def reprocess(
-    store: Store, extractor: ArticleExtractor, config: Config, now: datetime
+    store: Store,
+    extractor: ArticleExtractor,
+    config: Config,
+    now: datetime,
+    *,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Rebuild extractions, duplicate links, incidents, counters and tallies from the stored
     articles, in publication order, in one transaction. Never enqueues alerts."""
     with store.transaction():
         store.reset_processing()
-        summary = process_pending(store, extractor, config, now, alerts=False)
+        summary = process_pending(store, extractor, config, now, alerts=False, progress=progress)
         corrected = reapply_corrections(store, now)
         recompute_counters(store, config.counters, now)
         store.index_pending_incidents()

@@ -3,6 +3,7 @@ are stored but raise no alert (alerts.first_run_max_age), a fresh one does."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -51,3 +52,44 @@ def test_replay_stores_the_archive_and_alerts_only_on_fresh_incidents(write_conf
     fresh = incidents[-1]
     assert fresh["place_name"] == "Fallujah"
     assert alerts == [{"incident_id": fresh["id"], "kind": "new"}]
+
+
+def test_corrections_reprocess_and_the_outbox_from_the_command_line(write_config, tmp_path):
+    now = datetime.now(timezone.utc)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "wire.xml").write_text(
+        RSS.format(
+            old=format_datetime(now - timedelta(hours=2)),
+            fresh=format_datetime(now - timedelta(hours=1)),
+        ),
+        encoding="utf-8",
+    )
+    config = write_config()
+
+    def wirewatch(*args: str) -> str:
+        result = CliRunner().invoke(main, ["--config", str(config), *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    wirewatch("replay", str(archive))
+    incidents = [json.loads(line) for line in wirewatch("incidents", "--json").splitlines()]
+    assert len(incidents) == 2
+    keep, other = sorted(row["id"] for row in incidents)
+
+    assert "merged into" in wirewatch("incidents", "merge", str(keep), str(other))
+    assert len(wirewatch("incidents", "--json").splitlines()) == 1
+    assert "2 articles reprocessed" in wirewatch("reprocess", "--yes")
+    assert len(wirewatch("incidents", "--json").splitlines()) == 1  # the merge survived
+
+    with Store(tmp_path / "wirewatch.db") as store:
+        articles = [r["id"] for r in store.query("SELECT id FROM articles ORDER BY id")]
+    assert "created from 1 article" in wirewatch("incidents", "split", str(keep), str(articles[1]))
+    assert len(wirewatch("incidents", "--json").splitlines()) == 2
+
+    outbox = wirewatch("alerts")
+    assert "console" in outbox and "sent" in outbox
+    assert "0 alert(s) queued again" in wirewatch("alerts", "retry")
+    history = wirewatch("counters", "--history", "us-interests-iraq").splitlines()
+    assert len(history) == 3  # header, rule, the embassy rockets: the Fallujah bomb is not US
+    assert history[2].split()[0] == "19" and "embassy" in history[2].lower()
