@@ -38,7 +38,7 @@ from pydantic import (
 )
 
 from crawler.errors import ConfigError
-from crawler.types import ATTACK_TYPES, LANGUAGES, TARGETS
+from crawler.types import ATTACK_TYPES, GOVERNORATES, LANGUAGES, TARGETS
 
 # libyaml's loader when PyYAML was built with it: ~10x faster on a config of thousands of feeds,
 # which every poll child loads.
@@ -136,6 +136,18 @@ Name = Annotated[str, AfterValidator(_check_name)]
 Cron = Annotated[str, AfterValidator(_check_cron)]
 Language = Literal["fr", "en", "ar"]
 AttackType = Literal[ATTACK_TYPES]  # type: ignore[valid-type]
+_GOVERNORATE_BY_FOLDED = {name.casefold(): name for name in GOVERNORATES}
+
+
+def _canonical_governorate(value: Any) -> str:
+    """A governorate name in any case -> its canonical spelling (a typo must not silently
+    make a counter count nothing)."""
+    if isinstance(value, str) and value.strip().casefold() in _GOVERNORATE_BY_FOLDED:
+        return _GOVERNORATE_BY_FOLDED[value.strip().casefold()]
+    raise ValueError(f"expected one of {', '.join(GOVERNORATES)}, got {_shown(value)}")
+
+
+Governorate = Annotated[str, BeforeValidator(_canonical_governorate)]
 Target = Literal[TARGETS]  # type: ignore[valid-type]
 assert set(LANGUAGES) == {"fr", "en", "ar"}
 
@@ -210,7 +222,7 @@ class CounterFilter(_Model):
     """Which incidents a counter counts. Empty lists mean "any"."""
 
     us_interest: bool | None = None
-    governorates: tuple[str, ...] = ()
+    governorates: tuple[Governorate, ...] = ()
     places: tuple[str, ...] = ()
     targets: tuple[Target, ...] = ()
     attack_types: tuple[AttackType, ...] = ()

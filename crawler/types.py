@@ -40,6 +40,30 @@ TARGETS = (
     "other",
 )
 
+# Iraq's governorates by the names the gazetteer and the counters use: the 18 of the federal
+# constitution, and Halabja, a governorate of the Kurdistan Region since 2014.
+GOVERNORATES = (
+    "Baghdad",
+    "Basra",
+    "Nineveh",
+    "Erbil",
+    "Kirkuk",
+    "Anbar",
+    "Salahuddin",
+    "Diyala",
+    "Babil",
+    "Karbala",
+    "Najaf",
+    "Wasit",
+    "Maysan",
+    "Dhi Qar",
+    "Muthanna",
+    "Qadisiyah",
+    "Dohuk",
+    "Sulaymaniyah",
+    "Halabja",
+)
+
 # Targets that make an incident an attack on US (or coalition) interests.
 US_INTEREST_TARGETS = frozenset(
     {"us_embassy", "us_military", "coalition", "us_contractor", "logistics_convoy"}

@@ -82,6 +82,10 @@ def test_shipped_default_config_is_valid(monkeypatch):
             "config.yaml: counters[0].filter.targets[0]: expected 'us_embassy'",
         ),
         (
+            "counters:\n - {name: c, since: 2019-10-28, filter: {governorates: [Bagdad]}}\n",
+            "config.yaml: counters[0].filter.governorates[0]: expected one of Baghdad, Basra,",
+        ),
+        (
             "alerts:\n  channels:\n   - {name: p, type: pager}\n",
             'config.yaml: alerts.channels[0]: expected type to be one of console, email, slack, webhook, apprise, got "pager"',
         ),
@@ -110,6 +114,7 @@ def test_shipped_default_config_is_valid(monkeypatch):
         "bad-size",
         "bad-date",
         "bad-target",
+        "bad-governorate",
         "bad-channel-type",
         "bad-secret-url",
         "missing-secret",

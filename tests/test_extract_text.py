@@ -7,6 +7,7 @@ import pytest
 from crawler.extract import Extractor
 from crawler.extract.lexicon import Matcher, Tag
 from crawler.extract.normalize import clean, fold, normalize, split_dateline
+from crawler.types import GOVERNORATES
 
 
 @pytest.fixture(scope="module")
@@ -139,26 +140,7 @@ def test_gazetteer_lookup(extractor: Extractor, name: str, place_id: str | None)
 
 
 def test_gazetteer_covers_every_governorate(extractor: Extractor) -> None:
-    governorates = {
-        "Baghdad",
-        "Basra",
-        "Nineveh",
-        "Erbil",
-        "Kirkuk",
-        "Anbar",
-        "Salahuddin",
-        "Diyala",
-        "Babil",
-        "Karbala",
-        "Najaf",
-        "Wasit",
-        "Maysan",
-        "Dhi Qar",
-        "Muthanna",
-        "Qadisiyah",
-        "Dohuk",
-        "Sulaymaniyah",
-    }
+    governorates = set(GOVERNORATES)
     for name in governorates:
         assert any(
             extractor.gazetteer.get(f"gov:{slug}")
