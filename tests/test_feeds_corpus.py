@@ -37,7 +37,7 @@ def corpus_cases() -> list[tuple[Path, dict]]:
 CASES = corpus_cases()
 
 
-def parse_case(body_path: Path, expected: dict):
+def parse_case(body_path: Path, expected: dict, **options):
     return parse_feed(
         body_path.read_bytes(),
         url=expected["url"],
@@ -45,6 +45,7 @@ def parse_case(body_path: Path, expected: dict):
         content_type=expected.get("content_type"),
         feed_lang=expected.get("feed_lang"),
         source=expected.get("source"),
+        **options,
     )
 
 
@@ -106,15 +107,7 @@ def test_corpus_covers_every_format_and_both_paths():
 def test_known_items_leave_out_exactly_their_entries(body_path, expected):
     full = parse_case(body_path, expected)
     known = full.item_hashes[::2]
-    again = parse_feed(
-        body_path.read_bytes(),
-        url=expected["url"],
-        now=NOW,
-        content_type=expected.get("content_type"),
-        feed_lang=expected.get("feed_lang"),
-        source=expected.get("source"),
-        known_items=known,
-    )
+    again = parse_case(body_path, expected, known_items=known)
     if again.unchanged_items:
         by_hash = dict(zip(full.item_hashes, full.entries, strict=True))
         assert again.unchanged_items == len(known)

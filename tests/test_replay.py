@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -28,17 +29,24 @@ killing two soldiers and wounding three others, a security official said.</descr
 """
 
 
-def test_replay_stores_the_archive_and_alerts_only_on_fresh_incidents(write_config, tmp_path):
-    now = datetime.now(timezone.utc)
+def saved_wire(tmp_path: Path, embassy_published: datetime, now: datetime) -> Path:
+    """A directory holding one saved feed: the embassy rockets at the given time, and the
+    Fallujah bomb an hour before ``now``."""
     archive = tmp_path / "archive"
     archive.mkdir()
     (archive / "wire.xml").write_text(
         RSS.format(
-            old=format_datetime(datetime(2020, 2, 16, 3, 10, tzinfo=timezone.utc)),
+            old=format_datetime(embassy_published),
             fresh=format_datetime(now - timedelta(hours=1)),
         ),
         encoding="utf-8",
     )
+    return archive
+
+
+def test_replay_stores_the_archive_and_alerts_only_on_fresh_incidents(write_config, tmp_path):
+    now = datetime.now(timezone.utc)
+    archive = saved_wire(tmp_path, datetime(2020, 2, 16, 3, 10, tzinfo=timezone.utc), now)
     config = write_config()
     result = CliRunner().invoke(
         main, ["--config", str(config), "replay", str(archive)], catch_exceptions=False
@@ -56,15 +64,7 @@ def test_replay_stores_the_archive_and_alerts_only_on_fresh_incidents(write_conf
 
 def test_corrections_reprocess_and_the_outbox_from_the_command_line(write_config, tmp_path):
     now = datetime.now(timezone.utc)
-    archive = tmp_path / "archive"
-    archive.mkdir()
-    (archive / "wire.xml").write_text(
-        RSS.format(
-            old=format_datetime(now - timedelta(hours=2)),
-            fresh=format_datetime(now - timedelta(hours=1)),
-        ),
-        encoding="utf-8",
-    )
+    archive = saved_wire(tmp_path, now - timedelta(hours=2), now)
     config = write_config()
 
     def wirewatch(*args: str) -> str:
