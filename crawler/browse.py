@@ -95,6 +95,13 @@ TABLES: dict[str, dict[str, Any]] = {
         "title": "Articles",
         "description": "Every feed item seen; duplicates are kept and linked by duplicate_of.",
         "sort_desc": "published",
+        "columns": {
+            "summary": "The item's text as the feed gave it (plain text)",
+            "text": "The full text when the feed or the article page gave more than the "
+            "summary; empty when the summary is the whole text",
+            "published": "Publication time (UTC); date_flag says when it was missing or clamped",
+            "duplicate_of": "The first copy of this article, when it is one",
+        },
     },
     "counter_ticks": {
         "title": "Counter ticks",

@@ -1468,7 +1468,7 @@ def _entry_row(entry: Entry) -> tuple[Any, ...]:
         entry.url,
         entry.title,
         entry.summary,
-        entry.content,
+        stored_text(entry.summary, entry.content),
         entry.lang,
         iso(entry.published),
         entry.date_flag,
@@ -1476,6 +1476,16 @@ def _entry_row(entry: Entry) -> tuple[Any, ...]:
         entry.author,
         entry.dateline,
     )
+
+
+def stored_text(summary: str, text: str) -> str:
+    """What ``articles.text`` holds: the body when it says more than the summary, else ''.
+
+    Most feeds give one text, which an Entry carries as both summary and content; stored twice
+    it made each row too long for two to share a page, and the database three times larger.
+    :func:`article_from_row` gives the summary back as the text.
+    """
+    return "" if text == summary else text
 
 
 def _iso_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -1489,7 +1499,7 @@ def article_from_row(row: dict[str, Any]) -> Article:
         url=row["url"],
         title=row["title"],
         summary=row["summary"],
-        text=row["text"],
+        text=row["text"] or row["summary"],
         lang=row["lang"],
         published=parse_iso(row["published"]),
         first_seen=parse_iso(row["first_seen"]),

@@ -94,6 +94,27 @@ def test_upsert_is_idempotent_and_keeps_first_seen(tmp_path):
         assert row["processed_at"] is None  # an update is processed again
 
 
+def test_a_text_equal_to_the_summary_is_stored_once_and_read_back_whole(tmp_path):
+    one_text = "Des roquettes sont tombées près de l'ambassade."
+    with Store(tmp_path / "w.db") as store:
+        store.upsert_entries(
+            "f",
+            [
+                entry("same", summary=one_text, content=one_text),
+                entry("more", summary="Roquettes à Bagdad.", content=one_text),
+            ],
+            NOW,
+            content_hash,
+        )
+        rows = {r["guid"]: r for r in store.query("SELECT id, guid, text FROM articles")}
+        assert rows["same"]["text"] == "" and rows["more"]["text"] == one_text
+        assert store.article(rows["same"]["id"]).text == one_text
+        assert store.article(rows["more"]["id"]).summary == "Roquettes à Bagdad."
+        store.index_pending_articles()
+        found = store.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'ambassade'")
+        assert {r["rowid"] for r in found} == {rows["same"]["id"], rows["more"]["id"]}
+
+
 def test_a_failed_transaction_changes_nothing(tmp_path):
     with Store(tmp_path / "w.db") as store:
         with pytest.raises(RuntimeError):
