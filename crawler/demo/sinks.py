@@ -59,7 +59,9 @@ class SlackSink:
                     self.end_headers()
                     self.wfile.write(b"invalid_payload")
                     return
-                summary = str(data.get("text", "")).splitlines()[0] if isinstance(data, dict) else ""
+                summary = (
+                    str(data.get("text", "")).splitlines()[0] if isinstance(data, dict) else ""
+                )
                 sink._record(Received(time.time(), summary, data))
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")
