@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 # How long a writer waits for another process's lock before failing (the daemon and a
 # `wirewatch status` or Datasette may touch the file at the same time).
 BUSY_TIMEOUT_MS = 10_000
+WAL_SWITCH_RETRY_S = 0.01
 # WAL pages between checkpoints for bulk writers (16,000 pages of 4 KiB = 64 MiB): a full poll
 # of 2,000 feeds writes ~300 MB, and each checkpoint (an fsync) cost a poll worker ~40% of its
 # time at SQLite's default of 1,000 pages.
@@ -460,7 +462,7 @@ class Store:
                 check_same_thread=False,
             )
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             if bulk:
@@ -499,6 +501,10 @@ class Store:
             )
         for version in range(current + 1, target + 1):
             with self.transaction():
+                # Read again under the write lock: another process opening the same new file
+                # (the daemon and its first poll child) may have migrated it meanwhile.
+                if self.schema_version >= version:
+                    continue
                 MIGRATIONS[version - 1](self.db)
                 self.db.execute(f"PRAGMA user_version = {version}")
             log.info("migrated database=%s schema_version=%d", self.path, version)
@@ -1440,6 +1446,24 @@ class Store:
     def heartbeat(self, name: str = "daemon") -> dict[str, Any] | None:
         rows = self.query("SELECT * FROM heartbeat WHERE name = ?", [name])
         return rows[0] if rows else None
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Put the database in WAL mode (it stays so), waiting as long as the busy timeout.
+
+    On a new file opened by several processes at once (the daemon and its first poll child),
+    SQLite may refuse the switch with "database is locked" at once, without calling the busy
+    handler: try again until the first switch has been made.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_SWITCH_RETRY_S)
 
 
 def alert_key(incident_id: int, channel: str, version: int) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -62,6 +64,34 @@ def test_database_from_an_older_schema_is_migrated(tmp_path):
         assert store.schema_version == SCHEMA_VERSION
         hits = store.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'embassy'")
         assert len(hits) == 1  # rows stored before the migration are searchable
+
+
+def test_processes_opening_one_new_file_at_once_migrate_it_once(tmp_path):
+    # The daemon and its first poll child open a new database together.
+    opener = (
+        "import os, sys, time\n"
+        "from crawler.storage import Store\n"
+        "print('ready', flush=True)\n"
+        "while not os.path.exists(sys.argv[2]): time.sleep(0.001)\n"
+        "Store(sys.argv[1]).close()\n"
+    )
+    for attempt in range(3):
+        path, go = tmp_path / f"new{attempt}.db", tmp_path / f"go{attempt}"
+        children = [
+            subprocess.Popen(
+                [sys.executable, "-c", opener, str(path), str(go)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for _ in range(4)
+        ]
+        for child in children:
+            assert child.stdout.readline() == b"ready\n"
+        go.touch()
+        errors = [child.communicate(timeout=60)[1].decode() for child in children]
+        assert [child.returncode for child in children] == [0] * 4, errors
+        with Store(path) as store:
+            assert store.schema_version == SCHEMA_VERSION
 
 
 def test_a_newer_schema_is_refused_with_advice(tmp_path):
