@@ -10,7 +10,8 @@ The fetcher (``spiders/``) only fetches. For each feed request it hands over a :
   that a ``full_text: true`` feed can fetch their pages (:attr:`Prepared.wanted_pages`).
 * :func:`commit` writes, in ONE transaction, the entries (upsert keyed on feed + GUID, so a
   re-poll adds nothing and a changed entry keeps its first-seen time), the poll record and the
-  feed's new state (validators, body hash, health, next poll).
+  feed's new state (validators, body hash, health, next poll). :func:`commit_polls` does the
+  same for several polls in one transaction, each in a savepoint of its own (a poll batch).
 * :func:`plan_health` is the pure decision behind the feed's next poll: the feed's interval on
   success, stretched to what the server asked (``Retry-After``, ``Cache-Control: max-age``);
   exponential backoff with jitter on errors, capped at ``fetch.backoff_max``; flagged after
@@ -295,6 +296,23 @@ def _wanted_pages(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ReadyPoll:
+    """A poll ready to be stored: the prepared feed, the pages of its new entries (full-text
+    feeds: GUID -> HTML) and the feed's configuration when the caller has it at hand."""
+
+    prepared: Prepared
+    pages: Mapping[str, str] | None = None
+    feed: FeedConfig | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredPoll:
+    result: PollResult
+    previous: Mapping[str, Any]  # the feed row before the poll
+    update: Mapping[str, Any]  # what the poll changed in it
+
+
 def commit(
     store: Store,
     config: Config,
@@ -313,43 +331,82 @@ def commit(
     the entries but leaves the feed's validators, health and schedule alone. ``feed`` is the
     feed's configuration when the caller has it at hand (else it is looked up by name).
     """
-    fetched = prepared.fetched
-    entries = _with_page_texts(prepared.entries, pages or {})
-    fingerprints = prepared.fingerprints or {}
     started = time.perf_counter()
     with store.transaction():
-        previous = store.feed_row(fetched.feed) or {}
-        new, updated = (
-            store.upsert_entries(fetched.feed, entries, now, lambda e: fingerprints[e.guid])
-            if entries
-            else (0, 0)
+        stored = _store_poll(store, config, ReadyPoll(prepared, pages, feed), now, rng, update_feed)
+    _log_poll(stored, store_s=time.perf_counter() - started)
+    return stored.result
+
+
+def commit_polls(
+    store: Store, config: Config, polls: Iterable[ReadyPoll], now: datetime, rng: random.Random
+) -> list[PollResult]:
+    """Store several polls as :func:`commit` does, in ONE transaction: what a poll batch pays.
+
+    Each poll is written in a savepoint of its own: one whose writes fail is undone alone and
+    logged, and is missing from the results (its feed keeps its last state, so it is polled
+    again when due); the others are stored. Nothing is logged as stored before the transaction
+    has committed.
+    """
+    started = time.perf_counter()
+    stored: list[_StoredPoll] = []
+    with store.transaction():
+        for poll in polls:
+            try:
+                with store.savepoint():
+                    stored.append(_store_poll(store, config, poll, now, rng, update_feed=True))
+            except Exception:  # one feed's surprise must not lose the others' polls
+                log.exception("poll not stored feed=%s", poll.prepared.fetched.feed)
+    store_s = (time.perf_counter() - started) / max(1, len(stored))  # each poll's share
+    for poll in stored:
+        _log_poll(poll, store_s=store_s)
+    return [poll.result for poll in stored]
+
+
+def _store_poll(
+    store: Store,
+    config: Config,
+    poll: ReadyPoll,
+    now: datetime,
+    rng: random.Random,
+    update_feed: bool,
+) -> _StoredPoll:
+    """Write one poll inside the caller's transaction."""
+    prepared = poll.prepared
+    fetched = prepared.fetched
+    entries = _with_page_texts(prepared.entries, poll.pages or {})
+    fingerprints = prepared.fingerprints or {}
+    previous = store.feed_row(fetched.feed) or {}
+    new, updated = (
+        store.upsert_entries(fetched.feed, entries, now, lambda e: fingerprints[e.guid])
+        if entries
+        else (0, 0)
+    )
+    result = PollResult(
+        feed=fetched.feed,
+        started=fetched.started,
+        duration_s=fetched.duration_s,
+        status=prepared.status,
+        http_status=fetched.http_status,
+        bytes=len(fetched.body),
+        new=new,
+        updated=updated,
+        error=prepared.error,
+    )
+    update: dict[str, Any] = {}
+    if update_feed:
+        health = plan_health(
+            failed=prepared.status == "error",
+            consecutive_errors=previous.get("consecutive_errors") or 0,
+            now=now,
+            interval=_interval(config, poll.feed or config.feed(fetched.feed)),
+            fetch=config.fetch,
+            rng=rng,
+            asked_wait=asked_wait(fetched, now, config.fetch.backoff_max),
         )
-        result = PollResult(
-            feed=fetched.feed,
-            started=fetched.started,
-            duration_s=fetched.duration_s,
-            status=prepared.status,
-            http_status=fetched.http_status,
-            bytes=len(fetched.body),
-            new=new,
-            updated=updated,
-            error=prepared.error,
-        )
-        update: dict[str, Any] = {}
-        if update_feed:
-            health = plan_health(
-                failed=prepared.status == "error",
-                consecutive_errors=previous.get("consecutive_errors") or 0,
-                now=now,
-                interval=_interval(config, feed or config.feed(fetched.feed)),
-                fetch=config.fetch,
-                rng=rng,
-                asked_wait=asked_wait(fetched, now, config.fetch.backoff_max),
-            )
-            update = feed_update(prepared, health, now)
-        store.record_poll(result, update)
-    _log_poll(result, previous, update, store_s=time.perf_counter() - started)
-    return result
+        update = feed_update(prepared, health, now)
+    store.record_poll(result, update)
+    return _StoredPoll(result, previous, update)
 
 
 def feed_update(prepared: Prepared, health: FeedHealth, now: datetime) -> dict[str, Any]:
@@ -412,9 +469,8 @@ def _with_page_text(entry: Entry, html: str | None) -> Entry:
     return entry
 
 
-def _log_poll(
-    result: PollResult, previous: Mapping[str, Any], update: Mapping[str, Any], store_s: float
-) -> None:
+def _log_poll(stored: _StoredPoll, store_s: float) -> None:
+    result, previous, update = stored.result, stored.previous, stored.update
     if result.status == "error":
         log.warning(
             "poll failed feed=%s http=%s consecutive_errors=%s next_poll=%s error=%s",

@@ -164,6 +164,39 @@ def poll(store, config, now=NOW, **fetched):
     return ingest.commit(store, config, prepared, now, FixedRandom(0.0))
 
 
+def prepared_poll(store, config, feed="wire", **fetched):
+    fields = {"feed": feed, "url": "https://wire.example/rss", "started": NOW, "duration_s": 0.1}
+    return ingest.prepare(
+        store, ingest.Fetched(**(fields | fetched)), NOW, max_bytes=config.fetch.max_feed_size
+    )
+
+
+def test_polls_stored_together_lose_only_the_one_whose_writes_fail(store, config, caplog):
+    store.sync_feeds(
+        [("wire", "https://wire.example/rss", True), ("other", "https://o.example", True)]
+    )
+    polls = [
+        ingest.ReadyPoll(prepared_poll(store, config, http_status=200, body=FIRST)),
+        # no such feed row: the poll record breaks its foreign key, after its entries were written
+        ingest.ReadyPoll(prepared_poll(store, config, feed="ghost", http_status=200, body=FIRST)),
+        ingest.ReadyPoll(prepared_poll(store, config, feed="other", http_status=304)),
+    ]
+    with caplog.at_level(logging.INFO, logger="crawler.ingest"):
+        results = ingest.commit_polls(store, config, polls, NOW, FixedRandom(0.0))
+    assert [(r.feed, r.status, r.new) for r in results] == [
+        ("wire", "ok", 2),
+        ("other", "not_modified", 0),
+    ]
+    assert store.query("SELECT DISTINCT feed FROM articles") == [{"feed": "wire"}]  # ghost's undone
+    assert [p["feed"] for p in store.query("SELECT feed FROM polls ORDER BY id")] == [
+        "wire",
+        "other",
+    ]
+    assert store.feed_row("other")["last_status"] == "not_modified"
+    assert "poll not stored feed=ghost" in caplog.text
+    assert "poll feed=wire status=ok" in caplog.text and "poll feed=other" in caplog.text
+
+
 def articles(store):
     return store.query("SELECT guid, title, first_seen, updated FROM articles ORDER BY guid")
 

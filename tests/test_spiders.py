@@ -259,6 +259,31 @@ def test_the_parent_kills_a_child_past_its_timeout(tmp_path):
     assert summary["error"].startswith("poll stopped after 3s")
 
 
+def test_a_poll_is_stored_without_waiting_for_the_rest_of_its_batch(tmp_path, server):
+    server.expect_request("/good").respond_with_data(GOOD, content_type="application/rss+xml")
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        port = silent.getsockname()[1]
+        config = write_config(
+            tmp_path,
+            [
+                {"name": "good", "url": server.url_for("/good")},
+                {"name": "silent", "url": f"http://127.0.0.1:{port}/feed"},
+            ],
+            timeout="20s",
+        )
+        child = subprocess.Popen(
+            [*spider_command(config, tmp_path / "w.db", None), "--all"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            wait_for(lambda: (tmp_path / "w.db").exists() and bool(guids(config, "good")))
+            assert child.poll() is None  # the silent feed still holds the batch open
+            assert [r["feed"] for r in query(config, "SELECT feed FROM polls")] == ["good"]
+        finally:
+            child.kill()
+            child.wait()
+
+
 def test_replay_command_prints_a_summary(tmp_path):
     saved = tmp_path / "saved"
     saved.mkdir()
@@ -377,3 +402,20 @@ def test_components_are_imported_before_the_fork_without_installing_a_reactor():
         [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=60
     )
     assert child.stdout.split() == ["True", "True", "False"]
+
+
+def test_the_poll_child_does_without_numpy():
+    check = (
+        "import sys, runpy\n"
+        "sys.argv = ['spiders', '--help']\n"
+        "try:\n"
+        "    runpy.run_module('spiders', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "import crawler.storage, sqlite_utils\n"
+        "print(sys.modules.get('numpy') is None)\n"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert child.stdout.split()[-1] == "True"
