@@ -19,14 +19,20 @@ import random
 import sys
 from pathlib import Path
 
-from crawler.config import load_config
-from crawler.errors import ConfigError, FeedError, StorageError
-from crawler.ingest import replay, summarize
-from crawler.logs import inherited_settings, line_formatter
-from crawler.storage import Store
-from spiders.feed_spider import utc_now
-from spiders.logsafe import RedactingFilter
-from spiders.workers import die_with_parent, usable_cores
+# sqlite-utils imports numpy whenever it is installed (the processing stages need it, through
+# datasketch), to map numpy values to column types; a poll child stores plain Python values.
+# Marked absent, numpy is not imported: ~70 ms less start-up for every batch, and no idle
+# OpenBLAS thread pool. Set before the imports below, which bring in sqlite-utils.
+sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
+
+from crawler.config import load_config  # noqa: E402
+from crawler.errors import ConfigError, FeedError, StorageError  # noqa: E402
+from crawler.ingest import replay, summarize  # noqa: E402
+from crawler.logs import inherited_settings, line_formatter  # noqa: E402
+from crawler.storage import Store  # noqa: E402
+from spiders.feed_spider import utc_now  # noqa: E402
+from spiders.logsafe import RedactingFilter  # noqa: E402
+from spiders.workers import die_with_parent, usable_cores  # noqa: E402
 
 # Scrapy announces its middlewares, extensions and overridden settings at INFO: lists, not
 # events.
