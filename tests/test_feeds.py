@@ -8,7 +8,7 @@ import pytest
 
 from crawler.errors import FeedError
 from crawler.feedformats.charset import decode_body
-from crawler.feedformats.html import html_to_text, text_of
+from crawler.feedformats.html import html_to_text, normalise_whitespace, text_of
 from crawler.feedformats.normalise import _base_for, content_hash, declared_language, person_name
 from crawler.feeds import FEED_MAX_BYTES, parse_feed
 from crawler.urls import canonical_url
@@ -177,6 +177,38 @@ def test_fields_are_plain_text_never_markup():
 )
 def test_html_to_text(markup, expected):
     assert html_to_text(markup) == expected
+
+
+# Every character str.split() splits on, and the zero-width ones, in the places they can be.
+SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def reference_normalise(text: str) -> str:
+    """The rule, spelled out: no zero-width characters, spaces collapsed within each line, lines
+    stripped, empty lines dropped."""
+    for character in ZERO_WIDTH:
+        text = text.replace(character, "")
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+@pytest.mark.parametrize("space", list(SPACES + ZERO_WIDTH))
+@pytest.mark.parametrize(
+    "shape", ["a{}b", "{}ab", "ab{}", "a {}b", "a{}{}b", "Tirs à Bagdad{}جنوب بغداد", "{}"]
+)
+def test_normalise_whitespace_handles_every_space_wherever_it_is(space, shape):
+    text = shape.format(space, space)
+    assert normalise_whitespace(text) == reference_normalise(text)
+
+
+def test_normalise_whitespace_returns_a_normalised_text_as_it_is():
+    text = "Des roquettes sont tombées près de l'ambassade. سقطت صواريخ قرب السفارة"
+    assert normalise_whitespace(text) is text
 
 
 def test_text_of_guess_keeps_plain_titles_as_they_are():

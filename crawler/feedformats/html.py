@@ -43,6 +43,12 @@ _PARSERS = threading.local()  # lxml parsers must not be shared between threads
 
 def normalise_whitespace(text: str) -> str:
     """Collapse spaces within lines, strip lines, drop empty lines."""
+    # Most feed texts need nothing: printable (so no whitespace but the ASCII space, and no
+    # zero-width character: both are Unicode separators, controls or format characters), no
+    # double space, no space at either end. That check, in C, costs a third of the split and
+    # join below on a 1 KB text.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     # Five substring searches in C cost a tenth of one regex scan of the text, and most texts
     # hold no zero-width character.
     if any(character in text for character in INVISIBLE_CHARACTERS):
