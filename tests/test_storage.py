@@ -66,6 +66,28 @@ def test_database_from_an_older_schema_is_migrated(tmp_path):
         assert len(hits) == 1  # rows stored before the migration are searchable
 
 
+def test_dedup_keys_are_indexed_once_set_and_looked_up_through_their_index(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        store.upsert_entries("f", [entry("a"), entry("b")], NOW, content_hash)
+        counts = {
+            index: store.db.execute(f"SELECT count(*) FROM articles INDEXED BY {index}"
+                                    f" WHERE {column} IS NOT NULL").fetchone()[0]
+            for index, column in (("articles_fingerprint", "fingerprint"),
+                                  ("articles_duplicate_of", "duplicate_of"))
+        }  # fmt: skip
+        assert counts == {"articles_fingerprint": 0, "articles_duplicate_of": 0}
+        for column in ("fingerprint", "duplicate_of"):
+            plan = store.db.execute(
+                f"EXPLAIN QUERY PLAN SELECT id FROM articles WHERE {column} = ?", ["x"]
+            ).fetchall()
+            assert f"INDEX articles_{column} ({column}=?)" in " ".join(str(row) for row in plan)
+        a = store.query("SELECT id FROM articles WHERE guid = 'a'")[0]["id"]
+        store.db.execute("UPDATE articles SET fingerprint = 'fp', processed_at = ? WHERE id = ?",
+                         [NOW.isoformat(), a])  # fmt: skip
+        b = store.query("SELECT id FROM articles WHERE guid = 'b'")[0]["id"]
+        assert store.processed_original_with("fingerprint", "fp", b) == a
+
+
 def test_processes_opening_one_new_file_at_once_migrate_it_once(tmp_path):
     # The daemon and its first poll child open a new database together.
     opener = (
