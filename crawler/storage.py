@@ -552,8 +552,21 @@ class Store:
         conn.execute("RELEASE unit")
 
     def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        """Rows as dicts (for read-only reporting: CLI tables, exports)."""
-        return list(self.db.query(sql, params))
+        """Rows of a SELECT as dicts."""
+        return list(self._stream(sql, params))
+
+    def _stream(
+        self, sql: str, params: Iterable[Any] | dict[str, Any] = ()
+    ) -> Iterator[dict[str, Any]]:
+        """Rows of a SELECT as dicts, read as they are consumed.
+
+        Straight from the connection, not through sqlite-utils' query(), which wraps every
+        SELECT in a savepoint of its own: three statements instead of one, on paths that run
+        once or more per article or per poll.
+        """
+        cursor = self.db.conn.execute(sql, params if isinstance(params, dict) else tuple(params))
+        columns = [column[0] for column in cursor.description]
+        return (dict(zip(columns, row, strict=True)) for row in cursor)
 
     # -- feeds and polls ---------------------------------------------------------------------
 
@@ -1017,13 +1030,6 @@ class Store:
         ).fetchone()
         return bool(row and row[0])
 
-    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-        """Rows as dicts straight from the connection: the processing verbs run these once or
-        more per article, where sqlite-utils' query() adds a savepoint pair around each."""
-        cursor = self.db.conn.execute(sql, list(params))
-        columns = [c[0] for c in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
     def mark_processed(self, article_id: int, now: datetime, error: str | None = None) -> None:
         self.db.execute(
             "UPDATE articles SET processed_at = ?, process_error = ? WHERE id = ?",
@@ -1031,7 +1037,7 @@ class Store:
         )
 
     def incident(self, incident_id: int) -> Incident | None:
-        rows = self._rows("SELECT * FROM incidents WHERE id = ?", [incident_id])
+        rows = self.query("SELECT * FROM incidents WHERE id = ?", [incident_id])
         return incident_from_row(rows[0]) if rows else None
 
     def incident_of_article(self, article_id: int) -> int | None:
@@ -1068,7 +1074,7 @@ class Store:
             params += [near.id, near.governorate, near.name, near.city]
             params += [near.lat - lat_span, near.lat + lat_span]
             params += [near.lon - lon_span, near.lon + lon_span]
-        return [incident_from_row(r) for r in self._rows(sql + " ORDER BY id", params)]
+        return [incident_from_row(r) for r in self._stream(sql + " ORDER BY id", params)]
 
     def live_incidents_since(self, start: datetime) -> list[Incident]:
         rows = self.query(
@@ -1348,7 +1354,7 @@ class Store:
                 article_ids=json.loads(r["article_ids"]),
                 other_article_ids=json.loads(r["other_article_ids"]),
             )
-            for r in self._rows("SELECT * FROM corrections ORDER BY id")
+            for r in self._stream("SELECT * FROM corrections ORDER BY id")
         ]
 
     def reset_processing(self) -> None:
@@ -1401,7 +1407,7 @@ class Store:
 
     def incidents_for_export(self) -> Iterator[dict[str, Any]]:
         """Every live incident with its counter ordinals, oldest first, streamed."""
-        yield from self.db.query(
+        yield from self._stream(
             "SELECT i.*, (SELECT group_concat(t.counter || '#' || t.ordinal, ' ')"
             " FROM counter_ticks t WHERE t.incident_id = i.id) AS counters"
             " FROM incidents i WHERE i.merged_into IS NULL"
