@@ -441,6 +441,49 @@ def _m10_index_only_set_dedup_keys(db: sqlite_utils.Database) -> None:
         )
 
 
+def _m11_search_index_new_articles_by_id(db: sqlite_utils.Database) -> None:
+    # A new article no longer enters articles_fts_queue through a trigger (a trigger run and a
+    # queue insertion per stored article, an eighth of the cost of storing a new feed): the
+    # articles above search_index.indexed_upto are the new ones, and the queue keeps only the
+    # changed ones below it. Invariant: an article is in articles_fts iff its id is at most
+    # indexed_upto and it is not queued. Every article stored so far is indexed or queued, so
+    # the watermark starts at the highest id.
+    db.execute("DROP TRIGGER articles_fts_queue_insert")
+    db.execute("DROP TRIGGER articles_fts_queue_update")
+    db.execute("DROP TRIGGER articles_fts_queue_delete")
+    db.execute("CREATE TABLE search_index (name TEXT PRIMARY KEY, indexed_upto INTEGER NOT NULL)")
+    db.execute(
+        "INSERT INTO search_index (name, indexed_upto)"
+        " SELECT 'articles', coalesce(max(id), 0) FROM articles"
+    )
+    indexed = (
+        "old.id <= (SELECT indexed_upto FROM search_index WHERE name = 'articles')"
+        " AND NOT EXISTS (SELECT 1 FROM articles_fts_queue WHERE article_id = old.id)"
+    )
+    db.execute(
+        f"""CREATE TRIGGER articles_fts_queue_update
+        AFTER UPDATE OF title, summary, text ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, summary, text)
+                SELECT 'delete', old.id, old.title, old.summary, old.text WHERE {indexed};
+            INSERT OR IGNORE INTO articles_fts_queue (article_id)
+                SELECT new.id
+                WHERE new.id <= (SELECT indexed_upto FROM search_index WHERE name = 'articles');
+        END"""
+    )
+    # SQLite gives a new row the highest id plus one, so deleting the highest rows would hand
+    # their ids to new articles below the watermark: it comes down with them.
+    db.execute(
+        f"""CREATE TRIGGER articles_fts_queue_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, summary, text)
+                SELECT 'delete', old.id, old.title, old.summary, old.text WHERE {indexed};
+            DELETE FROM articles_fts_queue WHERE article_id = old.id;
+            UPDATE search_index
+                SET indexed_upto = min(indexed_upto, (SELECT coalesce(max(id), 0) FROM articles))
+                WHERE name = 'articles';
+        END"""
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_core_tables,
     _m2_full_text_search,
@@ -452,6 +495,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m8_eight_minhash_bands,
     _m9_feed_item_hashes,
     _m10_index_only_set_dedup_keys,
+    _m11_search_index_new_articles_by_id,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -725,14 +769,29 @@ class Store:
         return article_from_row(rows[0]) if rows else None
 
     def index_pending_articles(self) -> int:
-        """Add queued new or changed articles to the full-text index; returns how many."""
+        """Add new and changed articles to the full-text index; returns how many.
+
+        New: above the ``search_index`` watermark; changed: queued by the update trigger
+        (migration 11). One transaction, so no article is stored between the two reads.
+        """
         with self.transaction():
-            self.db.execute(
+            upto = self.db.execute(
+                "SELECT indexed_upto FROM search_index WHERE name = 'articles'"
+            ).fetchone()[0]
+            indexed = self.db.execute(
                 "INSERT INTO articles_fts (rowid, title, summary, text)"
-                " SELECT a.id, a.title, a.summary, a.text"
-                " FROM articles_fts_queue q JOIN articles a ON a.id = q.article_id"
+                " SELECT id, title, summary, text FROM articles WHERE id > ?"
+                " UNION ALL SELECT a.id, a.title, a.summary, a.text"
+                " FROM articles_fts_queue q JOIN articles a ON a.id = q.article_id",
+                [upto],
+            ).rowcount
+            self.db.execute(
+                "UPDATE search_index SET indexed_upto = (SELECT coalesce(max(id), ?) FROM articles)"
+                " WHERE name = 'articles'",
+                [upto],
             )
-            return self.db.execute("DELETE FROM articles_fts_queue").rowcount
+            self.db.execute("DELETE FROM articles_fts_queue")
+            return indexed
 
     def unprocessed_article_ids(self, limit: int = 1000) -> list[int]:
         """Articles waiting for extraction/dedup/merging, oldest publication first."""

@@ -88,6 +88,23 @@ def test_dedup_keys_are_indexed_once_set_and_looked_up_through_their_index(tmp_p
         assert store.processed_original_with("fingerprint", "fp", b) == a
 
 
+def test_articles_queued_for_search_before_migration_11_are_indexed_after_it(tmp_path):
+    path = tmp_path / "v10.db"
+    with Store(path, migrate_to=10) as old:  # its triggers queue every new article
+        old.upsert_entries("f", [entry("a", title="Rockets near the embassy")], NOW, content_hash)
+        old.db.execute(  # what indexing was then
+            "INSERT INTO articles_fts (rowid, title, summary, text) SELECT a.id, a.title,"
+            " a.summary, a.text FROM articles_fts_queue q JOIN articles a ON a.id = q.article_id"
+        )
+        old.db.execute("DELETE FROM articles_fts_queue")
+        old.upsert_entries("f", [entry("b", title="Drone over Erbil")], NOW, content_hash)
+        old.upsert_entries("f", [entry("a", title="Rockets near the airport")], NOW, content_hash)
+    with Store(path) as store:
+        assert store.index_pending_articles() == 2
+        assert search(store, "erbil") == [2] and search(store, "airport") == [1]
+        assert search(store, "embassy") == []
+
+
 def test_processes_opening_one_new_file_at_once_migrate_it_once(tmp_path):
     # The daemon and its first poll child open a new database together.
     opener = (
@@ -198,6 +215,27 @@ def test_feeds_follow_the_config_and_polls_are_recorded(tmp_path):
         assert store.feed_row("a")["etag"] is None
         assert store.feed_row("b")["enabled"] == 0
         assert store.query("SELECT count(*) AS n FROM polls")[0]["n"] == 1
+
+
+def test_the_search_index_follows_inserts_changes_and_deletes_in_any_order(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        titles = {"a": "Rockets near the embassy", "b": "Drone over Erbil", "c": "IED in Mosul"}
+        store.upsert_entries("f", [entry(g, title=t) for g, t in titles.items()], NOW, content_hash)
+        store.index_pending_articles()
+        store.upsert_entries("f", [entry("b", title="Drone over Kirkuk")], NOW, content_hash)
+        store.upsert_entries("f", [entry("d", title="Mortar on Balad")], NOW, content_hash)
+        store.upsert_entries("f", [entry("d", title="Mortars on Balad base")], NOW, content_hash)
+        assert store.index_pending_articles() == 2  # b changed, d new (indexed once, latest text)
+        assert search(store, "erbil") == [] and search(store, "kirkuk") == [2]
+        assert search(store, "mortars") == [4] and search(store, "mortar") == []
+        # Deleting the newest articles: their ids come back, and are indexed as new ones.
+        store.db.execute("DELETE FROM articles WHERE guid IN ('c', 'd')")
+        assert search(store, "mosul") == [] and search(store, "balad") == []
+        store.upsert_entries("f", [entry("e", title="Katyusha on Taji")], NOW, content_hash)
+        store.db.execute("DELETE FROM articles WHERE guid = 'a'")
+        assert store.index_pending_articles() == 1
+        assert search(store, "taji") == [3] and search(store, "embassy") == []
+        store.db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
 
 
 def test_enqueue_alerts_is_idempotent_per_key(tmp_path):
