@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib.metadata import version
 from typing import Any
 
-from scrapy.settings import Settings
+from scrapy.settings import Settings, default_settings
 from scrapy.utils.misc import load_object
 
 from crawler.config import FetchConfig
@@ -17,6 +17,37 @@ from crawler.config import FetchConfig
 # Sizes above this share of the limit log a warning: a feed growing towards the limit is worth
 # knowing about before it starts failing.
 WARN_SIZE_FRACTION = 0.5
+
+# Scrapy components a poll batch never uses: off through the settings below, or irrelevant to
+# it (no feed exports, no job directory, no throttling, no stats anybody reads). Listing one as
+# None in EXTENSIONS or DOWNLOADER_MIDDLEWARES would still import it (Scrapy imports every key
+# it is given, to match it with its base list), and the remote control's aiohttp and the cookie
+# jar's tldextract made a third of a poll child's start-up. So they are left out of the base
+# lists themselves, which otherwise stay Scrapy's own.
+UNUSED_EXTENSIONS = frozenset(
+    "scrapy.extensions." + name
+    for name in (
+        "corestats.CoreStats", "logcount.LogCount", "logstats.LogStats",
+        "telnet.TelnetConsole", "remote_control.RemoteControl", "memusage.MemoryUsage",
+        "memdebug.MemoryDebugger", "feedexport.FeedExporter", "spiderstate.SpiderState",
+        "throttle.AutoThrottle",
+    )
+)  # fmt: skip
+UNUSED_DOWNLOADER_MIDDLEWARES = frozenset(
+    "scrapy.downloadermiddlewares." + name
+    for name in (
+        # No allowed_domains (every configured host is wanted) and no spider-wide credentials
+        # (a feed's go in its own Authorization header: spiders.feed_spider.split_credentials).
+        "offsite.OffsiteMiddleware", "httpauth.HttpAuthMiddleware",
+        "cookies.CookiesMiddleware", "retry.RetryMiddleware", "httpcache.HttpCacheMiddleware",
+        "stats.DownloaderStats",
+    )
+)  # fmt: skip
+
+
+def _without(base: dict[str, Any], unused: frozenset[str]) -> dict[str, Any]:
+    return {path: order for path, order in base.items() if path not in unused}
+
 
 BASE_SETTINGS: dict[str, Any] = {
     # The next scheduled poll is the retry. Scrapy's RetryMiddleware would retry at once and
@@ -69,25 +100,21 @@ BASE_SETTINGS: dict[str, Any] = {
         # Before RobotsTxtMiddleware (100): a private host is refused before its robots.txt
         # is even asked for.
         "spiders.middlewares.PublicAddressGuard": 50,
-        # No allowed_domains (every configured host is wanted) and no spider-wide credentials
-        # (a feed's go in its own Authorization header: spiders.feed_spider.split_credentials).
-        "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-        "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     },
+    "DOWNLOADER_MIDDLEWARES_BASE": _without(
+        default_settings.DOWNLOADER_MIDDLEWARES_BASE, UNUSED_DOWNLOADER_MIDDLEWARES
+    ),
     # The batch is bounded by its own timeout and the parent's kill; a memory check every
     # minute adds nothing to that.
     "MEMUSAGE_ENABLED": False,
-    # The two extensions no setting turns off: CoreStats listens to every response and
-    # LogCount to every log record, both to count into stats nothing reads (STATS_CLASS).
-    "EXTENSIONS": {
-        "scrapy.extensions.corestats.CoreStats": None,
-        "scrapy.extensions.logcount.LogCount": None,
-    },
+    # Among them the two extensions no setting turns off: CoreStats listens to every response
+    # and LogCount to every log record, both to count into stats nothing reads (STATS_CLASS).
+    "EXTENSIONS_BASE": _without(default_settings.EXTENSIONS_BASE, UNUSED_EXTENSIONS),
 }
 
 # Settings naming the components and classes a crawl imports when it starts (Scrapy imports
-# each listed component, enabled or not, to ask it). Not the reactor: it must be installed in
-# the process that runs it.
+# each listed component, enabled or not, to ask it; see UNUSED_EXTENSIONS). Not the reactor: it
+# must be installed in the process that runs it.
 COMPONENT_SETTINGS = ("EXTENSIONS", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES")
 CLASS_SETTINGS = (
     "SCHEDULER", "SCHEDULER_PRIORITY_QUEUE", "SCHEDULER_DISK_QUEUE", "SCHEDULER_MEMORY_QUEUE",

@@ -396,12 +396,15 @@ def test_components_are_imported_before_the_fork_without_installing_a_reactor():
         "import_components(scrapy_settings(config_from_dict({'feeds': []}).fetch, 2))\n"
         "print('scrapy.core.downloader.handlers.http11' in sys.modules,"
         " 'scrapy.downloadermiddlewares.robotstxt' in sys.modules,"
-        " 'twisted.internet.reactor' in sys.modules)\n"
+        " 'twisted.internet.reactor' in sys.modules,"
+        " 'scrapy.extensions.remote_control' in sys.modules,"
+        " 'scrapy.downloadermiddlewares.cookies' in sys.modules)\n"
     )
     child = subprocess.run(
         [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=60
     )
-    assert child.stdout.split() == ["True", "True", "False"]
+    # The components a batch never uses are not even imported (spiders.settings).
+    assert child.stdout.split() == ["True", "True", "False", "False", "False"]
 
 
 def test_the_poll_child_does_without_numpy():
