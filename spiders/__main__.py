@@ -31,7 +31,7 @@ from crawler.ingest import replay, summarize  # noqa: E402
 from crawler.logs import inherited_settings, line_formatter  # noqa: E402
 from crawler.storage import Store  # noqa: E402
 from spiders.feed_spider import utc_now  # noqa: E402
-from spiders.logsafe import RedactingFilter  # noqa: E402
+from spiders.logsafe import OneLineRobotsErrors, RedactingFilter  # noqa: E402
 from spiders.workers import die_with_parent, usable_cores  # noqa: E402
 
 # Scrapy announces its middlewares, extensions and overridden settings at INFO: lists, not
@@ -106,6 +106,7 @@ def _configure_logging() -> None:
     handler.setFormatter(line_formatter(json_lines))
     handler.setLevel(level)
     handler.addFilter(_not_quiet)
+    handler.addFilter(OneLineRobotsErrors())
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.addHandler(handler)

@@ -1,9 +1,11 @@
-"""Credentials never reach the log: URLs inside any log line or error text are redacted.
+"""Log hygiene for the poll child: credentials never reach the log, and a bad feed's
+troubles take one line each.
 
 Scrapy's own messages quote request URLs ("Getting <url> took longer than ...", robots.txt and
 size warnings). Rather than chase each one, the child process puts :class:`RedactingFilter` on
 its log handler, and error texts stored in the database go through :func:`redact_text`. The
-masking rules themselves are crawler.urls.redact_url's.
+masking rules themselves are crawler.urls.redact_url's. :class:`OneLineRobotsErrors` shortens
+Scrapy's report of a robots.txt it could not fetch, which came with a traceback.
 """
 
 from __future__ import annotations
@@ -46,4 +48,27 @@ class RedactingFilter(logging.Filter):
         message = record.getMessage()
         if "://" in message:
             record.msg, record.args = redact_text(message), None
+        return True
+
+
+ROBOTS_LOGGER = "scrapy.downloadermiddlewares.robotstxt"
+
+
+class OneLineRobotsErrors(logging.Filter):
+    """A robots.txt that cannot be fetched: one WARNING line, not an ERROR and its traceback.
+
+    Scrapy logs such a failure with the whole traceback (some thirty lines for a refused
+    connection) and a message naming the feed's request as if the feed had failed; it then
+    fetches the feed as if robots.txt allowed it, and the feed's own poll is logged and
+    recorded as usual (crawler.ingest).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == ROBOTS_LOGGER and record.exc_info and record.levelno >= logging.ERROR:
+            error = record.exc_info[1]
+            request = record.args.get("request") if isinstance(record.args, dict) else None
+            record.msg = "robots.txt not fetched for %s, polled as if allowed: %s: %s"
+            record.args = (request, type(error).__name__, error)
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True

@@ -130,6 +130,20 @@ def test_robots_txt_obeyed_unless_the_feed_says_otherwise(tmp_path, server):
     assert guids(config, "polite") == [] and guids(config, "told") == ["g1", "g2"]
 
 
+def test_an_unreachable_host_with_robots_txt_on_logs_one_line_per_problem(tmp_path, capfd):
+    with socket.create_server(("127.0.0.1", 0)) as closed:
+        port = closed.getsockname()[1]
+    config = write_config(
+        tmp_path, [{"name": "gone", "url": f"http://127.0.0.1:{port}/feed", "obey_robots": True}]
+    )
+    assert poll(config)["errors"] == 1
+    log = capfd.readouterr().err
+    assert "Traceback" not in log
+    [robots] = [line for line in log.splitlines() if "robots.txt" in line]
+    assert "WARNING" in robots and "polled as if allowed" in robots and "refused" in robots
+    assert len([line for line in log.splitlines() if "poll failed feed=gone" in line]) == 1
+
+
 def test_cache_control_max_age_delays_the_next_poll(tmp_path, server):
     server.expect_request("/feed").respond_with_data(
         GOOD, headers={"Cache-Control": "max-age=7200"}
