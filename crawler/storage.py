@@ -623,8 +623,13 @@ class Store:
         feeds = list(feeds)
         names = {name for name, _, _ in feeds}
         with self.transaction():
+            # One read of them all: a query per feed was a tenth of a second per batch at
+            # 2,000 feeds, paid by every poll child before its first request.
+            stored = {
+                row["name"]: row for row in self._stream("SELECT name, url, enabled FROM feeds")
+            }
             for name, url, enabled in feeds:
-                row = self.feed_row(name)
+                row = stored.get(name)
                 if row is None:
                     self.db["feeds"].insert({"name": name, "url": url, "enabled": int(enabled)})
                 elif row["url"] != url:
@@ -640,9 +645,9 @@ class Store:
                     )
                 elif row["enabled"] != int(enabled):
                     self.db["feeds"].update(name, {"enabled": int(enabled)})
-            for row in self.query("SELECT name FROM feeds WHERE enabled = 1"):
-                if row["name"] not in names:
-                    self.db["feeds"].update(row["name"], {"enabled": 0})
+            for name, row in stored.items():
+                if row["enabled"] and name not in names:
+                    self.db["feeds"].update(name, {"enabled": 0})
 
     def feed_row(self, name: str) -> dict[str, Any] | None:
         rows = self.query("SELECT * FROM feeds WHERE name = ?", [name])
