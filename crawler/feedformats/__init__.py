@@ -18,9 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RawItem:
-    """One item as its format states it; text fields are plain text already."""
+    """One item as its format states it; text fields are plain text already.
+
+    Not frozen, unlike the types that leave this package: readers build one per item of every
+    feed polled, and a frozen dataclass takes five times as long to build (one
+    ``object.__setattr__`` per field). Nothing changes it once built.
+    """
 
     guid: str | None
     link: str | None  # absolute when the format allows resolving it, else as written

@@ -211,9 +211,11 @@ def _feed(format_, channel, items, roles, title_spec, url, known_items) -> RawFe
 def item_hash(item: etree._Element, format_: str, url: str) -> str:
     """A hash of everything an item's entry is made of: its markup (namespace declarations
     in scope included), the format, and the feed URL and xml:base its links resolve against."""
-    context = f"{format_}\x1f{url}\x1f{item.base or ''}\x1f".encode()
-    markup = etree.tostring(item, encoding="utf-8", with_tail=False)
-    return hashlib.blake2b(context + markup, digest_size=ITEM_HASH_BYTES).hexdigest()
+    digest = hashlib.blake2b(
+        f"{format_}\x1f{url}\x1f{item.base or ''}\x1f".encode(), digest_size=ITEM_HASH_BYTES
+    )
+    digest.update(etree.tostring(item, encoding="utf-8", with_tail=False))
+    return digest.hexdigest()
 
 
 def _ids_all_stated_and_distinct(items: list[etree._Element], roles: dict[str, str]) -> bool:
