@@ -27,8 +27,11 @@ from crawler.demo.feedserver import FeedServer
 from crawler.demo.sinks import Received, SlackSink, SmtpSink
 from crawler.storage import Store
 
-# The demo's feeds are polled this often: the wire publishes every few seconds.
-DEMO_INTERVAL = "10s"
+# The demo's feeds are polled every 10 s at speed 1 (the wire publishes every few seconds),
+# and proportionally more often when the wire runs faster, down to every 2 s: reports of one
+# incident must still arrive over several polls for the demo to show them merging.
+DEMO_INTERVAL_S = 10
+MIN_DEMO_INTERVAL_S = 2
 # After the last publication: polls of every feed plus processing before the demo ends.
 SETTLE_S = 25.0
 # How often the demo reports what changed in the database.
@@ -42,7 +45,14 @@ def campaign_start(today: date) -> date:
     return start if start <= today else date(today.year - 1, 10, 28)
 
 
-def demo_config(server: FeedServer, *, slack_url: str | None, smtp_port: int | None) -> dict:
+def demo_interval_s(speed: float) -> int:
+    """Seconds between polls of each demo feed when the wire runs at ``speed``."""
+    return max(MIN_DEMO_INTERVAL_S, round(DEMO_INTERVAL_S / speed))
+
+
+def demo_config(
+    server: FeedServer, *, speed: float, slack_url: str | None, smtp_port: int | None
+) -> dict:
     """The config.yaml the demo's daemon runs with.
 
     The demo's events happen now, and its dispatches count attacks "since October 28", as the
@@ -69,7 +79,7 @@ def demo_config(server: FeedServer, *, slack_url: str | None, smtp_port: int | N
         "database": "wirewatch-demo.db",
         "fetch": {
             "contact": "wirewatch demo (local)",
-            "default_interval": DEMO_INTERVAL,
+            "default_interval": f"{demo_interval_s(speed)}s",
             "timeout": "5s",
             "batch_timeout": "60s",
             "flag_after_failures": 3,
@@ -107,7 +117,10 @@ def run_demo(
     try:
         config_path = out_dir / "config.yaml"
         config = demo_config(
-            server, slack_url=slack.url if slack else None, smtp_port=smtp.port if smtp else None
+            server,
+            speed=speed,
+            slack_url=slack.url if slack else None,
+            smtp_port=smtp.port if smtp else None,
         )
         config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
         last = server.schedule()[-1].published
