@@ -19,13 +19,14 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response, TextResponse
 from scrapy.utils.asyncio import CallLaterResult, call_later
@@ -72,6 +73,7 @@ class _PagesWanted:
     """A parsed full-text feed waiting for the pages of its new entries."""
 
     prepared: ingest.Prepared
+    feed: FeedConfig
     remaining: int
     pages: dict[str, str] = field(default_factory=dict)
 
@@ -84,7 +86,7 @@ class FeedSpider(scrapy.Spider):
         *,
         config: Config,
         store: Store,
-        feeds: Sequence[FeedConfig],
+        feeds: Iterable[FeedConfig],
         results: list[PollResult],
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
@@ -93,8 +95,7 @@ class FeedSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.config = config
         self.store = store
-        self.feeds = tuple(feeds)
-        self._feed_by_name = {feed.name: feed for feed in self.feeds}
+        self.feeds = feeds
         self.results = results
         self.clock = clock
         self.rng = rng or random.Random()
@@ -103,10 +104,15 @@ class FeedSpider(scrapy.Spider):
         self._commit_timer: CallLaterResult | None = None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        """One request per feed, taken only when the downloader has room for it (Scrapy's lazy
+        start): a worker sharing its batch with others (spiders.workers.SharedFeeds) then
+        takes no more feeds than it can poll, and each poll's duration starts when it is sent."""
         # The validators of every feed in one query rather than one query per request.
         rows = {row["name"]: row for row in self.store.feed_rows()}
         for feed in self.feeds:
             yield self.feed_request(feed, rows.get(feed.name) or {})
+            if self.crawler.engine.needs_backout():
+                await self.crawler.signals.wait_for(signals.scheduler_empty)
 
     # -- feeds -------------------------------------------------------------------------------
 
@@ -153,9 +159,9 @@ class FeedSpider(scrapy.Spider):
             log.exception("feed handling failed feed=%s", feed.name)
             prepared = ingest.Prepared(fetched, "error", error=f"internal error: {e!r}")
         if not prepared.wanted_pages:
-            self._commit(prepared)
+            self._commit(prepared, feed)
             return
-        self._pages_wanted[feed.name] = _PagesWanted(prepared, len(prepared.wanted_pages))
+        self._pages_wanted[feed.name] = _PagesWanted(prepared, feed, len(prepared.wanted_pages))
         for entry in prepared.wanted_pages:
             yield self.page_request(feed, entry.guid, entry.url)
 
@@ -166,7 +172,7 @@ class FeedSpider(scrapy.Spider):
             **self._timing(request.meta, feed),
             error=describe_failure(failure, feed, self.config.fetch.max_feed_size),
         )
-        self._commit(ingest.Prepared(fetched, "error", error=fetched.error))
+        self._commit(ingest.Prepared(fetched, "error", error=fetched.error), feed)
 
     def _timing(self, meta: dict[str, Any], feed: FeedConfig) -> dict[str, Any]:
         started, started_counter = meta[STARTED]
@@ -225,7 +231,7 @@ class FeedSpider(scrapy.Spider):
         waiting.remaining -= 1
         if waiting.remaining == 0:
             del self._pages_wanted[name]
-            self._commit(waiting.prepared, waiting.pages)
+            self._commit(waiting.prepared, waiting.feed, waiting.pages)
 
     def closed(self, reason: str) -> None:
         """Store the feeds still waiting for pages (batch time limit reached), then every poll
@@ -234,15 +240,16 @@ class FeedSpider(scrapy.Spider):
             log.info(
                 "pages cut short feed=%s missing=%d reason=%s", name, waiting.remaining, reason
             )
-            self._commit(waiting.prepared, waiting.pages)
+            self._commit(waiting.prepared, waiting.feed, waiting.pages)
         self._pages_wanted.clear()
         self._store_group()
 
     # -- storing -----------------------------------------------------------------------------
 
-    def _commit(self, prepared: ingest.Prepared, pages: dict[str, str] | None = None) -> None:
+    def _commit(
+        self, prepared: ingest.Prepared, feed: FeedConfig, pages: dict[str, str] | None = None
+    ) -> None:
         """Queue a finished poll for the next group commit."""
-        feed = self._feed_by_name[prepared.fetched.feed]
         self._unstored.append(ingest.ReadyPoll(prepared, pages, feed))
         if len(self._unstored) >= COMMIT_GROUP_FEEDS:
             self._store_group()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -31,7 +31,7 @@ from crawler.storage import Store
 from crawler.types import PollResult
 from spiders.feed_spider import FeedSpider, utc_now
 from spiders.settings import import_components, scrapy_settings
-from spiders.workers import run_in_workers, split_batch
+from spiders.workers import plan_shares, run_in_workers
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def run_poll(
     with Store(db_path) as store:
         store.sync_feeds((feed.name, feed.url, feed.enabled) for feed in config.feeds)
         feeds = select_feeds(config, store, feed_names, clock(), all_feeds=all_feeds)
-    shares = split_batch(feeds, config.fetch, workers)
+    shares = plan_shares(feeds, config.fetch, workers)
     if len(shares) > 1:
         import_components(scrapy_settings(config.fetch, len(shares)))  # once, before the forks
         work = partial(_crawl_share, config, db_path, workers=len(shares), clock=clock)
@@ -98,13 +98,14 @@ def run_poll(
 def crawl(
     config: Config,
     db_path: str | Path,
-    feeds: Sequence[FeedConfig],
+    feeds: Collection[FeedConfig],
     *,
     workers: int = 1,
     clock: Callable[[], datetime] = utc_now,
 ) -> list[PollResult]:
     """Poll ``feeds`` with one Scrapy crawl in this process, one of ``workers`` sharing the
-    batch; returns one result per feed."""
+    batch (``feeds`` may be a spiders.workers.SharedFeeds); returns one result per feed
+    polled here."""
     results: list[PollResult] = []
     if not feeds:
         return results
@@ -123,7 +124,7 @@ def crawl(
 def _crawl_share(
     config: Config,
     db_path: str | Path,
-    feeds: list[FeedConfig],
+    feeds: Collection[FeedConfig],
     *,
     workers: int,
     clock: Callable[[], datetime],

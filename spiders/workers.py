@@ -1,15 +1,20 @@
 """One poll batch on several cores: the batch's feeds split across forked worker processes.
 
 A poll child spends its CPU in Python (Scrapy's per-response work, parsing, storing), so one
-process uses one core. :func:`split_batch` deals the feeds into shares, one per worker, and
+process uses one core. :func:`plan_shares` says what each worker polls and
 :func:`run_in_workers` forks one process per share, each running its own Scrapy crawl with its
 own database connection (SQLite in WAL mode takes the workers' short write transactions in
 turn), and collects the summaries they send back.
 
-Manners survive the split: a host's feeds go to no more workers than its per-host limit allows
-once divided (spiders.settings.worker_concurrency), so together the workers never have more
-requests in flight to one host than ``fetch.concurrent_per_host``. Each worker fetches a host's
-robots.txt once, so a host split across two workers is asked twice per batch.
+Manners survive the split: each worker may have ``fetch.concurrent_per_host`` divided by the
+number of workers in flight to one host (spiders.settings.worker_concurrency). When that leaves
+every worker at least one request per host, the workers share the whole batch
+(:class:`SharedFeeds`): each takes the next feed nobody has taken when it has room, so a worker
+slowed down (by its hosts, or by another process on its core) takes fewer and all finish
+together. Otherwise :func:`split_batch` deals each host's feeds to no more workers than its
+limit allows. Either way the workers together never have more requests in flight to one host
+than ``fetch.concurrent_per_host``. Each worker fetches a host's robots.txt once, so a host
+polled by two workers is asked twice per batch.
 
 Workers are forked after the configuration is loaded and Scrapy imported, so they start in
 milliseconds and share those pages with the parent. On Linux each worker is killed by the
@@ -27,7 +32,7 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -78,8 +83,45 @@ def split_batch(
     return filled if len(filled) == count else split_batch(feeds, fetch, len(filled))
 
 
+class SharedFeeds:
+    """The feeds of a batch, handed out one at a time to the forked workers sharing them.
+
+    Create it before forking: iterating gives the next feed no worker has taken yet (a counter
+    in shared memory, under its lock), until there are none left.
+    """
+
+    def __init__(self, feeds: Sequence[FeedConfig]):
+        self._feeds = list(feeds)
+        self._taken = multiprocessing.get_context("fork").Value("i", 0)
+
+    def __len__(self) -> int:
+        return len(self._feeds)
+
+    def __iter__(self) -> Iterator[FeedConfig]:
+        while True:
+            with self._taken.get_lock():
+                position = self._taken.value
+                if position >= len(self._feeds):
+                    return
+                self._taken.value = position + 1
+            yield self._feeds[position]
+
+
+def plan_shares(
+    feeds: Sequence[FeedConfig], fetch: FetchConfig, workers: int
+) -> list[Iterable[FeedConfig]]:
+    """What each of up to ``workers`` processes polls (module docstring): one
+    :class:`SharedFeeds` for them all when every worker may poll every host, else the fixed
+    shares of :func:`split_batch`."""
+    shares = split_batch(feeds, fetch, workers)
+    if len(shares) > 1 and fetch.concurrent_per_host >= len(shares):
+        shared = SharedFeeds(feeds)
+        return [shared] * len(shares)
+    return list(shares)
+
+
 def run_in_workers(
-    shares: Sequence[list[FeedConfig]], work: Callable[[list[FeedConfig]], Summary]
+    shares: Sequence[Iterable[FeedConfig]], work: Callable[[Iterable[FeedConfig]], Summary]
 ) -> tuple[list[Summary], list[str]]:
     """Run ``work(share)`` in one forked process per share; returns the summaries the workers
     sent back and a description of each worker that failed to send one."""
@@ -114,7 +156,9 @@ def run_in_workers(
     return summaries, failures
 
 
-def _worker_main(parent: int, work: Callable[[list[FeedConfig]], Summary], share, sender) -> None:
+def _worker_main(
+    parent: int, work: Callable[[Iterable[FeedConfig]], Summary], share, sender
+) -> None:
     die_with_parent(parent)
     try:
         summary = work(share)

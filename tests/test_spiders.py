@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import multiprocessing
 import re
 import socket
 import ssl
@@ -26,7 +27,7 @@ from crawler.config import config_from_dict
 from crawler.daemon import run_batch, spider_command
 from crawler.storage import Store, parse_iso
 from spiders.settings import worker_concurrency
-from spiders.workers import MIN_FEEDS_PER_WORKER, split_batch
+from spiders.workers import MIN_FEEDS_PER_WORKER, SharedFeeds, plan_shares, split_batch
 from tests.test_ingest import rss
 
 GOOD = rss(("g1", "Tirs de roquettes près de l'aéroport de Bagdad"), ("g2", "Drone abattu à Erbil"))
@@ -353,6 +354,38 @@ def test_split_batch_spreads_hosts_within_their_limit(hosts, per_host, workers, 
     for host in hosts:
         spread = sum(any(host in f.url for f in share) for share in shares)
         assert spread * worker_limit <= per_host
+
+
+@pytest.mark.parametrize(
+    ("per_host", "workers", "shared"),
+    [(2, 2, True), (64, 2, True), (1, 2, False), (2, 4, False), (4, 4, True)],
+)
+def test_workers_share_the_batch_when_each_may_poll_every_host(per_host, workers, shared):
+    feeds, fetch = batch({"a.example": 300, "b.example": 300}, per_host)
+    shares = plan_shares(feeds, fetch, workers)
+    assert all(isinstance(share, SharedFeeds) for share in shares) == shared
+    if not shared:
+        assert shares == split_batch(feeds, fetch, workers)
+
+
+def test_shared_feeds_give_each_feed_to_exactly_one_forked_worker():
+    feeds, _ = batch({"a.example": 500}, 2)
+    shared = SharedFeeds(feeds)
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+
+    def take_all() -> None:
+        results.put([feed.name for feed in shared])
+
+    workers = [context.Process(target=take_all) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    taken = [results.get(timeout=30) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+    names = [name for share in taken for name in share]
+    assert sorted(names) == sorted(f.name for f in feeds)  # all of them, none twice
+    assert list(shared) == []  # nothing left
 
 
 def test_a_large_batch_is_polled_by_two_workers(tmp_path, server):
