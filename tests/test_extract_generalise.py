@@ -109,6 +109,17 @@ NOT_INCIDENTS = [
         "فصيل مسلح يمهل الحكومة أسبوعاً لإخراج القوات الأمريكية",
         "طالب فصيل مسلح، الأحد، الحكومة بإخراج القوات الأمريكية خلال مهلة أسبوع، متوعداً باستهداف القواعد بالصواريخ.",
     ),
+    # an explosion with an accident's cue stays an accident
+    (
+        "en",
+        "Explosion at arms depot near Karbala",
+        "An explosion at an ammunition depot near Karbala wounded ten people on Sunday, officials said, blaming the heat.",
+    ),
+    (
+        "ar",
+        "انفجار اسطوانة غاز في البصرة",
+        "قتل شخصان في انفجار اسطوانة غاز داخل مطعم في البصرة الأحد، بحسب الدفاع المدني.",
+    ),
 ]
 
 
@@ -162,6 +173,25 @@ INCIDENTS = [
         "Irak: drone contre des intérêts américains",
         "Un drone piégé a visé dimanche des intérêts américains à l'aéroport de Bagdad.",
         "us_military",
+    ),
+    # an explosion with no weapon named, and no cue of an accident, is a bombing to report
+    (
+        "en",
+        "Blast kills five in Baghdad market",
+        "An explosion killed five people and wounded twelve in a market in eastern Baghdad on Sunday, police said.",
+        None,
+    ),
+    (
+        "fr",
+        "Explosion meurtrière sur un marché de Bagdad",
+        "Une explosion a tué cinq personnes dimanche sur un marché de l'est de Bagdad, selon la police.",
+        None,
+    ),
+    (
+        "ar",
+        "انفجار يقتل خمسة في سوق ببغداد",
+        "قتل خمسة أشخاص وأصيب 12 آخرون في انفجار في سوق شرقي بغداد الأحد، وفق ما أفادت الشرطة.",
+        None,
     ),
 ]
 

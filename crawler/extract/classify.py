@@ -42,6 +42,10 @@ INCIDENT_CATEGORIES = ("type", "type_weak", "incident", "outcome")
 # only gunmen and assassinations ("an explosion" may be a gas cylinder).
 VIOLENT_CATEGORIES = ("type", "incident")
 VIOLENT_WEAK_TYPES = ("shooting",)
+# "An explosion killed five in a Baghdad market": in Iraq most such leads report a bombing, but
+# gas cylinders and arms depots explode too. Violence enough to be judged, not enough to
+# outweigh an accident's cues.
+ACCIDENT_PRONE_WEAK_TYPES = ("ied",)
 # What the setting of a story hides from the judge: the words that would make it news.
 SETTING_HIDES = INCIDENT_CATEGORIES + ("event", "killed", "wounded")
 SETTING_END_MARKS = ",;:()"
@@ -133,13 +137,14 @@ def _counts_many_attacks(segment: Segment, numbers: Numbers) -> bool:
 
 
 def _violent(segment: Segment, weapons_only: bool) -> bool:
-    """An act of violence is stated: a weapon or act, an attack word, gunmen. With
-    ``weapons_only``, acts that a fire or an accident also produce ("set fire", "l'incendie":
-    type "other") do not count."""
+    """An act of violence is stated: a weapon or act, an attack word, gunmen, an explosion.
+    With ``weapons_only``, what a fire or an accident also produces ("set fire", "l'incendie":
+    type "other"; "an explosion") does not count, so that an accident's cues still win."""
     if any(hit.tag.value != OTHER or not weapons_only for hit in segment.of("type")):
         return True
+    weak = VIOLENT_WEAK_TYPES if weapons_only else VIOLENT_WEAK_TYPES + ACCIDENT_PRONE_WEAK_TYPES
     return segment.has("incident") or any(
-        hit.tag.value in VIOLENT_WEAK_TYPES for hit in segment.of("type_weak")
+        hit.tag.value in weak for hit in segment.of("type_weak")
     )
 
 
