@@ -1,4 +1,5 @@
-"""Fixtures shared by the whole suite: a config file and a database in a temporary directory."""
+"""Fixtures shared by the whole suite: a config file in a temporary directory, and one real
+extractor."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from crawler.extract import Extractor
 
 MINIMAL_CONFIG = """
 database: wirewatch.db
@@ -34,3 +37,10 @@ def write_config(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def ex() -> Extractor:
+    """The real extractor, built once for the run: building it reads the gazetteer and the
+    lexicons, and extracting with it changes nothing."""
+    return Extractor()

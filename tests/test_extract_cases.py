@@ -15,11 +15,6 @@ from crawler.extract import Extractor, extract
 SUNDAY = datetime(2020, 2, 16, 7, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def ex() -> Extractor:
-    return Extractor()
-
-
 RELEVANCE = [
     # positives, every language
     (

@@ -13,11 +13,6 @@ from crawler.extract import Extractor
 SUNDAY = datetime(2020, 2, 16, 7, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def ex() -> Extractor:
-    return Extractor()
-
-
 NOT_INCIDENTS = [
     # accidents: casualty words and a blast or a fire, no act of violence
     (

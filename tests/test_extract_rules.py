@@ -20,11 +20,6 @@ from crawler.types import Extraction
 SUNDAY = datetime(2020, 2, 16, 7, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def ex() -> Extractor:
-    return Extractor()
-
-
 def _run(ex: Extractor, lang: str, title: str, text: str) -> Extraction:
     result = ex.extract(title, text, SUNDAY, lang=lang)
     assert result.relevant, (result.reason, result.evidence)

@@ -10,11 +10,6 @@ from crawler.extract.normalize import clean, fold, normalize, split_dateline
 from crawler.types import GOVERNORATES
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
@@ -134,21 +129,20 @@ def test_longest_match_wins_within_a_category() -> None:
         ("Nowhere-on-Sea", None),
     ],
 )
-def test_gazetteer_lookup(extractor: Extractor, name: str, place_id: str | None) -> None:
-    place = extractor.gazetteer.lookup(name)
+def test_gazetteer_lookup(ex: Extractor, name: str, place_id: str | None) -> None:
+    place = ex.gazetteer.lookup(name)
     assert (place.id if place else None) == place_id
 
 
-def test_gazetteer_covers_every_governorate(extractor: Extractor) -> None:
+def test_gazetteer_covers_every_governorate(ex: Extractor) -> None:
     governorates = set(GOVERNORATES)
     for name in governorates:
         assert any(
-            extractor.gazetteer.get(f"gov:{slug}")
-            and extractor.gazetteer.get(f"gov:{slug}").governorate == name
+            ex.gazetteer.get(f"gov:{slug}") and ex.gazetteer.get(f"gov:{slug}").governorate == name
             for slug in [name.lower().replace(" ", "-")]
         ), name
-    assert len(extractor.gazetteer) >= 150
-    tanf = extractor.gazetteer.lookup("Al-Tanf")
+    assert len(ex.gazetteer) >= 150
+    tanf = ex.gazetteer.lookup("Al-Tanf")
     assert tanf.country == "SY" and tanf.governorate is None
 
 

@@ -12,11 +12,6 @@ from crawler.extract import Extractor
 PUBLISHED = datetime(2021, 3, 14, 12, 0, tzinfo=UTC)  # a Sunday
 
 
-@pytest.fixture(scope="module")
-def ex() -> Extractor:
-    return Extractor()
-
-
 def _toll(ex: Extractor, lang: str, title: str, text: str) -> tuple[int | None, int | None]:
     got = ex.extract(title, text, PUBLISHED, lang=lang)
     assert got.relevant, got.reason
