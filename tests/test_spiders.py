@@ -435,6 +435,14 @@ def wait_for(condition, timeout_s: float = 30) -> None:
         time.sleep(0.05)
 
 
+def fresh_python(code: str) -> list[str]:
+    """The words ``code`` prints when run in a new interpreter (what it imports is its own)."""
+    child = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return child.stdout.split()
+
+
 def test_components_are_imported_before_the_fork_without_installing_a_reactor():
     check = (
         "import sys\n"
@@ -447,11 +455,8 @@ def test_components_are_imported_before_the_fork_without_installing_a_reactor():
         " 'scrapy.extensions.remote_control' in sys.modules,"
         " 'scrapy.downloadermiddlewares.cookies' in sys.modules)\n"
     )
-    child = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=60
-    )
     # The components a batch never uses are not even imported (spiders.settings).
-    assert child.stdout.split() == ["True", "True", "False", "False", "False"]
+    assert fresh_python(check) == ["True", "True", "False", "False", "False"]
 
 
 def test_the_poll_child_does_without_numpy():
@@ -465,7 +470,4 @@ def test_the_poll_child_does_without_numpy():
         "import crawler.storage, sqlite_utils\n"
         "print(sys.modules.get('numpy') is None)\n"
     )
-    child = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert child.stdout.split()[-1] == "True"
+    assert fresh_python(check)[-1] == "True"
