@@ -456,8 +456,9 @@ def _m11_search_index_new_articles_by_id(db: sqlite_utils.Database) -> None:
         "INSERT INTO search_index (name, indexed_upto)"
         " SELECT 'articles', coalesce(max(id), 0) FROM articles"
     )
+    upto = "(SELECT indexed_upto FROM search_index WHERE name = 'articles')"
     indexed = (
-        "old.id <= (SELECT indexed_upto FROM search_index WHERE name = 'articles')"
+        f"old.id <= {upto}"
         " AND NOT EXISTS (SELECT 1 FROM articles_fts_queue WHERE article_id = old.id)"
     )
     db.execute(
@@ -466,8 +467,7 @@ def _m11_search_index_new_articles_by_id(db: sqlite_utils.Database) -> None:
             INSERT INTO articles_fts (articles_fts, rowid, title, summary, text)
                 SELECT 'delete', old.id, old.title, old.summary, old.text WHERE {indexed};
             INSERT OR IGNORE INTO articles_fts_queue (article_id)
-                SELECT new.id
-                WHERE new.id <= (SELECT indexed_upto FROM search_index WHERE name = 'articles');
+                SELECT new.id WHERE new.id <= {upto};
         END"""
     )
     # SQLite gives a new row the highest id plus one, so deleting the highest rows would hand
