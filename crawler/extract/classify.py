@@ -143,9 +143,7 @@ def _violent(segment: Segment, weapons_only: bool) -> bool:
     if any(hit.tag.value != OTHER or not weapons_only for hit in segment.of("type")):
         return True
     weak = VIOLENT_WEAK_TYPES if weapons_only else VIOLENT_WEAK_TYPES + ACCIDENT_PRONE_WEAK_TYPES
-    return segment.has("incident") or any(
-        hit.tag.value in weak for hit in segment.of("type_weak")
-    )
+    return segment.has("incident") or any(hit.tag.value in weak for hit in segment.of("type_weak"))
 
 
 def _attack_happened(segment: Segment) -> bool:
