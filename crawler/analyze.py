@@ -1,7 +1,7 @@
 """Batch analysis of a JSON-lines file through exactly the daemon's pipeline.
 
 ``wirewatch analyze`` feeds articles given as JSON lines (``{id, url, title, text, published,
-lang, source}``; only ``id`` and ``text`` required) one by one, in the order given, through
+lang, source}``; ``id`` and a ``text`` or a ``title`` required: a headline alone is analysed) one by one, in the order given, through
 :mod:`crawler.pipeline`, on a temporary database unless ``db_path`` is given, and writes one JSON
 line per input article: its relevance, the incident it was merged into with that incident's
 (merged) facts, the input id of the article it duplicates, its stated tally, and the incident's
@@ -134,14 +134,15 @@ def parse_line(line: str, now: datetime) -> tuple[Entry, str | int]:
     key = raw.get("id")
     if isinstance(key, bool) or not isinstance(key, (str, int)) or key == "":
         raise InputError("missing id (a string or an integer)")
-    text = raw.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise InputError("missing text")
+    text = _optional_text(raw, "text") or ""
+    title = _optional_text(raw, "title") or ""
+    if not text.strip() and not title.strip():
+        raise InputError("missing text and title (a headline alone is enough)")
     url = raw.get("url")
     entry = Entry(
         guid=json.dumps(key),  # keeps 17 and "17" apart, and gives back the caller's type
         url=canonical_url(url) if isinstance(url, str) else None,
-        title=_optional_text(raw, "title") or "",
+        title=title,
         summary="",
         content=text,
         published=_published(raw.get("published"), now),

@@ -478,7 +478,8 @@ def _run_summary(summary: dict[str, Any]) -> str:
     "in_path",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Articles as JSON lines: {id, text, title, url, published, lang, source}.",
+    help="Articles as JSON lines: {id, text, title, url, published, lang, source}; id and a"
+    " text or a title are required.",
 )
 @click.option(
     "--out",

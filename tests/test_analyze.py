@@ -82,11 +82,24 @@ def test_one_line_out_per_article_with_the_incident_facts(tmp_path):
 
 
 def test_bad_lines_are_reported_with_their_number_and_skipped(tmp_path, caplog):
-    bad = ['{"id": "x1"', '{"text": "no id"}', '{"id": "x3", "text": "t", "published": "soon"}']
+    bad = [
+        '{"id": "x1"',
+        '{"text": "no id"}',
+        '{"id": "x3", "text": "t", "published": "soon"}',
+        '{"id": "x4", "title": " ", "text": ""}',
+    ]
     summary, out = run(tmp_path, lines()[:2], extra=bad)
-    assert (summary.read, summary.written, summary.skipped) == (5, 2, 3)
+    assert (summary.read, summary.written, summary.skipped) == (6, 2, 4)
     skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
-    assert [m.split()[2] for m in skipped] == ["line=3", "line=4", "line=5"]
+    assert [m.split()[2] for m in skipped] == ["line=3", "line=4", "line=5", "line=6"]
+    assert "missing text and title" in skipped[-1]
+
+
+def test_a_headline_alone_is_analysed(tmp_path):
+    headline = {"id": "h1", "title": "balad", "text": "", "published": "2020-02-16T03:00:00Z"}
+    summary, out = run(tmp_path, [headline])
+    assert (summary.read, summary.written, summary.skipped) == (1, 1, 0)
+    assert out[0]["id"] == "h1" and out[0]["relevant"] is True and out[0]["incident"] == 1
 
 
 def test_shuffled_input_gives_the_same_number_of_incidents(tmp_path):
