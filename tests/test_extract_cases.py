@@ -192,7 +192,11 @@ PLACES = [
         "Gunmen shot dead a soldier on Sunday near Baladiyat in eastern Baghdad.",
         "district:baladiyat",
     ),
-    ("en", "Two mortar rounds fell on Sunday on a village in Diyala province.", "gov:diyala"),
+    (
+        "en",
+        "Mortar rounds killed two farmers on Sunday in a village in Diyala province, police said.",
+        "gov:diyala",
+    ),
 ]
 
 

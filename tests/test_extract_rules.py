@@ -122,13 +122,13 @@ TARGETS = [
     (
         "en",
         "Grenade thrown at party office in Hillah",
-        "Assailants threw a grenade at the office of a political party in Hillah on Sunday, police said.",
+        "Assailants threw a grenade at the office of a political party in Hillah on Sunday, Iraqi police said.",
         "government",
     ),
     (
         "en",
         "Gunmen kidnap two truck drivers in Maysan",
-        "Gunmen kidnapped two truck drivers near Amara on Sunday, a police source said.",
+        "Gunmen kidnapped two truck drivers near Amara on Sunday, an Iraqi police source said.",
         "civilians",
     ),
     (
@@ -140,20 +140,20 @@ TARGETS = [
     (
         "ar",
         "عبوة لاصقة تستهدف سيارة في الكوت",
-        "انفجرت عبوة لاصقة الأحد بسيارة مدير دائرة حكومية في الكوت.",
+        "انفجرت عبوة لاصقة الأحد بسيارة مدير دائرة حكومية في الكوت العراقية.",
         "government",
     ),
     # a member word takes the group named right after it
     (
         "ar",
         "مقتل منتسب في الحشد الشعبي بهجوم لداعش",
-        "قتل منتسب في الحشد الشعبي الأحد بهجوم شنه عناصر من داعش على نقطة في قضاء الطوز.",
+        "قتل منتسب في الحشد الشعبي الأحد بهجوم شنه عناصر من داعش على نقطة في قضاء الطوز العراقي.",
         "pmf",
     ),
     (
         "en",
-        "Two members of the Hashed killed in Diyala",
-        "Two members of the Hashed al-Shaabi were killed in an IS attack in Diyala on Sunday.",
+        "Two members of the Hashed killed near Baquba",
+        "Two members of the Hashed al-Shaabi were killed in an IS attack near Baquba on Sunday.",
         "pmf",
     ),
     # named contractors beat the base's default, forces hosted there do not
@@ -252,7 +252,7 @@ TYPES = [
     (
         "en",
         "Protesters torch party offices in Amara",
-        "Protesters set fire to party offices in Amara on Sunday as guards opened fire on them, "
+        "Iraqi protesters set fire to party offices in Amara on Sunday as guards opened fire on them, "
         "killing two.",
         "shooting",
     ),
@@ -310,7 +310,7 @@ PLACES = [
     (
         "en",
         "Rockets hit the Green Zone",
-        "Rockets fired from Dora struck the Green Zone on Sunday.",
+        "Rockets fired from Dora struck Baghdad's Green Zone on Sunday.",
         "site:green-zone",
     ),
     # the seat of a governorate ranks below another town of the same rank
@@ -444,7 +444,7 @@ CASUALTIES = [
     ),
     (
         "fr",
-        "Trois combattants du Hachd al-Chaabi ont été tués dimanche et cinq blessés dans une attaque à Tarmiyah.",
+        "Trois combattants du Hachd al-Chaabi ont été tués dimanche et cinq blessés dans une attaque à Tarmiyah, au nord de Bagdad.",
         3,
         5,
     ),
@@ -457,7 +457,7 @@ CASUALTIES = [
     # groups on either side of "while" add up
     (
         "ar",
-        "اندلعت الأحد اشتباكات مع داعش في مطيبيجة أسفرت عن مقتل جندي وإصابة اثنين، فيما قتل ثلاثة من المسلحين.",
+        "اندلعت الأحد اشتباكات مع داعش في مطيبيجة شمال بغداد أسفرت عن مقتل جندي وإصابة اثنين، فيما قتل ثلاثة من المسلحين.",
         4,
         2,
     ),
@@ -476,19 +476,19 @@ CASUALTIES = [
     ),
     (
         "ar",
-        "انفجرت عبوة ناسفة الأحد على رتل للتحالف قرب السماوة دون تسجيل إصابات.",
+        "انفجرت عبوة ناسفة الأحد على رتل للتحالف قرب السماوة العراقية دون تسجيل إصابات.",
         0,
         0,
     ),
     (
         "ar",
-        "انفجرت عبوة ناسفة الأحد على رتل دعم لوجستي في الديوانية، دون تسجيل أي خسائر بشرية.",
+        "انفجرت عبوة ناسفة الأحد على رتل دعم لوجستي في الديوانية جنوب بغداد، دون تسجيل أي خسائر بشرية.",
         0,
         0,
     ),
     (
         "en",
-        "A rocket hit the Green Zone on Sunday without causing any casualties.",
+        "A rocket hit Baghdad's Green Zone on Sunday without causing any casualties.",
         0,
         0,
     ),
@@ -533,7 +533,7 @@ CASUALTIES = [
     ),
     (
         "ar",
-        "أصيب مدير دائرة حكومية الأحد بانفجار عبوة لاصقة في الكوت ما أدى إلى إصابته بجروح.",
+        "أصيب مدير دائرة حكومية الأحد بانفجار عبوة لاصقة في الكوت العراقية ما أدى إلى إصابته بجروح.",
         None,
         1,
     ),

@@ -72,7 +72,8 @@ def _matcher() -> Matcher:
         ("Two rockets landed", "en", ["rocket"]),  # the stem is what matched
         ("the rocketry club", "en", ["rocket"]),  # a stem accepts any ending
         ("وبالصواريخ استهدفوا", "ar", ["صواريخ"]),  # proclitics و + ب + ال
-        ("صواريخهم", "ar", []),  # no suffix without a stem mark
+        ("صواريخهم", "ar", ["صواريخ"]),  # a possessive pronoun may end the word ("their")
+        ("صواريخي", "ar", []),  # no other suffix without a stem mark
         ("they told us", "en", []),  # capitals required: "us" is not the US
         ("US troops", "en", ["us"]),
         ("ROCKETS", "fr", []),  # terms of another language are ignored

@@ -25,12 +25,12 @@ STATED_OR_NOT = [
     (
         "en",
         "Bomb wounds two in Kut",
-        "A roadside bomb wounded two policemen in Kut on Sunday.",
+        "A roadside bomb wounded two Iraqi policemen in Kut on Sunday.",
         None,
         2,
     ),
-    ("fr", "Bombe à Kout", "Une bombe a blessé dimanche deux policiers à Kout.", None, 2),
-    ("ar", "عبوة في الكوت", "أصيب شرطيان بانفجار عبوة ناسفة في الكوت الأحد.", None, 2),
+    ("fr", "Bombe à Kout", "Une bombe a blessé dimanche deux policiers irakiens à Kout.", None, 2),
+    ("ar", "عبوة في الكوت", "أصيب شرطيان عراقيان بانفجار عبوة ناسفة في الكوت الأحد.", None, 2),
     # dead only: the wounded are not stated
     (
         "en",
@@ -43,7 +43,7 @@ STATED_OR_NOT = [
     (
         "en",
         "Rocket hits Green Zone",
-        "A rocket hit the Green Zone on Sunday. There were no casualties.",
+        "A rocket hit Baghdad's Green Zone on Sunday. There were no casualties.",
         0,
         0,
     ),
@@ -95,7 +95,7 @@ STATED_OR_NOT = [
     (
         "ar",
         "قنبلة في الموصل",
-        "ألقى مجهولون الأحد قنبلة يدوية على مكتب في الموصل، ولم يسفر الهجوم عن إصابات.",
+        "ألقى مجهولون الأحد قنبلة يدوية على مكتب في الموصل شمال العراق، ولم يسفر الهجوم عن إصابات.",
         0,
         0,
     ),

@@ -30,29 +30,43 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
 from crawler.extract.attribution import attribution
-from crawler.extract.classify import attack_type, is_us_interest, judge, target
-from crawler.extract.document import read_document
+from crawler.extract.classify import Verdict, attack_type, is_us_interest, judge, target
+from crawler.extract.document import Document, read_document
 from crawler.extract.gazetteer import Gazetteer
 from crawler.extract.lexicon import Matcher
 from crawler.extract.numbers import casualties
-from crawler.extract.place import locate, names_elsewhere
+from crawler.extract.place import Whereabouts, locate, names_elsewhere
+from crawler.extract.relevance import Weights
 from crawler.extract.tally import reported_tally
 from crawler.extract.timeparse import BAGHDAD, EventTime, event_time
 from crawler.extract.vocabulary import load_places, load_vocabularies
 from crawler.lang import detect_language
 from crawler.types import LANGUAGES, Extraction
 
-__all__ = ["Extractor", "extract"]
+__all__ = ["Extractor", "Reading", "extract"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_AGE_H = 72.0
 FALLBACK_LANG = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One article as the extractor read it (see :meth:`Extractor.read`)."""
+
+    lang: str
+    published: datetime
+    document: Document
+    where: Whereabouts
+    when: EventTime
+    verdict: Verdict
 
 
 class Extractor:
@@ -67,11 +81,34 @@ class Extractor:
         self.max_age_h = max_age_h
         self.gazetteer = Gazetteer(load_places(extra_places))
         self.vocabularies = load_vocabularies(extra_terms)
+        self.weights = Weights.load()
         terms = self.gazetteer.terms()
         for vocabulary in self.vocabularies.values():
             terms += vocabulary.terms()
         self._matcher = Matcher(terms, LANGUAGES)
         log.info("extractor ready places=%d terms=%d", len(self.gazetteer), self._matcher.size)
+
+    def read(
+        self,
+        title: str,
+        text: str,
+        published: datetime,
+        lang: str | None = None,
+        dateline: str | None = None,
+    ) -> Reading:
+        """The article read and judged: its document, place, time and verdict (with the signals
+        that were weighed). :meth:`extract` turns this into an Extraction; training and
+        diagnostics use it as it is."""
+        if published.tzinfo is None:
+            published = published.replace(tzinfo=UTC)
+        lang = lang if lang in LANGUAGES else detect_language(f"{title}\n{text}") or FALLBACK_LANG
+        document = read_document(self._matcher, title, text, lang, dateline)
+        where = locate(document, self.gazetteer)
+        when = event_time(document, published)
+        stale = _is_stale(when, published, self.max_age_h)
+        numbers = self.vocabularies[lang].numbers
+        verdict = judge(document, where, stale, numbers, self.weights, published)
+        return Reading(lang, published, document, where, when, verdict)
 
     def extract(
         self,
@@ -81,17 +118,10 @@ class Extractor:
         lang: str | None = None,
         dateline: str | None = None,
     ) -> Extraction:
-        if published.tzinfo is None:
-            published = published.replace(tzinfo=UTC)
-        lang = lang if lang in LANGUAGES else detect_language(f"{title}\n{text}") or FALLBACK_LANG
+        reading = self.read(title, text, published, lang, dateline)
+        lang, published, document = reading.lang, reading.published, reading.document
+        where, when, verdict = reading.where, reading.when, reading.verdict
         vocabulary = self.vocabularies[lang]
-        document = read_document(self._matcher, title, text, lang, dateline)
-
-        where = locate(document, self.gazetteer)
-        when = event_time(document, published)
-        verdict = judge(
-            document, where, _is_stale(when, published, self.max_age_h), vocabulary.numbers
-        )
         if not verdict.relevant:
             return Extraction(
                 relevant=False,

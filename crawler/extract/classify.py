@@ -1,39 +1,29 @@
 """What happened and whether it is news: relevance, attack type, target and US interest.
 
-Relevance weighs signals of the lead (title and first sentences) — wire copy states the news
-first and the background after:
+Relevance is decided in two steps. Hard rules first settle what needs no weighing: no incident
+word in the lead (title and two first sentences), no act of violence in it (deaths, a blast or a
+fire alone are no attack, unless armed men or protesters die, or die in an operation), an
+accident cue ("short circuit", "collision", "تسرب غاز") with no attack stated, a story the places
+of its lead set abroad or not in Iraq (:mod:`crawler.extract.place`), or an event older than
+``max_age_h``. The rest is weighed by :mod:`crawler.extract.relevance`: the signals of the lead
+for and against a report of a new incident, with weights fitted on real news.
 
-* for: an incident word in the title (weapon, attack, casualties), one in the first sentence,
-  a verb saying it happened ("struck", "ont frappé", "سقطت"), casualty words, a time word
-  tying it to the day ("tôt dimanche", "overnight", "أمس");
-* against: words of other kinds of story (a trial, an anniversary, a threat, politics, the
-  economy, an analysis that recaps, sport, accidents, arrests), weighed more in the title.
-
-Hard rules come first: no incident word in the lead, no act of violence in it (deaths, a blast
-or a fire alone are not an attack), an accident cue ("short circuit", "collision", "تسرب غاز")
-with no attack stated, an incident located abroad, no place of Iraq at all, or an event older
-than ``max_age_h`` make the article irrelevant whatever the score. The threshold and weights are
-in the constants below; ``score`` is the squashed balance.
-
-What the lead says is weighed after two readings:
-
-* the setting of a story about something else is not its news: incident words from "amid",
-  "sur fond de", "في ظل" to the end of the clause are dropped ("meets envoy as tensions spike
-  over drone attacks");
-* a count of many attacks ("more than 40 attacks since January") is a recap, whatever the
-  words around it; an oil or economy context never outweighs an attack the lead says happened
-  ("a rocket hit a camp of foreign oil companies").
+What the lead says is read after two cuts: the setting of a story about something else is not
+its news, and neither is an earlier event told in a clause: incident words from "amid", "sur fond
+de", "في ظل", or "days after", "au lendemain de", "غداة" to the end of the clause are dropped
+("meets envoy as tensions spike over drone attacks"; "votes to expel troops, days after a US
+strike killed a general").
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
-from crawler.extract.numbers import count_before
 from crawler.extract.place import Whereabouts
+from crawler.extract.relevance import NEGATIVE_KINDS, Weighing, Weights, signals
 from crawler.extract.vocabulary import Numbers
 from crawler.types import US_INTEREST_TARGETS
 
@@ -46,31 +36,22 @@ VIOLENT_WEAK_TYPES = ("shooting",)
 # gas cylinders and arms depots explode too. Violence enough to be judged, not enough to
 # outweigh an accident's cues.
 ACCIDENT_PRONE_WEAK_TYPES = ("ied",)
+# Victims whose deaths are violence even when the lead names no weapon: armed men, protesters.
+ARMED_TARGETS = ("iraqi_security", "pmf", "coalition", "us_military", "protesters", "other")
+# Actors that are states: naming them beside a death says nothing of a fight.
+STATE_ACTORS = ("Iran", "United States", "Turkey")
 # What the setting of a story hides from the judge: the words that would make it news.
 SETTING_HIDES = INCIDENT_CATEGORIES + ("event", "killed", "wounded")
 SETTING_END_MARKS = ",;:()"
-ECONOMY = "economy"
 RECAP = "recap"
-# A count of attacks from which a lead recaps a campaign rather than reports one attack
-# ("more than 40 attacks since the start of the year"); twin or triple attacks stay news.
-RECAP_MIN_ATTACKS = 5
-TIME_CATEGORIES = ("weekday", "relday", "part")
-CASUALTY_CATEGORIES = ("killed", "wounded", "no_casualties", "no_killed")
 
-WEIGHT_INCIDENT_TITLE = 1.0
-WEIGHT_INCIDENT_FIRST = 0.8
-WEIGHT_INCIDENT_LATER = 0.5  # ... only in the second sentence (feature-style intros)
-WEIGHT_EVENT = 1.0  # a verb of occurrence in the title or first sentence
-WEIGHT_EVENT_LATER = 0.4  # ... only in the second sentence
-WEIGHT_CASUALTIES = 0.5
-WEIGHT_TIME = 0.4
-WEIGHT_NEGATIVE_TITLE = 1.4  # per kind of other story named in the title
-WEIGHT_NEGATIVE_FIRST = 0.7  # ... in the first sentence (a kind in both counts twice)
-WEIGHT_PAST = 0.7  # the lead dates its facts in the past ("last week", "l'an dernier")
-# The balance an incident report needs; a lone incident word in a title (1.0) is not enough.
-RELEVANCE_THRESHOLD = 1.6
-# Spread of the logistic that turns the balance into a 0..1 score.
-SCORE_SCALE = 0.8
+# The probability from which the weighing of the lead calls a story an incident report.
+RELEVANCE_THRESHOLD = 0.5
+# What a signal against a story says of it, for the reason shown to users ("trial", "recap").
+SIGNAL_REASONS = {
+    "many_attacks": RECAP, "old_year": "past", "past": "past", "background": "past",
+    "question": RECAP, "title_only": "weak_evidence", "none": "no_place", "country": "vague_place",
+}  # fmt: skip
 
 US_FIRST = ("us_embassy", "logistics_convoy")
 US_BASES = ("coalition", "us_military")
@@ -99,6 +80,7 @@ class Verdict:
     score: float
     evidence: tuple[str, ...]
     reason: str | None
+    signals: dict[str, float] = field(default_factory=dict)  # what was weighed (None: gated)
 
 
 def _evidence(document: Document) -> tuple[str, ...]:
@@ -116,26 +98,6 @@ def _has(segments: tuple[Segment, ...], categories: tuple[str, ...]) -> bool:
     return any(seg.has(c) for seg in segments for c in categories)
 
 
-def _happened(segment: Segment) -> bool:
-    """A verb of occurrence that is not negated ("Aucune attaque n'a visé" is not an event)."""
-    return any(not segment.negated(h) for h in segment.of("event"))
-
-
-def _negative_kinds(segment: Segment, numbers: Numbers) -> set[str]:
-    kinds = {h.tag.value for h in segment.of("negative")}
-    if _counts_many_attacks(segment, numbers):
-        kinds.add(RECAP)
-    return kinds
-
-
-def _counts_many_attacks(segment: Segment, numbers: Numbers) -> bool:
-    """ "more than 40 attacks", "près de trente attaques", "أكثر من 70 هجوماً"."""
-    return any(
-        (count_before(segment, hit, numbers) or 0) >= RECAP_MIN_ATTACKS
-        for hit in segment.of("tally_noun")
-    )
-
-
 def _violent(segment: Segment, weapons_only: bool) -> bool:
     """An act of violence is stated: a weapon or act, an attack word, gunmen, an explosion.
     With ``weapons_only``, what a fire or an accident also produces ("set fire", "l'incendie":
@@ -143,17 +105,27 @@ def _violent(segment: Segment, weapons_only: bool) -> bool:
     if any(hit.tag.value != OTHER or not weapons_only for hit in segment.of("type")):
         return True
     weak = VIOLENT_WEAK_TYPES if weapons_only else VIOLENT_WEAK_TYPES + ACCIDENT_PRONE_WEAK_TYPES
-    return segment.has("incident") or any(hit.tag.value in weak for hit in segment.of("type_weak"))
+    if segment.has("incident") or any(hit.tag.value in weak for hit in segment.of("type_weak")):
+        return True
+    return not weapons_only and _deaths_in_fighting(segment)
 
 
-def _attack_happened(segment: Segment) -> bool:
-    """The segment says an attack took place: a weapon or act and a verb of occurrence."""
-    return _violent(segment, weapons_only=True) and _happened(segment)
+def _deaths_in_fighting(segment: Segment) -> bool:
+    """Casualties among armed men or protesters, or in an operation: "five soldiers killed",
+    "مقتل 15 من عناصر داعش", "tué lors d'une opération antijihadiste", "protests turn deadly"."""
+    if not (segment.has("killed") or segment.has("wounded")):
+        return False
+    return (
+        segment.has("operation")
+        or any(hit.tag.value in ARMED_TARGETS for hit in segment.of("target"))
+        or any(hit.tag.value not in STATE_ACTORS for hit in segment.of("actor"))
+    )
 
 
 def _foreground(segment: Segment) -> Segment:
-    """The segment without the incident words of its setting clauses ("amid drone attacks")."""
-    settings = segment.of("setting")
+    """The segment without the incident words of its setting clauses ("amid drone attacks")
+    and of the clauses about an earlier event ("days after a US strike killed a general")."""
+    settings = segment.of("setting") + segment.of("background")
     if not settings:
         return segment
     spans = [(hit.start, _clause_end(segment.folded, hit.end)) for hit in settings]
@@ -170,61 +142,48 @@ def _clause_end(text: str, start: int) -> int:
     return min(ends, default=len(text))
 
 
-def judge(document: Document, where: Whereabouts, stale: bool, numbers: Numbers) -> Verdict:
+def judge(
+    document: Document,
+    where: Whereabouts,
+    stale: bool,
+    numbers: Numbers,
+    weights: Weights,
+    published: datetime,
+) -> Verdict:
     """Is this article a report of a recent security incident in Iraq?"""
     lead = tuple(_foreground(segment) for segment in document.lead())
-    title, first = lead[0], lead[1:2]
     evidence = _evidence(document)
     if not _has(lead, INCIDENT_CATEGORIES):
         return Verdict(False, 0.0, evidence, "no_incident_term")
     if not any(_violent(segment, weapons_only=False) for segment in lead):
         return Verdict(False, 0.0, evidence, "no_violence")
-    if _has((title,) + first, ("accident",)) and not any(
+    if _has(lead[:2], ("accident",)) and not any(
         _violent(segment, weapons_only=True) for segment in lead
     ):
         return Verdict(False, 0.0, evidence, "accident")
-
-    balance = 0.0
-    balance += WEIGHT_INCIDENT_TITLE if _has((title,), INCIDENT_CATEGORIES) else 0.0
-    if _has(first, INCIDENT_CATEGORIES):
-        balance += WEIGHT_INCIDENT_FIRST
-    elif _has(lead[2:], INCIDENT_CATEGORIES):
-        balance += WEIGHT_INCIDENT_LATER
-    if _happened(title) or any(_happened(s) for s in first):
-        balance += WEIGHT_EVENT
-    elif any(_happened(s) for s in lead[2:]):
-        balance += WEIGHT_EVENT_LATER
-    current = tuple(s for s in lead if not s.has("past"))
-    balance += WEIGHT_CASUALTIES if _has(current, CASUALTY_CATEGORIES) else 0.0
-    balance += WEIGHT_TIME if _has(lead[1:], TIME_CATEGORIES) else 0.0
-    title_kinds = _negative_kinds(title, numbers)
-    first_kinds = set().union(*(_negative_kinds(s, numbers) for s in first))
-    if _attack_happened(title) or any(_attack_happened(s) for s in first):
-        title_kinds.discard(ECONOMY)
-        first_kinds.discard(ECONOMY)
-    balance -= WEIGHT_NEGATIVE_TITLE * len(title_kinds) + WEIGHT_NEGATIVE_FIRST * len(first_kinds)
-    if _has((title,) + first, ("past",)):
-        balance -= WEIGHT_PAST
-    score = 1.0 / (1.0 + math.exp(-(balance - RELEVANCE_THRESHOLD) / SCORE_SCALE))
-
+    found = signals(document, lead, where, numbers, published)
+    weighing = weights.weigh(found)
+    score = round(weighing.score, 3)
     if where.outside_iraq:
-        return Verdict(False, round(score, 3), evidence, "outside_iraq")
-    if not where.in_iraq and not _iraq_named_anywhere(document):
-        return Verdict(False, round(score, 3), evidence, "not_in_iraq")
-    if balance <= RELEVANCE_THRESHOLD:
-        kinds = sorted(title_kinds) or sorted(first_kinds)
-        return Verdict(False, round(score, 3), evidence, kinds[0] if kinds else "weak_evidence")
+        return Verdict(False, score, evidence, "outside_iraq", found)
+    if not where.in_iraq:
+        return Verdict(False, score, evidence, "not_in_iraq", found)
+    if weighing.score < RELEVANCE_THRESHOLD:
+        return Verdict(False, score, evidence, _reason_against(weighing), found)
     if stale:
-        return Verdict(False, round(score, 3), evidence, "stale")
-    return Verdict(True, round(score, 3), evidence, None)
+        return Verdict(False, score, evidence, "stale", found)
+    return Verdict(True, score, evidence, None, found)
 
 
-def _iraq_named_anywhere(document: Document) -> bool:
-    return any(
-        h.tag.value.startswith(("country:iraq", "gov:", "city:", "district:", "site:"))
-        for seg in document.segments
-        for h in seg.of("place")
-    )
+def _reason_against(weighing: Weighing) -> str:
+    """The kind of the signal that weighed most against the story ("trial", "recap" ...)."""
+    strongest = weighing.strongest(against=True)
+    if strongest is None:
+        return "weak_evidence"
+    what = strongest.split(":")[-1]
+    if what in NEGATIVE_KINDS:
+        return what
+    return SIGNAL_REASONS.get(what, "weak_evidence")
 
 
 def attack_type(document: Document) -> str | None:

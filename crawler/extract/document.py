@@ -1,6 +1,7 @@
 """An article read once: cleaned and folded text, sentences, and every lexicon/gazetteer hit.
 
-Segment 0 is the title; segments 1.. are the sentences of the body, the dateline removed. Every
+Segment 0 is the title (the first sentence when there is no title); segments 1.. are the
+sentences of the body, the dateline removed. Every
 deciding module works on this structure and never scans the text again, so the one automaton
 pass is the whole cost of matching. The lead (title and first sentences) is where wire copy puts
 the facts; later sentences are background.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from crawler.extract.lexicon import Hit, Matcher
@@ -130,5 +131,8 @@ def read_document(
             segments.append(
                 _segment(len(segments), body[start:end], folded[start:end], per_sentence[i])
             )
+    if not cased_title.strip() and len(segments) > 1:
+        # No headline: the first sentence is one, as it is in wire copy.
+        segments = [replace(seg, index=i) for i, seg in enumerate(segments[1:])]
     dateline_text = dateline or (head.place if head else None)
     return Document(lang, tuple(segments), head, dateline_text)

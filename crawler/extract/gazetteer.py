@@ -13,13 +13,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from crawler.errors import ConfigError
-from crawler.extract.lexicon import ARABIC_PROCLITICS, Matcher, Tag, fold_term
-from crawler.extract.normalize import clean, fold, is_arabic
+from crawler.extract.lexicon import ARABIC_PROCLITICS, LITERAL_MARK, Matcher, Tag, fold_term
+from crawler.extract.normalize import ARABIC_ARTICLE, clean, fold, is_arabic
 from crawler.types import PLACE_KINDS, Place
 
 log = logging.getLogger(__name__)
 
 ALIAS_LANGS = ("en", "fr", "ar")
+# The matcher category of the names that set an article in a country on their own (an anchor
+# place's aliases and the country's demonyms); a demonym's tag value is DEMONYM_PREFIX + the id.
+ANCHOR = "anchor"
+DEMONYM_PREFIX = "demonym:"
 # Rank of a place kind when the most specific place is wanted: a site beats a district, etc.
 SPECIFICITY = {"site": 4, "district": 3, "city": 2, "governorate": 1, "country": 0}
 
@@ -59,6 +63,8 @@ class Gazetteer:
         self._guards: dict[str, str | None] = {}
         self._targets: dict[str, str | None] = {}
         self._seats: set[str] = set()
+        self._anchors: dict[str, list[str]] = {}  # place id -> the aliases that anchor
+        self._demonyms: dict[str, list[str]] = {}
         self._aliases: dict[str, list[str]] = {}
         for entry in entries:
             place = place_from_entry(entry)
@@ -67,11 +73,21 @@ class Gazetteer:
             self._targets[place.id] = entry.get("target")
             if entry.get("seat"):
                 self._seats.add(place.id)
+            anchor = entry.get("anchor")
+            if anchor:
+                langs = ALIAS_LANGS if anchor is True else tuple(anchor)
+                self._anchors[place.id] = [str(a) for lang in langs for a in entry.get(lang) or ()]
+                if anchor is True:
+                    self._anchors[place.id].append(str(entry["name"]))
+            demonyms = entry.get("demonyms") or {}
+            self._demonyms[place.id] = [
+                str(d) for lang in ALIAS_LANGS for d in demonyms.get(lang) or ()
+            ]
             self._aliases[place.id] = aliases_of(entry)
         self._by_alias: dict[str, list[Place]] = {}
         for place_id, names in self._aliases.items():
             for name in names:
-                key, _ = fold_term(name)
+                key, _ = fold_term(name, place=True)
                 bucket = self._by_alias.setdefault(key, [])
                 if self._places[place_id] not in bucket:
                     bucket.append(self._places[place_id])
@@ -82,11 +98,19 @@ class Gazetteer:
         return len(self._places)
 
     def terms(self) -> list[tuple[str, Tag]]:
-        return [
+        """Every alias as a place; anchors' aliases and demonyms also as anchors."""
+        terms = [
             (name, Tag("place", "place", place_id, None, self._guards[place_id]))
             for place_id, names in self._aliases.items()
             for name in names
         ]
+        for place_id, names in self._anchors.items():
+            tag = Tag("place", ANCHOR, place_id, None, self._guards[place_id])
+            terms += [(_with_article(name), tag) for name in names]
+        for place_id, demonyms in self._demonyms.items():
+            tag = Tag("place", ANCHOR, DEMONYM_PREFIX + place_id)
+            terms += [(demonym, tag) for demonym in demonyms]
+        return terms
 
     def get(self, place_id: str) -> Place | None:
         return self._places.get(place_id)
@@ -110,10 +134,10 @@ class Gazetteer:
             return None
         if name in self._places:
             return self._places[name]
-        key, _ = fold_term(name)
-        found = self._by_alias.get(key) or self._by_alias.get(_without_proclitic(key))
-        if found:
-            return found[0]
+        key, _ = fold_term(name, place=True)
+        for candidate in (key, *_without_proclitic(key)):
+            if found := self._by_alias.get(candidate):
+                return found[0]
         # A longer phrase ("the Green Zone in Baghdad"): its most specific place, first seen.
         cased = clean(name)
         hits = self._matcher.scan(fold(cased), cased)
@@ -123,10 +147,19 @@ class Gazetteer:
         return max(places, key=lambda p: SPECIFICITY[p.kind])
 
 
-def _without_proclitic(key: str) -> str:
+def _with_article(name: str) -> str:
+    """An Arabic name that starts with the article, marked to be matched with it (the lexicon's
+    literal mark): an anchor must be the proper noun ("الموصل", not the adjective "موصل")."""
+    name = name.strip()
+    return LITERAL_MARK + name if is_arabic(name) and name.startswith(ARABIC_ARTICLE) else name
+
+
+def _without_proclitic(key: str) -> tuple[str, ...]:
+    """An Arabic name without the clitics before it: "بالموصل" -> "الموصل", "ببغداد" -> "بغداد"."""
     if not is_arabic(key):
-        return key
+        return ()
     for size in (4, 3, 2, 1):
         if key[:size] in ARABIC_PROCLITICS and len(key) - size >= 3:
-            return key[size:]
-    return key
+            rest = key[size:]
+            return (rest, ARABIC_ARTICLE + rest) if key[:size].endswith(ARABIC_ARTICLE) else (rest,)
+    return ()

@@ -31,7 +31,12 @@ import ahocorasick
 from crawler.extract.normalize import ARABIC_ARTICLE, clean, is_arabic, normalize
 
 STEM_MARK = "*"
+PLACE_FAMILY = "place"  # Tag.family of gazetteer names (the rest are lexicon terms)
 ARABIC_ACCUSATIVE = "ا"
+# Endings an Arabic word may take after a term: the accusative alef and the possessive pronouns
+# (not "ه" alone: folded, it is also the ta marbuta that turns "محافظ", governor, into
+# "محافظة", governorate).
+ARABIC_ENDINGS = frozenset({ARABIC_ACCUSATIVE, "ها", "هم", "هما", "هن"})
 ARABIC_LAM_ARTICLE = "لل"  # "ل" + "ال": the preposition absorbs the article's alef
 LITERAL_MARK = "="
 
@@ -44,6 +49,9 @@ ARABIC_PROCLITICS = frozenset(
 # Shortest Arabic term whose leading ال is the article rather than part of the word.
 # (at least four letters must remain: "السبت" stays, "الصواريخ" becomes "صواريخ").
 ARABIC_ARTICLE_STRIP_MIN_LEN = 6
+# A place name keeps its article unless six letters remain: without it, a short name is a
+# common word, or part of one after a clitic ("الرقة", Raqqa; "رقة" in "فرقة", a squad).
+ARABIC_PLACE_ARTICLE_STRIP_MIN_LEN = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +84,17 @@ class _Entry:
 Span = tuple[int, int, Tag]
 
 
-def fold_term(term: str) -> tuple[str, bool]:
-    """The folded key of a lexicon term and whether it is a stem."""
+def fold_term(term: str, place: bool = False) -> tuple[str, bool]:
+    """The folded key of a lexicon term (or, ``place``, of a place name) and whether it is a
+    stem."""
     stem = term.endswith(STEM_MARK)
     literal = term.startswith(LITERAL_MARK)
     key = normalize(term.rstrip(STEM_MARK).lstrip(LITERAL_MARK))
     if is_arabic(key) and not literal:
+        shortest = ARABIC_PLACE_ARTICLE_STRIP_MIN_LEN if place else ARABIC_ARTICLE_STRIP_MIN_LEN
         key = " ".join(
-            _strip_article(word) if i == 0 else word for i, word in enumerate(key.split(" "))
+            _strip_article(word, shortest) if i == 0 else word
+            for i, word in enumerate(key.split(" "))
         )
     return key, stem
 
@@ -116,8 +127,8 @@ def arabic_variants(key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(variants))
 
 
-def _strip_article(word: str) -> str:
-    if word.startswith(ARABIC_ARTICLE) and len(word) >= ARABIC_ARTICLE_STRIP_MIN_LEN:
+def _strip_article(word: str, shortest: int) -> str:
+    if word.startswith(ARABIC_ARTICLE) and len(word) >= shortest:
         return word[len(ARABIC_ARTICLE) :]
     return word
 
@@ -142,7 +153,7 @@ class Matcher:
     def __init__(self, terms: Iterable[tuple[str, Tag]], languages: Iterable[str | None] = ()):
         entries: dict[str, _Entry] = {}
         for term, tag in terms:
-            key, stem = fold_term(term)
+            key, stem = fold_term(term, place=tag.family == PLACE_FAMILY)
             if not key.strip():
                 continue
             capitals = capital_offsets(term) if tag.family == "term" else ()
@@ -190,7 +201,7 @@ class Matcher:
         for last, (length, stem, arabic, capitals, guarded, tags) in automaton.iter(folded):
             end = last + 1
             if not stem and end < size and folded[end].isalnum():
-                if not (arabic and _accusative_ending(folded, end)):
+                if not (arabic and _arabic_ending(folded, end)):
                     continue
             start = end - length
             if start and folded[start - 1].isalnum():
@@ -206,11 +217,13 @@ class Matcher:
         return _longest_per_category(accepted)
 
 
-def _accusative_ending(folded: str, end: int) -> bool:
-    """An Arabic indefinite accusative alef ends the word ("مهندسا" for "مهندس")."""
-    return folded[end] == ARABIC_ACCUSATIVE and (
-        end + 1 == len(folded) or not folded[end + 1].isalnum()
-    )
+def _arabic_ending(folded: str, end: int) -> bool:
+    """The rest of the Arabic word is an ending the term may take: the indefinite accusative
+    alef ("مهندسا" for "مهندس") or a possessive pronoun ("غاراتها", its raids)."""
+    word_end = end
+    while word_end < len(folded) and folded[word_end].isalnum():
+        word_end += 1
+    return folded[end:word_end] in ARABIC_ENDINGS
 
 
 def _after_proclitic(folded: str, start: int) -> bool:

@@ -32,10 +32,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from crawler.extract.document import Document, Segment
-from crawler.extract.gazetteer import SPECIFICITY, Gazetteer
+from crawler.extract.gazetteer import ANCHOR, DEMONYM_PREFIX, SPECIFICITY, Gazetteer
 from crawler.types import Place
 
 IRAQ = "IQ"
+# Gazetteer ids of the places of Iraq (foreign places are "foreign:...").
+IRAQI_ID_PREFIXES = ("country:iraq", "gov:", "city:", "district:", "site:")
 # A place name after these is an allegiance, not a location (folded: "pro-Iran" -> "pro iran").
 ALLEGIANCE_PREFIXES = ("pro ", "anti ")
 # Body sentences (after the title) searched for the incident's place: the first names it, the
@@ -48,6 +50,30 @@ SEAT_DISCOUNT = 0.5
 LANDMARK_GAP_WORDS = frozenset({"", "the", "la", "le", "les", "l'", "l", "d'", "de", "ال"})
 LANDMARK_GAP_CHARS = 5
 LAUNCH = "launch"  # the landmark kind of "fired from", "depuis", "انطلقت من"
+# What may stand between a locative word and the foreign place it introduces: articles and the
+# part of the country ("in northern Syria", "dans le nord de la Syrie", "في شمال سوريا").
+SCENE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset(
+    """a an du des d north south east west northern southern eastern western central northeast
+    northwest southeast southwest northeastern northwestern southeastern southwestern nord sud
+    est ouest centre""".split()
+)
+SCENE_GAP_CHARS = 30
+# Words naming a part of a country ("northern Iraq", "nord de l'Irak", "شمال العراق").
+DIRECTION_WORDS = frozenset(
+    """north south east west northern southern eastern western northeast northwest southeast
+    southwest northeastern northwestern southeastern southwestern nord sud est ouest centre
+    شمال جنوب شرق غرب شمالي جنوبي شرقي غربي وسط""".split()
+)
+REGION_REACH_CHARS = 20
+# Sites whose names are those of every country's missions ("the US embassy").
+DIPLOMATIC_TARGETS = ("us_embassy",)
+# An Arabic place written with the preposition "ب" ("بتركيا", "وبالعراق") is a scene.
+ARABIC_IN_CLITICS = frozenset({"ب", "وب", "فب", "بال", "وبال", "فبال"})
+# "in Iraq and Syria", "في العراق وسوريا": the second place shares the first one's position.
+COORDINATIONS = frozenset({"and", "or", "et", "ou", "و", "او"})
+# A headline that opens with a country then a colon or dash is about that country ("Syrie :").
+TOPIC_MARKS = (":", "-", "–", "—", "،", "|")
+QUOTES = " \"'«»“”‘’"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +83,17 @@ class Located:
     place: Place
     landmark: bool = False  # named as a reference point or launch site, not as the scene
     launch: bool = False  # named as the place a weapon was fired from
+    scene: bool = True  # named where things happen ("in Yemen"), not as an actor ("Turkey says")
 
 
 @dataclass(frozen=True, slots=True)
 class Whereabouts:
     place: Place | None
-    in_iraq: bool  # some place of Iraq is named in the lead or the dateline
+    in_iraq: bool  # the lead or the dateline sets the story in Iraq
     outside_iraq: bool  # the incident is located abroad
     dateline_place: Place | None
+    abroad_too: bool = False  # the lead also sets something abroad ("in Iraq and Syria")
+    region: bool = False  # only the country, but a part of it ("northern Iraq", "شمال العراق")
 
 
 def _is_landmark(segment: Segment, start: int) -> bool:
@@ -90,8 +119,11 @@ def _places_by_span(segment: Segment, gazetteer: Gazetteer) -> dict[tuple[int, i
     for hit in segment.of("place"):
         if segment.folded[max(0, hit.start - 5) : hit.start].endswith(ALLEGIANCE_PREFIXES):
             continue  # "pro-Iran factions" are not in Iran
-        if any(start <= hit.start and hit.end <= end for start, end in names):
-            continue  # "the Islamic Resistance in Iraq" is a name, not a location
+        if any(
+            start <= hit.start and hit.end <= end and (start, end) != (hit.start, hit.end)
+            for start, end in names
+        ):
+            continue  # "the Islamic Resistance in Iraq" is a name, not a location ("Turkey" is)
         place = gazetteer.get(hit.tag.value)
         if place is not None:
             spans[(hit.start, hit.end)].append(place)
@@ -106,8 +138,22 @@ def _resolve(candidates: list[Place], context_governorates: set[str]) -> Place:
     return candidates[0]
 
 
+def set_in_iraq(document: Document, dateline_place: Place | None) -> bool:
+    """The article is set in Iraq: its dateline is Iraqi, or it names an anchor (Iraq, Baghdad,
+    Mosul, Ain al-Asad ...) or says "Iraqi" anywhere. Without that, the names it shares with
+    places of Iraq are other things: a first name, a plural noun, a camp in Myanmar."""
+    if dateline_place is not None and dateline_place.country == IRAQ:
+        return True
+    return any(_anchors_iraq(hit.tag.value) for seg in document.segments for hit in seg.of(ANCHOR))
+
+
+def _anchors_iraq(value: str) -> bool:
+    return value.removeprefix(DEMONYM_PREFIX).startswith(IRAQI_ID_PREFIXES)
+
+
 def locate(document: Document, gazetteer: Gazetteer) -> Whereabouts:
     dateline_place = gazetteer.lookup(document.dateline_text) if document.dateline_text else None
+    set_in = set_in_iraq(document, dateline_place)
     segments = document.lead(PLACE_LEAD_SENTENCES)
     raw = [
         (seg.index, span, places)
@@ -119,6 +165,7 @@ def locate(document: Document, gazetteer: Gazetteer) -> Whereabouts:
     }
     if dateline_place is not None and dateline_place.governorate:
         context.add(dateline_place.governorate)
+    scenes = _scene_spans(document, raw)
     located = [
         Located(
             index,
@@ -126,11 +173,16 @@ def locate(document: Document, gazetteer: Gazetteer) -> Whereabouts:
             _resolve(places, context),
             _is_landmark(document.segments[index], span[0]),
             _reference_before(document.segments[index], span[0]) == LAUNCH,
+            (index, span) in scenes,
         )
         for index, span, places in raw
     ]
-    iraqi = [loc for loc in located if loc.place.country == IRAQ]
-    foreign = [loc for loc in located if loc.place.country != IRAQ]
+    foreign = [loc for loc in located if loc.place.country != IRAQ and loc.scene]
+    iraqi = [
+        loc
+        for loc in located
+        if loc.place.country == IRAQ and set_in and not _mission_abroad(loc, foreign, gazetteer)
+    ]
 
     outside = _leads_abroad(iraqi, foreign, dateline_place) or _launched_from_iraq(iraqi)
     background = {  # refining sentences about earlier events
@@ -143,8 +195,98 @@ def locate(document: Document, gazetteer: Gazetteer) -> Whereabouts:
         # Only when the lead names no more than the country: a named governorate stands.
         if place is None or place.kind == "country":
             place = dateline_place
-    in_iraq = bool(iraqi) or (dateline_place is not None and dateline_place.country == IRAQ)
-    return Whereabouts(place, in_iraq, outside, dateline_place)
+    in_iraq = (
+        bool(iraqi)
+        or (dateline_place is not None and dateline_place.country == IRAQ)
+        or (_says_iraqi(segments) and not foreign)
+    )
+    region = (
+        place is not None
+        and place.kind == "country"
+        and any(
+            loc.place.kind == "country"
+            and _after_direction(document.segments[loc.segment], loc.start)
+            for loc in iraqi
+        )
+    )
+    return Whereabouts(place, in_iraq, outside, dateline_place, bool(foreign), region)
+
+
+def _after_direction(segment: Segment, start: int) -> bool:
+    """ "northern Iraq", "le nord de l'Irak", "شمال العراق": a part of the country is named."""
+    before = segment.folded[max(0, start - REGION_REACH_CHARS) : start].replace("'", " ").split()
+    words = [w for w in before if w not in LANDMARK_GAP_WORDS]
+    return bool(words) and words[-1] in DIRECTION_WORDS
+
+
+def _says_iraqi(segments: tuple[Segment, ...]) -> bool:
+    """ "Iraqi soldiers", "جنود عراقيين": the lead sets the story in Iraq without a place."""
+    return any(
+        hit.tag.value.startswith(DEMONYM_PREFIX) and _anchors_iraq(hit.tag.value)
+        for seg in segments
+        for hit in seg.of(ANCHOR)
+    )
+
+
+def _mission_abroad(loc: Located, foreign: list[Located], gazetteer: Gazetteer) -> bool:
+    """ "The US consulate", "السفارة الأمريكية" in a sentence set abroad ("in Istanbul") is
+    that country's mission, not the one in Baghdad or Erbil the gazetteer knows."""
+    return gazetteer.site_target(loc.place.id) in DIPLOMATIC_TARGETS and any(
+        other.segment == loc.segment for other in foreign
+    )
+
+
+def _scene_spans(
+    document: Document, raw: list[tuple[int, tuple[int, int], list[Place]]]
+) -> set[tuple[int, tuple[int, int]]]:
+    """The place spans named where something happens: after a locative word ("in", "près de",
+    "في", the clitic "ب"), as a headline's topic ("Syrie : ..."), or joined by "and" to such a
+    place. A country or city named otherwise is an actor or a qualifier ("Turkey strikes",
+    "Washington says", "Iran-backed") and does not locate the story."""
+    found: set[tuple[int, tuple[int, int]]] = set()
+    previous: dict[int, int] = {}  # segment -> end of its last scene span
+    for index, span, _ in sorted(raw, key=lambda r: (r[0], r[1])):
+        segment = document.segments[index]
+        start, end = span
+        joined = index in previous and (
+            segment.folded[previous[index] : start].strip() in COORDINATIONS
+        )
+        if joined or _after_locative(segment, start) or _is_topic(segment, start, end):
+            found.add((index, span))
+            previous[index] = end
+    return found
+
+
+def _after_locative(segment: Segment, start: int) -> bool:
+    word_start = start
+    while word_start > 0 and segment.folded[word_start - 1].isalnum():
+        word_start -= 1
+    if segment.folded[word_start:start] in ARABIC_IN_CLITICS:
+        return True
+    introducers = segment.of("locative") + [
+        ref for ref in segment.of("place_ref") if ref.tag.value != LAUNCH
+    ]
+    return any(
+        0 <= start - hit.end <= SCENE_GAP_CHARS
+        and all(
+            word in SCENE_GAP_WORDS for word in _gap_words(segment.folded[hit.end : word_start])
+        )
+        for hit in introducers
+    )
+
+
+def _gap_words(text: str) -> list[str]:
+    """The words between two hits, quotes and apostrophes aside ("في “ديار بكر”")."""
+    return "".join(" " if not (ch.isalnum() or ch.isspace()) else ch for ch in text).split()
+
+
+def _is_topic(segment: Segment, start: int, end: int) -> bool:
+    """A headline that opens with the place and a colon or dash ("تركيا: مقتل ...")."""
+    return (
+        segment.index == 0
+        and not segment.cased[:start].strip(QUOTES)
+        and segment.cased[end:].lstrip().startswith(TOPIC_MARKS)
+    )
 
 
 def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:

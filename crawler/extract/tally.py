@@ -4,7 +4,7 @@ américains en Irak", "the 20th attack since October 28", "الهجوم التا
 Two forms are read:
 
 * an ordinal next to an attack noun, or followed by "against"/"contre" ("la 21e contre des
-  intérêts américains"): digits with a suffix (19e, 19ème, 19th), words ("dix-neuvième",
+  intérêts américains"), or in Arabic before its noun ("تاسع عشر هجوم"): digits with a suffix (19e, 19ème, 19th), words ("dix-neuvième",
   "nineteenth", "vingt et unième", "twenty-first", "التاسع عشر", "الحادي والعشرين"), Arabic
   "الـ22" or "رقم 22" after the noun;
 * a definite cardinal count of attacks with a start date ("Aucune des 19 attaques recensées
@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from crawler.extract.document import Document, Segment, Token
+from crawler.extract.normalize import is_arabic
 from crawler.extract.numbers import read_number, read_number_words
 from crawler.extract.timeparse import BAGHDAD, day_number_near
 from crawler.extract.vocabulary import Numbers
@@ -118,7 +119,9 @@ def _ordinal_tally(
         # The cheap tests first: a rank follows its noun (Arabic) or a definite word.
         noun_before = any(0 <= tokens[i].start - e <= 2 for e in noun_ends)  # Arabic order
         definite = i > 0 and tokens[i - 1].text in DEFINITE
-        if not (noun_before or definite):
+        # Arabic construct state: the rank before its noun is definite ("تاسع عشر هجوم").
+        construct = is_arabic(tokens[i].text)
+        if not (noun_before or definite or construct):
             continue
         found = _ordinal_at(tokens, i, numbers)
         if found is None or found[0] < TALLY_MIN:
@@ -126,6 +129,12 @@ def _ordinal_tally(
         value, end = found
         after = [t.start for t in tokens[end : end + NOUN_REACH_TOKENS]]
         noun_after = any(s in nouns for s in after)
+        if (
+            construct
+            and not (noun_before or definite)
+            and not (end < len(tokens) and tokens[end].start in nouns)
+        ):
+            continue
         scope_next = (
             end < len(tokens)
             and tokens[end].text in numbers.tally_scope

@@ -10,6 +10,7 @@ mean for a decision is left to the deciding modules.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -22,6 +23,7 @@ from crawler.extract.lexicon import Tag, fold_term
 from crawler.types import LANGUAGES
 
 DATA_PACKAGE = "crawler.extract"
+WORLD_FILE = "world.json"
 
 # Lexicon sections that are flat lists of terms, read as one category each.
 FLAT_SECTIONS = (
@@ -50,6 +52,8 @@ FLAT_SECTIONS = (
     "aggregate",  # "since", "in total", "depuis", "منذ": figures near it sum several events
     "contrast",  # "while": the casualty figures on either side are separate groups, added
     "post",  # a security post or position, what an assault by gunmen is aimed at
+    "locative",  # "in", "near", "في": a foreign place after it is a scene, not an actor
+    "operation",  # "counterterrorism operation", "عملية أمنية": deaths in it are violence
 )
 # Sections that map a value to a list of terms (value, terms).
 VALUED_SECTIONS = {
@@ -95,7 +99,14 @@ def merge(base: Any, extra: Any) -> Any:
 
 
 def load_places(extra_places: Iterable[Mapping[str, Any]] = ()) -> list[Mapping[str, Any]]:
-    return list(_read_yaml("gazetteer.yaml")["places"]) + list(extra_places)
+    """The gazetteer of Iraq and its neighbours, the generated world list (``world.json``, see
+    :mod:`crawler.extract.worldgen`), then the user's places (a known id replaces an entry)."""
+    path = resources.files(DATA_PACKAGE).joinpath("data", WORLD_FILE)
+    try:
+        world = json.loads(path.read_text(encoding="utf-8"))["places"]
+    except (OSError, ValueError, KeyError) as e:
+        raise ConfigError([f"extract data file {WORLD_FILE}: {e}"]) from e
+    return list(_read_yaml("gazetteer.yaml")["places"]) + world + list(extra_places)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,287 @@
+"""Train the relevance weights (``crawler/extract/data/relevance.json``) on our judgements.
+
+The extractor's last word on a story that passed its hard rules is a logistic model over the
+signals of :mod:`crawler.extract.relevance`. This script fits it on the real news of the
+development corpus and our labels of it (``bench/data/labels``, see ``bench/data/README.md``):
+
+1. every item of every flow is read by the extractor (:meth:`Extractor.read`), exactly as the
+   pipeline reads it; the items the hard rules settle (no violence, set abroad, not in Iraq ...)
+   are left out, the others give their signals (X) and our judgement (y: a report or not; an
+   item we did not judge counts as not, as in ``bench/realflow.py``);
+2. leave-one-flow-out: for each flow, a model fitted on the others scores it — how the weights
+   do on outlets, years and a language they have not seen. The regularisation and the decision
+   threshold are chosen on these held-out scores (F1 of alert precision and incident recall);
+3. the model is fitted on all flows and written with its bias shifted so that the threshold is
+   0.5, with the data it was fitted on (flows, counts, labels' digest) for the record.
+
+Each weight is kept to the sign its signal's meaning gives it (:data:`FOR`, :data:`AGAINST`).
+Deterministic (L-BFGS-B from zeros, data in corpus order): the same corpus and labels give the
+same file. Needs SciPy (``pip install -e '.[train]'``); the daemon does not.
+
+    .venv/bin/python bench/train_relevance.py [--corpus DIR] [--dry-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from realflow import DEFAULT_CORPUS, FLOWS, LABELS, REPORT, load_labels, read_flow  # noqa: E402
+
+from crawler.extract import Extractor  # noqa: E402
+from crawler.extract.relevance import NEGATIVE_KINDS  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "crawler" / "extract" / "data" / "relevance.json"
+# Stories the hard rules settle are not the model's to weigh.
+SETTLED = {"no_incident_term", "no_violence", "accident", "outside_iraq", "not_in_iraq"}
+C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
+BETA = 1.0  # F-beta of the threshold choice (alert precision and incident recall alike)
+INCIDENT_OF: dict[str, str] = {}  # item id -> "flow/incident key", for the reports
+
+
+def examples(corpus: Path, extractor: Extractor) -> dict[str, list[tuple[str, dict, int]]]:
+    """Per flow: (item id, signals, judged a report) for the items the model weighs; the
+    incident each report belongs to is kept in :data:`INCIDENT_OF`."""
+    found: dict[str, list[tuple[str, dict, int]]] = {}
+    for flow in FLOWS:
+        labels = load_labels(flow)
+        rows = []
+        for item in read_flow(corpus, flow):
+            published = item.get("published")
+            when = datetime.fromisoformat(published) if published else datetime(2020, 1, 1)
+            reading = extractor.read(
+                item.get("title") or "", item.get("text") or "", when, item.get("lang")
+            )
+            if reading.verdict.reason in SETTLED:
+                continue
+            label = labels.get(item["id"])
+            if label and label["j"] == REPORT:
+                INCIDENT_OF[item["id"]] = f"{flow.name}/{label['inc']}"
+            rows.append(
+                (item["id"], reading.verdict.signals, int(bool(label and label["j"] == REPORT)))
+            )
+        found[flow.name] = rows
+        positives = sum(y for _, _, y in rows)
+        print(f"{flow.name}: {len(rows)} weighed, {positives} reports", file=sys.stderr)
+    return found
+
+
+def matrix(rows, names):
+    import numpy as np
+
+    index = {n: i for i, n in enumerate(names)}
+    x = np.zeros((len(rows), len(names)))
+    for r, (_, found, _) in enumerate(rows):
+        for name, value in found.items():
+            x[r, index[name]] = value
+    y = np.array([label for _, _, label in rows])
+    return x, y
+
+
+# The direction each signal may push a story, by what it means: a weapon, a casualty word or a
+# precise place can only speak for a report; a trial, a count of many attacks or an earlier
+# year only against it. Fitting within these signs keeps the weights meaningful on a small set
+# of labels (a clean report is never scored lower for stating its casualties) and carries better
+# to news the labels do not cover. Signals not listed may go either way.
+FOR = ("weapon", "violent_act", "type_weak", "incident", "outcome", "killed", "wounded",
+       "claim", "happened", "attack", "attack_happened", "time", "no_casualties", "precise",
+       "area", "iraqi_dateline", "running_tally")  # fmt: skip
+AGAINST = ("past", "background", "aggregate", "many_attacks", "old_year", "question", "none",
+           "abroad_too", *NEGATIVE_KINDS)  # fmt: skip
+
+
+# A headline (or first sentence) about a trial, an anniversary, a reaction, a feature or a
+# threat is rarely the first report of an attack, whatever else it says: such a signal weighs
+# at least this much against a story, however few labelled stories show it.
+DECISIVE = ("trial", "anniversary", "reaction", "feature", "threat", "old_year", "many_attacks")
+DECISIVE_AT_LEAST = {"title": 2.5, "first": 1.0}
+
+
+def sign_of(name: str) -> int:
+    what = name.split(":")[-1]
+    return 1 if what in FOR else -1 if what in AGAINST else 0
+
+
+def bound_of(name: str) -> tuple[float | None, float | None]:
+    """The interval a signal's weight is fitted in (its sign, and a floor for the decisive)."""
+    where, _, what = name.rpartition(":")
+    if what in DECISIVE and where in DECISIVE_AT_LEAST:
+        return (None, -DECISIVE_AT_LEAST[where])
+    sign = sign_of(name)
+    return (0, None) if sign > 0 else (None, 0) if sign < 0 else (None, None)
+
+
+@dataclass
+class Fitted:
+    """A logistic model fitted within the signs: ``coef_[0]`` and ``intercept_[0]`` as in
+    scikit-learn, and the same ``predict_proba``."""
+
+    coef_: list
+    intercept_: list
+
+    def predict_proba(self, x):
+        import numpy as np
+
+        p = 1.0 / (1.0 + np.exp(-(x @ self.coef_[0] + self.intercept_[0])))
+        return np.column_stack([1 - p, p])
+
+
+def fit(x, y, c: float, names: list[str]) -> Fitted:
+    """L2-regularised logistic regression, classes balanced, each weight kept to its sign
+    (L-BFGS-B with bounds; deterministic)."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    n, k = x.shape
+    weight = np.where(y == 1, n / (2 * max(1, y.sum())), n / (2 * max(1, n - y.sum())))
+    bounds = [bound_of(name) for name in names] + [(None, None)]  # the intercept is free
+
+    def loss(theta):
+        w, b = theta[:k], theta[k]
+        z = x @ w + b
+        p = 1.0 / (1.0 + np.exp(-z))
+        value = np.sum(weight * (np.logaddexp(0, z) - y * z)) + 0.5 / c * (w @ w)
+        grad_z = weight * (p - y)
+        return value, np.append(x.T @ grad_z + w / c, grad_z.sum())
+
+    start = np.array([lo if lo is not None and lo > 0 else hi if hi is not None and hi < 0 else 0.0
+                      for lo, hi in bounds])  # fmt: skip
+    theta = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds).x
+    return Fitted([theta[:k]], [theta[k]])
+
+
+def held_out(data, names, c: float) -> list[tuple[str, str, float, int]]:
+    """Leave-one-flow-out probabilities: (flow, item id, p, y) for every weighed item."""
+    scored = []
+    for flow, rows in data.items():
+        train = [r for other, rs in data.items() if other != flow for r in rs]
+        if not rows or not train:
+            continue
+        model = fit(*matrix(train, names), c, names)
+        x, y = matrix(rows, names)
+        probabilities = model.predict_proba(x)[:, 1]
+        scored += [
+            (flow, item, p, t) for (item, _, _), p, t in zip(rows, probabilities, y, strict=True)
+        ]
+    return scored
+
+
+def prf(scored, threshold: float) -> tuple[float, float, float]:
+    """Alert precision, incident recall and their F-beta, as alerts would count them: every
+    incident with a report above the threshold is one true alert, every other story above
+    it one false alert (a story that is no report opens an incident of its own)."""
+    alerted = {INCIDENT_OF[item] for _, item, p, y in scored if p >= threshold and y}
+    incidents = {INCIDENT_OF[item] for _, item, _, y in scored if y}
+    false = sum(1 for _, _, p, y in scored if p >= threshold and not y)
+    precision = len(alerted) / (len(alerted) + false) if alerted or false else 1.0
+    recall = len(alerted) / len(incidents) if incidents else 1.0
+    b2 = BETA * BETA
+    f = (1 + b2) * precision * recall / (b2 * precision + recall) if precision + recall else 0.0
+    return precision, recall, f
+
+
+def best_threshold(scored) -> tuple[float, float]:
+    thresholds = [t / 100 for t in range(20, 98)]
+    return max(((prf(scored, t)[2], t) for t in thresholds), key=lambda ft: (ft[0], -ft[1]))
+
+
+def weights_of(model, names, threshold: float) -> tuple[dict[str, float], float]:
+    """A fitted model as the extractor's weights, the bias shifted to a 0.5 threshold."""
+    shift = math.log(threshold / (1 - threshold))
+    weights = {
+        n: round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True) if abs(w) > 1e-6
+    }
+    return weights, round(float(model.intercept_[0]) - shift, 4)
+
+
+def held_out_weights(
+    corpus: Path, threshold: float | None = None
+) -> dict[str, tuple[dict[str, float], float]]:
+    """Per flow, the weights fitted without it (with the committed model's C and threshold,
+    or ``threshold``): what ``bench/realflow.py --held-out`` scores each flow with."""
+    trained = json.loads(OUT.read_text(encoding="utf-8"))["trained"]
+    threshold = threshold or trained["threshold"]
+    data = examples(corpus, Extractor())
+    names = sorted({name for rows in data.values() for _, found, _ in rows for name in found})
+    result = {}
+    for flow in data:
+        train = [r for other, rows in data.items() if other != flow for r in rows]
+        model = fit(*matrix(train, names), trained["C"], names)
+        result[flow] = weights_of(model, names, threshold)
+    return result
+
+
+def labels_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(LABELS.glob("*.jsonl")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--dry-run", action="store_true", help="evaluate, do not write")
+    args = parser.parse_args()
+    extractor = Extractor()
+    data = examples(args.corpus, extractor)
+    names = sorted({name for rows in data.values() for _, found, _ in rows for name in found})
+    best = None
+    for c in C_GRID:
+        scored = held_out(data, names, c)
+        f, threshold = best_threshold(scored)
+        precision, recall, _ = prf(scored, threshold)
+        print(f"C={c:<5} held-out F1 {f:.3f} at {threshold:.2f}: alert precision "
+              f"{precision:.3f}, incident recall {recall:.3f}")  # fmt: skip
+        if best is None or f > best[0]:
+            best = (f, c, threshold, scored)
+    _, c, threshold, scored = best
+    print(f"\nchosen C={c}; held out, alert precision / incident recall by threshold:")
+    print("  " + "  ".join(f"{t:.2f} {prf(scored, t)[0]:.2f}/{prf(scored, t)[1]:.2f}"
+                           for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)))  # fmt: skip
+    print(f"threshold {threshold:.2f}; held out, per flow:")
+    for flow in data:
+        part = [s for s in scored if s[0] == flow]
+        precision, recall, _ = prf(part, threshold)
+        n = len({INCIDENT_OF[item] for _, item, _, y in part if y})
+        print(
+            f"  {flow:24} incidents {n:4}  alert precision {precision:.3f}  "
+            f"incident recall {recall:.3f}"
+        )
+    everything = [r for rows in data.values() for r in rows]
+    weights, bias = weights_of(fit(*matrix(everything, names), c, names), names, threshold)
+    result = {
+        "about": "Weights of the relevance model (crawler.extract.relevance), written by "
+        "bench/train_relevance.py from bench/data/labels; do not edit by hand.",
+        "trained": {
+            "flows": {flow: len(rows) for flow, rows in data.items()},
+            "reports": int(sum(y for _, _, y in everything)),
+            "labels_sha256": labels_digest(),
+            "C": c,
+            "threshold": threshold,
+            "trained_at": datetime.now(timezone.utc).date().isoformat(),
+        },
+        "bias": bias,
+        "weights": dict(sorted(weights.items(), key=lambda kv: -abs(kv[1]))),
+    }
+    print("\nweights (strongest first):")
+    for name, w in list(result["weights"].items())[:40]:
+        print(f"  {w:+.3f}  {name}")
+    if not args.dry_run:
+        OUT.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\nwritten: {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""Is a story that passed the hard rules the report of a new incident? A weighed reading of its lead.
+
+The hard rules (:func:`crawler.extract.classify.judge`) settle what needs no weighing: no act of
+violence, an accident, a story set abroad or not in Iraq, an event days old. What is left is a
+matter of degree — a weapon in the headline but a court in the first sentence; a toll, but "since
+January"; a strike, but in a story about a minister's visit — and this module weighs it.
+
+:func:`signals` reads the lead (title, first and second sentence) into named signals that are
+the same in every language: "title names a weapon", "first sentence says it happened", "title
+speaks of a trial", "lead counts many attacks", "only the country is named"... :class:`Weights`
+turns them into a score with a logistic model: one weight per signal and a bias, in
+``data/relevance.json``, trained by ``bench/train_relevance.py`` on our judgements of real news
+(``bench/data/labels``) and reproducible from them. Because the signals are words of the
+lexicons and places of the gazetteer, not the words of the training texts, what was learnt on
+English and Arabic news carries to French, and a user's extra terms take part. The signals that
+weighed most for or against a story are its reasons (``Extraction.evidence`` and ``reason``).
+
+Pure: the weights are read once, when an :class:`~crawler.extract.Extractor` is built.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+
+from crawler.errors import ConfigError
+from crawler.extract.document import Document, Segment
+from crawler.extract.numbers import count_before
+from crawler.extract.place import IRAQ, Whereabouts
+from crawler.extract.tally import reported_tally
+from crawler.extract.vocabulary import Numbers
+
+WEIGHTS_FILE = "relevance.json"
+# Every kind of "other story" the lexicons know (negative: sections of data/lexicon/*.yaml).
+NEGATIVE_KINDS = (
+    "trial", "anniversary", "threat", "politics", "economy", "recap", "other", "reaction",
+    "feature", "sport",
+)  # fmt: skip
+# A count of attacks from which a lead recaps a campaign ("more than 40 attacks since ...").
+RECAP_MIN_ATTACKS = 5
+VIOLENT_OTHER = "other"  # the attack type of arson, grenades, storming
+AIRSTRIKE = "airstrike"
+POSITIONS = {0: "title", 1: "first", 2: "second"}
+BACKGROUND_FROM = 2  # the sentence from which a lead's words against a report are background
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+PLACE_KIND_RANK = {"country": 0, "governorate": 1, "city": 2, "district": 3, "site": 4}
+
+
+def _happened(segment: Segment) -> bool:
+    return any(not segment.negated(hit) for hit in segment.of("event"))
+
+
+def _counts_many_attacks(segment: Segment, numbers: Numbers) -> bool:
+    """ "more than 40 attacks", "près de trente attaques", "أكثر من 70 هجوماً", "29 غارة"."""
+    nouns = segment.of("tally_noun") + [h for h in segment.of("type") if h.tag.value == AIRSTRIKE]
+    return any((count_before(segment, hit, numbers) or 0) >= RECAP_MIN_ATTACKS for hit in nouns)
+
+
+def _old_year(segment: Segment, published: datetime) -> bool:
+    """The sentence dates something in an earlier year ("the 2016 bombing", "في عام 2014")."""
+    return any(int(year) < published.year for year in _YEAR.findall(segment.folded))
+
+
+def signals(
+    document: Document,
+    lead: tuple[Segment, ...],
+    where: Whereabouts,
+    numbers: Numbers,
+    published: datetime,
+) -> dict[str, float]:
+    """The lead (title and two sentences, as the judge reads them: without the words of their
+    setting clauses) read into named signals, 1.0 when present."""
+    found: dict[str, float] = {}
+
+    def mark(name: str, value: float = 1.0) -> None:
+        found[name] = value
+
+    # "The 19th attack on US interests since October" ranks a new attack: its "since" is no
+    # round-up.
+    tallied = reported_tally(document, numbers, published) is not None
+    if tallied:
+        mark("lead:running_tally")
+
+    for segment in lead:
+        at = POSITIONS[segment.index]
+        # What speaks for a report counts once, wherever in the lead it is said: a headline
+        # alone (a feed's only text) is not weaker for having fewer sentences.
+        weapons = [h for h in segment.of("type") if h.tag.value != VIOLENT_OTHER]
+        if weapons:
+            mark("lead:weapon")
+        if any(h.tag.value == VIOLENT_OTHER for h in segment.of("type")):
+            mark("lead:violent_act")
+        for category in ("type_weak", "incident", "outcome", "killed", "wounded", "claim"):
+            if segment.has(category):
+                mark(f"lead:{category}")
+        happened = _happened(segment)
+        if happened:
+            mark("lead:happened")
+        if segment.index == 0 and (weapons or segment.has("incident")):
+            mark("title:attack")
+            if happened:
+                mark("title:attack_happened")
+        if any(segment.has(c) for c in ("weekday", "relday", "part")):
+            mark("lead:time")
+        if segment.has("no_casualties") or segment.has("no_killed"):
+            mark("lead:no_casualties")
+        # What speaks against it weighs by where it is said: a trial in the headline is the
+        # story; from the second sentence on, wire copy gives the background ("nearly 600
+        # people have died since October 2019"), which says nothing against the news.
+        if segment.index >= BACKGROUND_FROM:
+            continue
+        if segment.has("past"):
+            mark(f"{at}:past")
+        if segment.has("background") or segment.has("setting"):
+            mark(f"{at}:background")
+        if segment.has("aggregate") and not tallied:
+            mark(f"{at}:aggregate")
+        if _counts_many_attacks(segment, numbers) and not tallied:
+            mark(f"{at}:many_attacks")
+        if _old_year(segment, published):
+            mark(f"{at}:old_year")
+        for kind in {h.tag.value for h in segment.of("negative")}:
+            mark(f"{at}:{kind}")
+    title = document.title
+    if "?" in title.cased or "؟" in title.cased:
+        mark("title:question")
+    _place_signals(where, mark)
+    return found
+
+
+def _place_signals(where: Whereabouts, mark) -> None:
+    if where.abroad_too:
+        mark("place:abroad_too")
+    place = where.place
+    if place is None or place.country != IRAQ:
+        mark("place:none")
+    elif PLACE_KIND_RANK[place.kind] == 0 and not where.region:
+        mark("place:country")
+    elif PLACE_KIND_RANK[place.kind] <= 1:
+        mark("place:area")  # a governorate, or a part of the country ("northern Iraq")
+    else:
+        mark("place:precise")
+    if where.dateline_place is not None and where.dateline_place.country == IRAQ:
+        mark("place:iraqi_dateline")
+
+
+@dataclass(frozen=True)
+class Weighing:
+    """The model's reading of one story: probability, and each signal's part in it."""
+
+    score: float
+    contributions: dict[str, float]
+
+    def strongest(self, against: bool) -> str | None:
+        """The signal that weighed most against (or for) the story."""
+        chosen = [(w, n) for n, w in self.contributions.items() if (w < 0) == against and w]
+        if not chosen:
+            return None
+        return (min(chosen) if against else max(chosen))[1]
+
+
+class Weights:
+    """The logistic model over :func:`signals`: ``score = 1 / (1 + exp(-(bias + w·x)))``.
+
+    The bias is set so that the decision threshold is 0.5."""
+
+    def __init__(self, weights: Mapping[str, float], bias: float):
+        self.weights = dict(weights)
+        self.bias = bias
+
+    @classmethod
+    def load(cls) -> Weights:
+        path = resources.files("crawler.extract").joinpath("data", WEIGHTS_FILE)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(data["weights"], float(data["bias"]))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise ConfigError([f"extract data file {WEIGHTS_FILE}: {e}"]) from e
+
+    def weigh(self, found: Mapping[str, float]) -> Weighing:
+        contributions = {
+            name: self.weights[name] * value
+            for name, value in found.items()
+            if name in self.weights
+        }
+        z = self.bias + sum(contributions.values())
+        return Weighing(1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z)))), contributions)
+
+    def names(self) -> Iterable[str]:
+        return self.weights
