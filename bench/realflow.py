@@ -14,8 +14,9 @@ one alert. Per flow, per language and overall the script prints:
 * alerts, true and false alerts (an alert is true when the article that opened the incident
   reports a labelled incident), alert precision, false alerts per 10,000 items;
 * incident recall (labelled incidents that got at least one true alert), duplicate alerts per
-  alerted incident (true alerts beyond the first), pairwise merge precision/recall/F1 over the
-  articles labelled as reports;
+  alerted incident (true alerts beyond the first), pairwise merge F1 over the articles labelled
+  as reports (a report the pipeline left out is merged with none), and over those of them the
+  pipeline placed in an incident (the grouping alone);
 * article relevance precision/recall/F1, field accuracy of the alerted incidents (governorate,
   attack type, event date within a day) and the throughput in items/s;
 * the floor: a keyword rule (an Iraqi place and an attack word in the title or lead; one
@@ -104,6 +105,9 @@ class Score:
     pairs_same_true: int = 0
     pairs_same_predicted: int = 0
     pairs_both: int = 0
+    placed_same_true: int = 0  # the same pairs, among the reports placed in some incident
+    placed_same_predicted: int = 0
+    placed_both: int = 0
     relevant_tp: int = 0
     relevant_fp: int = 0
     relevant_fn: int = 0
@@ -258,6 +262,10 @@ def score_flow(flow: Flow, items: list[dict], rows: list[dict], labels: dict[str
         score.pairs_same_true += same_true
         score.pairs_same_predicted += same_predicted
         score.pairs_both += same_true and same_predicted
+        if predicted[a] is not None and predicted[b] is not None:
+            score.placed_same_true += same_true
+            score.placed_same_predicted += same_predicted
+            score.placed_both += same_true and same_predicted
     return score
 
 
@@ -321,6 +329,19 @@ def print_table(columns: list[tuple[str, Score]], floors: dict[str, Score]) -> N
                     f1(
                         ratio(s.pairs_both, s.pairs_same_predicted),
                         ratio(s.pairs_both, s.pairs_same_true),
+                    )
+                )
+            )
+        ),
+    )
+    line(
+        "  among the reports placed",
+        each(
+            incident_level(
+                lambda s: _fmt(
+                    f1(
+                        ratio(s.placed_both, s.placed_same_predicted),
+                        ratio(s.placed_both, s.placed_same_true),
                     )
                 )
             )

@@ -12,8 +12,11 @@ Compatibility, all four required:
   sides know the hour, at most :data:`EXACT_TIME_TOLERANCE_H`;
 * place: the same place id; a site or district inside the city the other side names; the same
   governorate when one side only knows the governorate; or within ``incidents.distance_km``.
-  A report without a place (or "Iraq") matches only an incident of the same attack type;
-* attack type: equal, one side unknown or ``other``, or related (:data:`RELATED_ATTACK_TYPES`);
+  A report without a place (or "Iraq") matches only an incident of the same or a related attack
+  type within :data:`VAGUE_PLACE_WINDOW`; airstrikes by one state within :data:`STRIKE_WAVE_WINDOW` are one
+  wave wherever they fell;
+* attack type: equal, one side unknown or ``other``, or related (:data:`RELATED_ATTACK_TYPES`;
+  a blast and fire from afar, more loosely);
 * target: equal, one side unknown, or both on the same side of the US-interest line.
 
 This module neither reads nor writes anything: ``crawler.pipeline`` fetches candidates and stores
@@ -40,10 +43,23 @@ EXACT_TIME_TOLERANCE_H = 6
 # reverse. Gunfire: a shooting and a clash are the same exchange seen from two sides.
 # An airstrike stays apart: it is a different actor (an air force) and a different story.
 RELATED_ATTACK_TYPES = (
-    ("indirect fire", frozenset({"rocket", "missile", "mortar", "drone"})),
+    ("fire from afar", frozenset({"rocket", "missile", "mortar", "drone", "airstrike"})),
     ("explosion", frozenset({"ied", "suicide_bombing"})),
     ("gunfire", frozenset({"shooting", "clash"})),
 )
+# A blast is how any strike is first reported ("an explosion at the airport", later a drone):
+# an explosion and fire from afar may be one event, on weaker evidence than related types.
+BLAST = "ied"
+FIRE_FROM_AFAR = RELATED_ATTACK_TYPES[0][1]
+# A report that places the event only in the country ("in Iraq", "northern Iraq") joins an
+# incident of the same or a related attack type within these hours, not the whole window: on a
+# busy day the country has several attacks of one kind.
+VAGUE_PLACE_WINDOW = timedelta(hours=12)
+# One night's airstrikes by one state on several places are one wave, reported place by place
+# ("US strikes hit Jurf al-Sakhar", "... and al-Qaim"): they make one incident.
+STRIKE_WAVE_WINDOW = timedelta(hours=12)
+AIRSTRIKE = "airstrike"
+WAVE_SCORE = 0.5
 
 # How specific a place is: a later report may refine a city to a site, never the reverse.
 PLACE_RANK = {"country": 0, "governorate": 1, "city": 2, "district": 3, "site": 4}
@@ -126,9 +142,12 @@ def candidate_area(
 ) -> tuple[Place, tuple[float, float]] | None:
     """Where incidents that can match this report lie, for an indexed query: the report's place
     and the half-spans (degrees of latitude, of longitude) of the box around it that holds every
-    place within ``distance_km``; None when the report's place is vague (any place can match)."""
+    place within ``distance_km``; None when any place can match (the report's place is vague,
+    or it is an airstrike by a known state, which may belong to a wave)."""
     place = report.extraction.place
     if place is None or _vague(place) or math.isnan(place.lat) or math.isnan(place.lon):
+        return None
+    if report.extraction.attack_type == AIRSTRIKE and report.extraction.claimed_by is not None:
         return None
     lat_span = config.distance_km / KM_PER_DEGREE_LAT * BOX_MARGIN
     lon_span = lat_span / max(math.cos(math.radians(place.lat)), 0.01)
@@ -159,16 +178,34 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     target = target_relation(extraction.target, incident.target)
     if timing is None or attack is None or target is None:
         return None
+    gap_h, time_score = timing
     place = place_relation(extraction.place, incident_place(incident), config.distance_km)
     if place is None:
-        return None
+        place = _strike_wave(report, incident, gap_h)
+        if place is None:
+            return None
     place_label, place_score = place
-    if place_score == 0 and attack[1] < EQUAL_SCORE:
-        return None  # no place on one side: only the same kind of attack can tie them
-    gap_h, time_score = timing
+    if place_score == 0 and (
+        attack[1] < RELATED_SCORE or gap_h > VAGUE_PLACE_WINDOW.total_seconds() / 3600
+    ):
+        return None  # no place on one side: only the same or a related kind, the same day
     score = place_score + time_score + attack[1] + target[1]
     reason = f"{place_label}, {gap_h:.1f} h apart, {attack[0]}, {target[0]}"
     return Match(incident.id, round(score, 6), reason)
+
+
+def _strike_wave(report: Report, incident: Incident, gap_h: float) -> tuple[str, float] | None:
+    """Two places struck from the air by the same state within hours: one wave of strikes."""
+    striker = report.extraction.claimed_by
+    if (
+        report.extraction.attack_type == AIRSTRIKE
+        and incident.attack_type == AIRSTRIKE
+        and striker is not None
+        and striker == incident.claimed_by
+        and gap_h <= STRIKE_WAVE_WINDOW.total_seconds() / 3600
+    ):
+        return f"strike wave of {striker}", WAVE_SCORE
+    return None
 
 
 def time_relation(
@@ -223,6 +260,8 @@ def attack_type_relation(kind: str | None, other: str | None) -> tuple[str, floa
     for family, members in RELATED_ATTACK_TYPES:
         if kind in members and other in members:
             return f"{family} {other}~{kind}", RELATED_SCORE
+    if {kind, other} <= FIRE_FROM_AFAR | {BLAST} and BLAST in (kind, other):
+        return f"blast {other}~{kind}", UNKNOWN_SCORE
     return None
 
 

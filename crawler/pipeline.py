@@ -6,6 +6,10 @@ opens or updates, the counter ticks this changes, the tally it states, the alert
 and its ``processed_at``. A crash leaves each article either fully processed or untouched; an
 article whose processing raises is logged, marked processed with ``process_error`` and skipped.
 
+Joining: an article the extractor weighed below the alert threshold (``extraction.min_score``)
+but not below ``extraction.join_min_score`` joins an incident it matches, and counts from then
+as one of its reports; it never opens one.
+
 Alerts: a new incident enqueues a "new" alert per enabled channel unless it is older than
 ``alerts.first_run_max_age`` (a first run or an archive replay must not flood the channels);
 a material change (casualties up, place refined, claim) to an alerted incident enqueues one
@@ -37,7 +41,7 @@ from crawler.config import Config, CounterConfig
 from crawler.errors import InputError
 from crawler.incidents import Change, Report
 from crawler.storage import Store
-from crawler.types import Article, CounterTick, Extraction, Incident
+from crawler.types import SETTLED_REASONS, Article, CounterTick, Extraction, Incident
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +338,7 @@ def _place_in_incident(
         reason = f"duplicate of article {duplicate_of}"
         incident = _stored_incident(store, original_incident)
         return _attach(store, settings, report, incident, reason, summary)
-    if not report.extraction.relevant:
+    if not report.extraction.relevant and not _may_join(report.extraction, settings.config):
         return None
     config = settings.config.incidents
     start, end = incidents.candidate_window(report, config)
@@ -344,9 +348,22 @@ def _place_in_incident(
     candidates = store.incidents_between(start, end, near, span_deg)
     match = incidents.best_match(report, candidates, config)
     if match is None:
-        return _open(store, settings, report, summary)
+        return _open(store, settings, report, summary) if report.extraction.relevant else None
     chosen = next(c for c in candidates if c.id == match.incident_id)
+    if not report.extraction.relevant:  # a weaker report of a known incident: it joins
+        joined = replace(report.extraction, relevant=True, reason=None)
+        store.save_extraction(report.article_id, joined, settings.now)
+        summary.relevant += 1
+        report = replace(report, extraction=joined)
     return _attach(store, settings, report, chosen, match.reason, summary)
+
+
+def _may_join(extraction: Extraction, config: Config) -> bool:
+    """A story of violence in Iraq weighed below the alert threshold, but not far below it."""
+    return (
+        extraction.reason not in SETTLED_REASONS
+        and extraction.score >= config.extraction.join_min_score
+    )
 
 
 def _open(store: Store, settings: Processing, report: Report, summary: ProcessSummary) -> Incident:

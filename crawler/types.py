@@ -156,6 +156,15 @@ class ReportedTally:
     us_interest: bool = False  # the scope is attacks on US / coalition interests
 
 
+# Why an article is no report, when nothing about its facts can change that: no act of
+# violence, an accident, set abroad or not in Iraq, an event days old. Any other reason ("trial",
+# "weak_evidence" ...) comes from weighing a story of violence in Iraq: its facts are extracted,
+# and it may join an incident that a clearer report opened.
+SETTLED_REASONS = frozenset(
+    {"no_incident_term", "no_violence", "accident", "outside_iraq", "not_in_iraq", "stale"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """What the extractor found in one article. ``None`` means "not stated", never zero."""

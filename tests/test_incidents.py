@@ -44,7 +44,18 @@ def opened(extraction, incident_id=1):
         (attack(BAGHDAD, NIGHT), attack(GREEN_ZONE, NIGHT), "site:green-zone in city:baghdad"),
         (attack(BAGHDAD_PROVINCE, NIGHT), attack(EMBASSY, NIGHT), "same governorate Baghdad"),
         (attack(GREEN_ZONE, NIGHT), attack(EMBASSY, NIGHT), "km from"),
-        (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind="missile"), "indirect fire"),
+        (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind="missile"), "fire from afar"),
+        (
+            attack(AIN_AL_ASAD, NIGHT),
+            attack(AIN_AL_ASAD, NIGHT, kind="airstrike"),
+            "fire from afar",
+        ),
+        (attack(EMBASSY, NIGHT, kind="ied"), attack(EMBASSY, NIGHT), "blast ied~rocket"),
+        (
+            attack(GREEN_ZONE, NIGHT, kind="airstrike", target="pmf", claimed_by="United States"),
+            attack(BALAD_BASE, NIGHT, kind="airstrike", target="pmf", claimed_by="United States"),
+            "strike wave of United States",
+        ),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind=None), "type unknown"),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, target="us_military"), "US interest"),
         (attack(EMBASSY, NIGHT), attack(None, None, kind="rocket"), "place unknown"),
@@ -67,7 +78,19 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         (attack(GREEN_ZONE, NIGHT), attack(BALAD_BASE, NIGHT)),  # same night, 70 km apart
         (attack(GREEN_ZONE, NIGHT), attack(GREEN_ZONE, NIGHT + timedelta(days=7))),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT + timedelta(hours=8))),  # both to the hour
-        (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind="ied")),
+        (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind="kidnapping")),
+        (attack(EMBASSY, NIGHT, kind="ied"), attack(EMBASSY, NIGHT, kind="shooting")),
+        # no place: the same kind of attack, but a day later
+        (attack(EMBASSY, NIGHT), attack(None, NIGHT + timedelta(hours=20), precision="day")),
+        # airstrikes on two places by two states, or by a state then nobody known
+        (
+            attack(GREEN_ZONE, NIGHT, kind="airstrike", target="pmf", claimed_by="United States"),
+            attack(BALAD_BASE, NIGHT, kind="airstrike", target="pmf", claimed_by="Turkey"),
+        ),
+        (
+            attack(GREEN_ZONE, NIGHT, kind="airstrike", target="pmf", claimed_by="United States"),
+            attack(BALAD_BASE, NIGHT, kind="airstrike", target="pmf"),
+        ),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, target="protesters")),
         (attack(EMBASSY, NIGHT), attack(None, None, kind=None)),  # no place, no type: too vague
         (attack(BAGHDAD_PROVINCE, NIGHT), attack(AIN_AL_ASAD, NIGHT)),

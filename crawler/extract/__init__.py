@@ -35,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from crawler.extract.attribution import attribution
+from crawler.extract.attribution import attribution, striker
 from crawler.extract.classify import Verdict, attack_type, is_us_interest, judge, target
 from crawler.extract.document import Document, read_document
 from crawler.extract.gazetteer import Gazetteer
@@ -47,13 +47,14 @@ from crawler.extract.tally import reported_tally
 from crawler.extract.timeparse import BAGHDAD, EventTime, event_time
 from crawler.extract.vocabulary import load_places, load_vocabularies
 from crawler.lang import detect_language
-from crawler.types import LANGUAGES, Extraction
+from crawler.types import LANGUAGES, SETTLED_REASONS, Extraction
 
 __all__ = ["Extractor", "Reading", "extract"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_AGE_H = 72.0
+AIRSTRIKE = "airstrike"
 FALLBACK_LANG = "en"
 
 
@@ -122,7 +123,7 @@ class Extractor:
         lang, published, document = reading.lang, reading.published, reading.document
         where, when, verdict = reading.where, reading.when, reading.verdict
         vocabulary = self.vocabularies[lang]
-        if not verdict.relevant:
+        if not verdict.relevant and verdict.reason in SETTLED_REASONS:
             return Extraction(
                 relevant=False,
                 score=verdict.score,
@@ -141,11 +142,14 @@ class Extractor:
             published.date(),
         )
         claimed_by, blamed_on = attribution(document)
+        if kind == AIRSTRIKE and claimed_by is None:
+            claimed_by = striker(document)
         return Extraction(
-            relevant=True,
+            relevant=verdict.relevant,
             score=verdict.score,
             lang=lang,
             evidence=verdict.evidence,
+            reason=verdict.reason,
             event_time=when.when,
             time_precision=when.precision,
             place=where.place,

@@ -5,6 +5,10 @@ A claim word ("claimed by", "revendiquée par", "تبنى") or a blame word ("bl
 State group"), else nearest before it ("IS claimed the attack"). A negated claim ("not claimed",
 "n'a été revendiquée", "لم تتبن") claims nothing. Actors are the canonical names of the
 lexicon's ``actors`` section.
+
+A state strikes from the air in the open: the state a headline or first sentence names with an
+airstrike ("Turkish drone strike", "غارات تركية", "US strikes") is the one that claims it, when
+no claim word says otherwise.
 """
 
 from __future__ import annotations
@@ -21,6 +25,18 @@ def _actor_for(segment: Segment, hit: Hit, exclude: str | None = None) -> str | 
     before = [a for a in actors if a.end <= hit.start]
     if before:
         return max(before, key=lambda a: a.end).tag.value
+    return None
+
+
+STATES = ("United States", "Turkey", "Iran")
+
+
+def striker(document: Document) -> str | None:
+    """The state named in the title or first sentence of an airstrike's report."""
+    for segment in document.lead(1):
+        for hit in segment.of("actor"):
+            if hit.tag.value in STATES:
+                return hit.tag.value
     return None
 
 
