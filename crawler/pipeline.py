@@ -272,10 +272,14 @@ def _deduplicate(
     store: Store, article: Article, extraction: Extraction, config: Config
 ) -> int | None:
     """Link the article to the first one it copies (by URL, exact text, near-identical text)
-    and index it for later copies when it is an original. Returns the original's id."""
+    and index it for later copies when it is an original. Returns the original's id.
+
+    Only stories of violence in Iraq (the extraction's reason is not settled) are indexed for
+    near-identical copies: a copy matters for the incident it joins (even a copy the extractor
+    misreads joins its original's incident), and writing the bands of every sports story and
+    feature was a fifth of the pipeline's time."""
     normalised = dedupe.normalised_article(article.title, article.text or article.summary)
     fingerprint = dedupe.fingerprint_of(normalised)
-    signature = dedupe.signature(normalised)
     original, reason = None, None
     if article.url:
         original = store.processed_original_with("url", article.url, article.id)
@@ -283,16 +287,13 @@ def _deduplicate(
     if original is None:
         original = store.processed_original_with("fingerprint", fingerprint, article.id)
         reason = "same text"
+    signature = dedupe.signature(normalised)
     if original is None and signature.usable:
         original, reason = _near_duplicate(store, article.id, signature, extraction, config)
-    indexed = (signature.values, signature.bands, signature.words)
-    store.save_dedup(
-        article.id,
-        fingerprint,
-        original,
-        reason if original else None,
-        indexed if original is None and signature.usable else None,
-    )
+    indexed = None
+    if original is None and signature.usable and _may_matter(extraction):
+        indexed = (signature.values, signature.bands, signature.words)
+    store.save_dedup(article.id, fingerprint, original, reason if original else None, indexed)
     return original
 
 
@@ -356,6 +357,11 @@ def _place_in_incident(
         summary.relevant += 1
         report = replace(report, extraction=joined)
     return _attach(store, settings, report, chosen, match.reason, summary)
+
+
+def _may_matter(extraction: Extraction) -> bool:
+    """A report, or a story of violence in Iraq weighed below the threshold."""
+    return extraction.relevant or extraction.reason not in SETTLED_REASONS
 
 
 def _may_join(extraction: Extraction, config: Config) -> bool:

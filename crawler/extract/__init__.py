@@ -58,6 +58,23 @@ AIRSTRIKE = "airstrike"
 FALLBACK_LANG = "en"
 
 
+class _Timing:
+    """The event time of a document, read once and only when asked for (most articles are
+    settled before their time matters)."""
+
+    def __init__(self, document: Document, published: datetime, max_age_h: float):
+        self._document, self._published, self._max_age_h = document, published, max_age_h
+        self._when: EventTime | None = None
+
+    def when(self) -> EventTime:
+        if self._when is None:
+            self._when = event_time(self._document, self._published)
+        return self._when
+
+    def stale(self) -> bool:
+        return _is_stale(self.when(), self._published, self._max_age_h)
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """One article as the extractor read it (see :meth:`Extractor.read`)."""
@@ -66,8 +83,13 @@ class Reading:
     published: datetime
     document: Document
     where: Whereabouts
-    when: EventTime
     verdict: Verdict
+    timing: _Timing
+
+    @property
+    def when(self) -> EventTime:
+        """The event time (read from the document on first use)."""
+        return self.timing.when()
 
 
 class Extractor:
@@ -105,11 +127,10 @@ class Extractor:
         lang = lang if lang in LANGUAGES else detect_language(f"{title}\n{text}") or FALLBACK_LANG
         document = read_document(self._matcher, title, text, lang, dateline)
         where = locate(document, self.gazetteer)
-        when = event_time(document, published)
-        stale = _is_stale(when, published, self.max_age_h)
+        timing = _Timing(document, published, self.max_age_h)
         numbers = self.vocabularies[lang].numbers
-        verdict = judge(document, where, stale, numbers, self.weights, published)
-        return Reading(lang, published, document, where, when, verdict)
+        verdict = judge(document, where, timing.stale, numbers, self.weights, published)
+        return Reading(lang, published, document, where, verdict, timing)
 
     def extract(
         self,
