@@ -14,7 +14,8 @@ development corpus and our labels of it (``bench/data/labels``, see ``bench/data
 3. the model is fitted on all flows and written with its bias shifted so that the threshold is
    0.5, with the data it was fitted on (flows, counts, labels' digest) for the record.
 
-Each weight is kept to the sign its signal's meaning gives it (:data:`FOR`, :data:`AGAINST`).
+Each weight is kept within the bounds its signal's meaning gives it
+(:func:`crawler.extract.relevance.weight_bounds`).
 Deterministic (L-BFGS-B from zeros, data in corpus order): the same corpus and labels give the
 same file. Needs SciPy (``pip install -e '.[train]'``); the daemon does not.
 
@@ -29,7 +30,7 @@ import json
 import math
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -37,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from realflow import DEFAULT_CORPUS, FLOWS, LABELS, REPORT, load_labels, read_flow  # noqa: E402
 
 from crawler.extract import Extractor  # noqa: E402
-from crawler.extract.relevance import NEGATIVE_KINDS  # noqa: E402
+from crawler.extract.relevance import weight_bounds  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "crawler" / "extract" / "data" / "relevance.json"
@@ -87,39 +88,6 @@ def matrix(rows, names):
     return x, y
 
 
-# The direction each signal may push a story, by what it means: a weapon, a casualty word or a
-# precise place can only speak for a report; a trial, a count of many attacks or an earlier
-# year only against it. Fitting within these signs keeps the weights meaningful on a small set
-# of labels (a clean report is never scored lower for stating its casualties) and carries better
-# to news the labels do not cover. Signals not listed may go either way.
-FOR = ("weapon", "violent_act", "type_weak", "incident", "outcome", "killed", "wounded",
-       "claim", "happened", "attack", "attack_happened", "time", "no_casualties", "precise",
-       "area", "iraqi_dateline", "running_tally")  # fmt: skip
-AGAINST = ("past", "background", "aggregate", "many_attacks", "old_year", "question", "none",
-           "abroad_too", *NEGATIVE_KINDS)  # fmt: skip
-
-
-# A headline (or first sentence) about a trial, an anniversary, a reaction, a feature or a
-# threat is rarely the first report of an attack, whatever else it says: such a signal weighs
-# at least this much against a story, however few labelled stories show it.
-DECISIVE = ("trial", "anniversary", "reaction", "feature", "threat", "old_year", "many_attacks")
-DECISIVE_AT_LEAST = {"title": 2.5, "first": 1.0}
-
-
-def sign_of(name: str) -> int:
-    what = name.split(":")[-1]
-    return 1 if what in FOR else -1 if what in AGAINST else 0
-
-
-def bound_of(name: str) -> tuple[float | None, float | None]:
-    """The interval a signal's weight is fitted in (its sign, and a floor for the decisive)."""
-    where, _, what = name.rpartition(":")
-    if what in DECISIVE and where in DECISIVE_AT_LEAST:
-        return (None, -DECISIVE_AT_LEAST[where])
-    sign = sign_of(name)
-    return (0, None) if sign > 0 else (None, 0) if sign < 0 else (None, None)
-
-
 @dataclass
 class Fitted:
     """A logistic model fitted within the signs: ``coef_[0]`` and ``intercept_[0]`` as in
@@ -143,7 +111,7 @@ def fit(x, y, c: float, names: list[str]) -> Fitted:
 
     n, k = x.shape
     weight = np.where(y == 1, n / (2 * max(1, y.sum())), n / (2 * max(1, n - y.sum())))
-    bounds = [bound_of(name) for name in names] + [(None, None)]  # the intercept is free
+    bounds = [weight_bounds(name) for name in names] + [(None, None)]  # the intercept is free
 
     def loss(theta):
         w, b = theta[:k], theta[k]
@@ -269,7 +237,6 @@ def main() -> int:
             "labels_sha256": labels_digest(),
             "C": c,
             "threshold": threshold,
-            "trained_at": datetime.now(timezone.utc).date().isoformat(),
         },
         "bias": bias,
         "weights": dict(sorted(weights.items(), key=lambda kv: -abs(kv[1]))),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -479,3 +480,36 @@ def test_candidate_incidents_are_found_through_the_event_time_index(store):
     [query] = [s for s in statements if s.startswith("SELECT * FROM incidents")]
     plan = store.query(f"EXPLAIN QUERY PLAN {query}")
     assert any("incidents_event_time" in row["detail"] for row in plan)
+
+
+def _weak(extraction, score: float):
+    """The extraction of a story weighed below the alert threshold."""
+    return replace(extraction, relevant=False, score=score, reason="weak_evidence")
+
+
+def test_a_weaker_report_joins_the_incident_a_clearer_one_opened(store):
+    extractor = ScriptedExtractor(
+        {
+            "Rockets hit near US embassy": attack(EMBASSY, NIGHT),
+            "Embassy rockets: what we know": _weak(attack(EMBASSY, NIGHT, killed=1), 0.35),
+            "Rockets and politics": _weak(attack(EMBASSY, NIGHT), 0.05),
+        }
+    )
+    first = add_article(store, "Rockets hit near US embassy", NIGHT, feed="afp")
+    weak = add_article(store, "Embassy rockets: what we know", NIGHT + timedelta(hours=1))
+    faint = add_article(store, "Rockets and politics", NIGHT + timedelta(hours=2), feed="other")
+    summary = process_pending(store, extractor, make_config(), NIGHT + timedelta(hours=3))
+    incident = store.incident_of_article(first)
+    assert summary["new_incidents"] == 1 and store.incident_of_article(weak) == incident
+    assert store.extraction(weak).relevant and store.incident(incident).killed == 1
+    assert store.incident_of_article(faint) is None  # below extraction.join_min_score
+
+
+def test_a_weaker_report_never_opens_an_incident(store):
+    extractor = ScriptedExtractor(
+        {"Embassy rockets: what we know": _weak(attack(EMBASSY, NIGHT), 0.4)}
+    )
+    article = add_article(store, "Embassy rockets: what we know", NIGHT)
+    summary = process_pending(store, extractor, make_config(), NIGHT + timedelta(hours=1))
+    assert summary["new_incidents"] == 0 and summary["alerts"] == 0
+    assert store.incident_of_article(article) is None and not store.extraction(article).relevant

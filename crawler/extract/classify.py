@@ -17,6 +17,7 @@ strike killed a general").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,22 +25,11 @@ from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
 from crawler.extract.place import Whereabouts
 from crawler.extract.relevance import NEGATIVE_KINDS, Weighing, Weights, signals
+from crawler.extract.violence import ground_taken, violent
 from crawler.extract.vocabulary import Numbers
 from crawler.types import US_INTEREST_TARGETS
 
 INCIDENT_CATEGORIES = ("type", "type_weak", "incident", "outcome")
-# Words an act of violence is told with: a weapon or act, an attack word; of the generic acts,
-# only gunmen and assassinations ("an explosion" may be a gas cylinder).
-VIOLENT_CATEGORIES = ("type", "incident")
-VIOLENT_WEAK_TYPES = ("shooting",)
-# "An explosion killed five in a Baghdad market": in Iraq most such leads report a bombing, but
-# gas cylinders and arms depots explode too. Violence enough to be judged, not enough to
-# outweigh an accident's cues.
-ACCIDENT_PRONE_WEAK_TYPES = ("ied",)
-# Victims whose deaths are violence even when the lead names no weapon: armed men, protesters.
-ARMED_TARGETS = ("iraqi_security", "pmf", "coalition", "us_military", "protesters", "other")
-# Actors that are states: naming them beside a death says nothing of a fight.
-STATE_ACTORS = ("Iran", "United States", "Turkey")
 # What the setting of a story hides from the judge: the words that would make it news.
 SETTING_HIDES = INCIDENT_CATEGORIES + ("event", "killed", "wounded")
 SETTING_END_MARKS = ",;:()"
@@ -98,30 +88,6 @@ def _has(segments: tuple[Segment, ...], categories: tuple[str, ...]) -> bool:
     return any(seg.has(c) for seg in segments for c in categories)
 
 
-def _violent(segment: Segment, weapons_only: bool) -> bool:
-    """An act of violence is stated: a weapon or act, an attack word, gunmen, an explosion.
-    With ``weapons_only``, what a fire or an accident also produces ("set fire", "l'incendie":
-    type "other"; "an explosion") does not count, so that an accident's cues still win."""
-    if any(hit.tag.value != OTHER or not weapons_only for hit in segment.of("type")):
-        return True
-    weak = VIOLENT_WEAK_TYPES if weapons_only else VIOLENT_WEAK_TYPES + ACCIDENT_PRONE_WEAK_TYPES
-    if segment.has("incident") or any(hit.tag.value in weak for hit in segment.of("type_weak")):
-        return True
-    return not weapons_only and _deaths_in_fighting(segment)
-
-
-def _deaths_in_fighting(segment: Segment) -> bool:
-    """Casualties among armed men or protesters, or in an operation: "five soldiers killed",
-    "مقتل 15 من عناصر داعش", "tué lors d'une opération antijihadiste", "protests turn deadly"."""
-    if not (segment.has("killed") or segment.has("wounded")):
-        return False
-    return (
-        segment.has("operation")
-        or any(hit.tag.value in ARMED_TARGETS for hit in segment.of("target"))
-        or any(hit.tag.value not in STATE_ACTORS for hit in segment.of("actor"))
-    )
-
-
 def _foreground(segment: Segment) -> Segment:
     """The segment without the incident words of its setting clauses ("amid drone attacks")
     and of the clauses about an earlier event ("days after a US strike killed a general")."""
@@ -145,7 +111,7 @@ def _clause_end(text: str, start: int) -> int:
 def judge(
     document: Document,
     where: Whereabouts,
-    stale: bool,
+    stale: Callable[[], bool],
     numbers: Numbers,
     weights: Weights,
     published: datetime,
@@ -153,12 +119,12 @@ def judge(
     """Is this article a report of a recent security incident in Iraq?"""
     lead = tuple(_foreground(segment) for segment in document.lead())
     evidence = _evidence(document)
-    if not _has(lead, INCIDENT_CATEGORIES):
+    if not _has(lead, INCIDENT_CATEGORIES) and not any(ground_taken(seg) for seg in lead):
         return Verdict(False, 0.0, evidence, "no_incident_term")
-    if not any(_violent(segment, weapons_only=False) for segment in lead):
+    if not any(violent(segment, weapons_only=False) for segment in lead):
         return Verdict(False, 0.0, evidence, "no_violence")
     if _has(lead[:2], ("accident",)) and not any(
-        _violent(segment, weapons_only=True) for segment in lead
+        violent(segment, weapons_only=True) for segment in lead[:2]
     ):
         return Verdict(False, 0.0, evidence, "accident")
     found = signals(document, lead, where, numbers, published)
@@ -170,7 +136,7 @@ def judge(
         return Verdict(False, score, evidence, "not_in_iraq", found)
     if weighing.score < RELEVANCE_THRESHOLD:
         return Verdict(False, score, evidence, _reason_against(weighing), found)
-    if stale:
+    if stale():
         return Verdict(False, score, evidence, "stale", found)
     return Verdict(True, score, evidence, None, found)
 
@@ -199,6 +165,8 @@ def attack_type(document: Document) -> str | None:
     for segments in (document.lead(1), document.lead(2), document.segments):
         found = _first_value(segments, "type", skip=OTHER) or _first_value(segments, "type")
         found = found or _first_value(segments, "type_weak")
+        if found is None and any(ground_taken(seg) for seg in segments):
+            found = CLASH
         if found:
             break
     if found in (None, "shooting") and _assault_on_post(document.lead(1)):

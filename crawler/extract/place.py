@@ -300,6 +300,10 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     top = max(first, key=lambda loc: _rank(loc, gazetteer))
     if top.landmark and second:  # "south of Baghdad", then "in Jurf al-Sakhar": the scene
         return max(second, key=lambda loc: _rank(loc, gazetteer)).place
+    landmarks = [loc for loc in first if loc.landmark and not loc.launch]
+    if top.place.kind == "country" and landmarks:
+        # "killed in Iraq ... north of Baghdad": the landmark says more than the country
+        top = max(landmarks, key=lambda loc: _rank(loc, gazetteer))
     best = top.place
     inside = [loc for loc in second if _refines(loc.place, best)]
     if inside:

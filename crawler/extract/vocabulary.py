@@ -23,6 +23,8 @@ from crawler.extract.lexicon import Tag, fold_term
 from crawler.types import LANGUAGES
 
 DATA_PACKAGE = "crawler.extract"
+# libyaml's safe loader when PyYAML was built with it (ten times faster), else the pure one.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 WORLD_FILE = "world.json"
 
 # Lexicon sections that are flat lists of terms, read as one category each.
@@ -54,6 +56,7 @@ FLAT_SECTIONS = (
     "post",  # a security post or position, what an assault by gunmen is aimed at
     "locative",  # "in", "near", "في": a foreign place after it is a scene, not an actor
     "operation",  # "counterterrorism operation", "عملية أمنية": deaths in it are violence
+    "advance",  # "retake", "reprennent", "تستعيد": ground taken from armed men is a battle
 )
 # Sections that map a value to a list of terms (value, terms).
 VALUED_SECTIONS = {
@@ -81,7 +84,7 @@ TIME_FLAT = {"since": "since", "past_marker": "past"}
 def _read_yaml(*parts: str) -> Any:
     path = resources.files(DATA_PACKAGE).joinpath("data", *parts)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except (OSError, yaml.YAMLError) as e:
         raise ConfigError([f"extract data file {'/'.join(parts)}: {e}"]) from e
 

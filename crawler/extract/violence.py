@@ -1,0 +1,59 @@
+"""What counts as an act of violence in a sentence: the gate every incident report passes.
+
+A weapon or an act ("rockets", "a car bomb", "set fire"), an attack word ("attack", "استهداف"),
+gunmen or an explosion; and, with no weapon named, deaths among armed men or protesters, deaths
+in an operation ("killed in a counterterrorism operation"), or ground taken from armed men
+("Iraqi forces retake the centre of Fallujah"). Deaths alone ("five killed") or a fire alone are
+not: a bus crash kills, a gas cylinder explodes. Used by the judge's hard rules
+(:mod:`crawler.extract.classify`) and as a signal of the weighing (:mod:`crawler.extract.relevance`).
+"""
+
+from __future__ import annotations
+
+from crawler.extract.document import Segment
+
+OTHER = "other"  # the attack type of arson, grenades, storming: also what accidents produce
+# Words an act of violence is told with: a weapon or act, an attack word; of the generic acts,
+# only gunmen and assassinations ("an explosion" may be a gas cylinder).
+VIOLENT_WEAK_TYPES = ("shooting",)
+# "An explosion killed five in a Baghdad market": in Iraq most such leads report a bombing, but
+# gas cylinders and arms depots explode too. Violence enough to be judged, not enough to
+# outweigh an accident's cues.
+ACCIDENT_PRONE_WEAK_TYPES = ("ied",)
+# Victims whose deaths are violence even when the lead names no weapon: armed men, protesters.
+ARMED_TARGETS = ("iraqi_security", "pmf", "coalition", "us_military", "protesters", "other")
+# Actors that are states: naming them beside a death says nothing of a fight.
+STATE_ACTORS = ("Iran", "United States", "Turkey")
+
+
+def violent(segment: Segment, weapons_only: bool) -> bool:
+    """An act of violence is stated: a weapon or act, an attack word, gunmen, an explosion.
+    With ``weapons_only``, what a fire or an accident also produces ("set fire", "l'incendie":
+    type "other"; "an explosion") does not count, so that an accident's cues still win."""
+    if any(hit.tag.value != OTHER or not weapons_only for hit in segment.of("type")):
+        return True
+    weak = VIOLENT_WEAK_TYPES if weapons_only else VIOLENT_WEAK_TYPES + ACCIDENT_PRONE_WEAK_TYPES
+    if segment.has("incident") or any(hit.tag.value in weak for hit in segment.of("type_weak")):
+        return True
+    return not weapons_only and (_deaths_in_fighting(segment) or ground_taken(segment))
+
+
+def ground_taken(segment: Segment) -> bool:
+    """Forces take ground from armed men: "Iraqi forces retake Fallujah's centre",
+    "les forces irakiennes reprennent", "القوات العراقية تستعيد جامعة الأنبار من داعش"."""
+    return segment.has("advance") and (
+        any(hit.tag.value in ARMED_TARGETS for hit in segment.of("target"))
+        or any(hit.tag.value not in STATE_ACTORS for hit in segment.of("actor"))
+    )
+
+
+def _deaths_in_fighting(segment: Segment) -> bool:
+    """Casualties among armed men or protesters, or in an operation: "five soldiers killed",
+    "مقتل 15 من عناصر داعش", "tué lors d'une opération antijihadiste", "protests turn deadly"."""
+    if not (segment.has("killed") or segment.has("wounded")):
+        return False
+    return (
+        segment.has("operation")
+        or any(hit.tag.value in ARMED_TARGETS for hit in segment.of("target"))
+        or any(hit.tag.value not in STATE_ACTORS for hit in segment.of("actor"))
+    )
