@@ -50,6 +50,11 @@ AIRSTRIKE = "airstrike"
 POSITIONS = {0: "title", 1: "first", 2: "second"}
 BACKGROUND_FROM = 2  # the sentence from which a lead's words against a report are background
 BARE_SINCE = frozenset({"since", "depuis", "منذ"})
+# A headline's speaker: at most these many words before a colon near its start.
+SPEAKER_MAX_WORDS = 4
+SPEAKER_MAX_CHARS = 40
+QUOTE_MARKS = "\"'«»“”‘’"
+FLASH_WORDS = frozenset({"urgent", "breaking", "flash", "update", "عاجل", "عام", "اخر خبر"})
 # Words before a month that make it a period ("in November", "au mois de", "خلال شهر").
 PERIOD_WORDS = frozenset(
     {"in", "during", "throughout", "en", "durant", "pendant", "mois", "de", "du"}
@@ -76,6 +81,19 @@ def _sums_up(segment: Segment) -> bool:
     return any(
         segment.folded[hit.start : hit.end] not in BARE_SINCE for hit in segment.of("aggregate")
     )
+
+
+def _speaker_first(title: Segment) -> bool:
+    """A headline that opens with who speaks, then a colon ("النجيفي: مظاهرات العراقيين ...",
+    "Pentagon: ..."): a statement. A place before the colon is a topic ("Irak : ..."), a flash
+    marker a flash ("URGENT -", "عاجل:")."""
+    colon = title.cased.find(":")
+    if colon <= 0 or colon > SPEAKER_MAX_CHARS:
+        return False
+    prefix = title.folded[:colon].strip(QUOTE_MARKS + " ")
+    if not prefix or len(prefix.split()) > SPEAKER_MAX_WORDS or prefix in FLASH_WORDS:
+        return False
+    return not any(hit.start < colon for hit in title.hits if hit.tag.family == "place")
 
 
 def _whole_month(segment: Segment) -> bool:
@@ -160,6 +178,8 @@ def signals(
     title = document.title
     if "?" in title.cased or "؟" in title.cased:
         mark("title:question")
+    if _speaker_first(title):
+        mark("title:speaker")
     _place_signals(where, mark)
     return found
 
@@ -191,7 +211,7 @@ FOR = (
     "precise", "area", "iraqi_dateline", "running_tally",
 )  # fmt: skip
 AGAINST = (
-    "past", "background", "aggregate", "many_attacks", "old_year", "question", "none",
+    "past", "background", "aggregate", "many_attacks", "old_year", "question", "speaker", "none",
     "abroad_too", *NEGATIVE_KINDS,
 )  # fmt: skip
 # A headline (or first sentence) about a trial, an anniversary, a reaction, a feature or a
