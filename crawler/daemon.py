@@ -76,6 +76,7 @@ def make_extractor(config: Config):
         extra_places=config.extraction.extra_places,
         extra_terms=config.extraction.extra_terms or None,
         max_age_h=config.extraction.max_age.total_seconds() / 3600,
+        facts_from=config.extraction.join_min_score,
     )
 
 

@@ -3,7 +3,7 @@
 Public API::
 
     from crawler.extract import Extractor, extract
-    ex = Extractor(extra_places=(), extra_terms=None, max_age_h=72.0)
+    ex = Extractor(extra_places=(), extra_terms=None, max_age_h=72.0, facts_from=0.2)
     result = ex.extract(title, text, published, lang=None, dateline=None)
     ex.gazetteer.lookup("Aïn al-Assad")   # -> Place | None, any language or spelling
     ex.gazetteer.get("site:ain-al-asad")
@@ -47,24 +47,29 @@ from crawler.extract.tally import reported_tally
 from crawler.extract.timeparse import BAGHDAD, EventTime, event_time
 from crawler.extract.vocabulary import load_places, load_vocabularies
 from crawler.lang import detect_language
-from crawler.types import LANGUAGES, SETTLED_REASONS, Extraction
+from crawler.types import LANGUAGES, SETTLED_REASONS, Extraction, ReportedTally
 
 __all__ = ["Extractor", "Reading", "extract"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_AGE_H = 72.0
+# The score from which a story that is no report still gets its facts read (place, time, kind
+# ...): it may join an incident (config.yaml extraction.join_min_score).
+DEFAULT_FACTS_FROM = 0.2
 AIRSTRIKE = "airstrike"
 FALLBACK_LANG = "en"
 
 
-class _Timing:
-    """The event time of a document, read once and only when asked for (most articles are
-    settled before their time matters)."""
+class _Facts:
+    """What is read from a document only when asked for, once: its event time and the tally
+    it states (most articles are settled before either matters)."""
 
-    def __init__(self, document: Document, published: datetime, max_age_h: float):
+    def __init__(self, document: Document, published: datetime, max_age_h: float, numbers):
         self._document, self._published, self._max_age_h = document, published, max_age_h
+        self._numbers = numbers
         self._when: EventTime | None = None
+        self._tally: list[ReportedTally | None] = []
 
     def when(self) -> EventTime:
         if self._when is None:
@@ -73,6 +78,11 @@ class _Timing:
 
     def stale(self) -> bool:
         return _is_stale(self.when(), self._published, self._max_age_h)
+
+    def tally(self) -> ReportedTally | None:
+        if not self._tally:
+            self._tally.append(reported_tally(self._document, self._numbers, self._published))
+        return self._tally[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +94,12 @@ class Reading:
     document: Document
     where: Whereabouts
     verdict: Verdict
-    timing: _Timing
+    facts: _Facts
 
     @property
     def when(self) -> EventTime:
         """The event time (read from the document on first use)."""
-        return self.timing.when()
+        return self.facts.when()
 
 
 class Extractor:
@@ -100,11 +110,14 @@ class Extractor:
         extra_places: Iterable[Mapping[str, Any]] = (),
         extra_terms: Mapping[str, Any] | None = None,
         max_age_h: float = DEFAULT_MAX_AGE_H,
+        facts_from: float = DEFAULT_FACTS_FROM,
     ):
         self.max_age_h = max_age_h
+        self.facts_from = facts_from
         self.gazetteer = Gazetteer(load_places(extra_places))
         self.vocabularies = load_vocabularies(extra_terms)
         self.weights = Weights.load()
+        self._locatives = {lang: v.locatives for lang, v in self.vocabularies.items()}
         terms = self.gazetteer.terms()
         for vocabulary in self.vocabularies.values():
             terms += vocabulary.terms()
@@ -126,11 +139,11 @@ class Extractor:
             published = published.replace(tzinfo=UTC)
         lang = lang if lang in LANGUAGES else detect_language(f"{title}\n{text}") or FALLBACK_LANG
         document = read_document(self._matcher, title, text, lang, dateline)
-        where = locate(document, self.gazetteer)
-        timing = _Timing(document, published, self.max_age_h)
+        where = locate(document, self.gazetteer, self._locatives[lang])
         numbers = self.vocabularies[lang].numbers
-        verdict = judge(document, where, timing.stale, numbers, self.weights, published)
-        return Reading(lang, published, document, where, verdict, timing)
+        facts = _Facts(document, published, self.max_age_h, numbers)
+        verdict = judge(document, where, facts, numbers, self.weights, published)
+        return Reading(lang, published, document, where, verdict, facts)
 
     def extract(
         self,
@@ -144,7 +157,9 @@ class Extractor:
         lang, published, document = reading.lang, reading.published, reading.document
         where, when, verdict = reading.where, reading.when, reading.verdict
         vocabulary = self.vocabularies[lang]
-        if not verdict.relevant and verdict.reason in SETTLED_REASONS:
+        if not verdict.relevant and (
+            verdict.reason in SETTLED_REASONS or verdict.score < self.facts_from
+        ):
             return Extraction(
                 relevant=False,
                 score=verdict.score,
@@ -181,7 +196,7 @@ class Extractor:
             wounded=wounded,
             claimed_by=claimed_by,
             blamed_on=blamed_on,
-            reported_tally=reported_tally(document, vocabulary.numbers, published),
+            reported_tally=reading.facts.tally(),
         )
 
 

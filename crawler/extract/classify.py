@@ -17,9 +17,9 @@ strike killed a general").
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
@@ -27,7 +27,7 @@ from crawler.extract.place import Whereabouts
 from crawler.extract.relevance import NEGATIVE_KINDS, Weighing, Weights, signals
 from crawler.extract.violence import ground_taken, violent
 from crawler.extract.vocabulary import Numbers
-from crawler.types import US_INTEREST_TARGETS
+from crawler.types import US_INTEREST_TARGETS, ReportedTally
 
 INCIDENT_CATEGORIES = ("type", "type_weak", "incident", "outcome")
 # What the setting of a story hides from the judge: the words that would make it news.
@@ -62,6 +62,14 @@ CLAUSE_MARKS = ",;:()"
 LINK_WORDS = frozenset({"of", "of the", "from", "de", "du", "des", "de la", "d", "في", "من"})
 # A subject stands right before its verb: "forces opened fire" (one space, maybe a quote).
 ACT_REACH_CHARS = 2
+
+
+class LazyFacts(Protocol):
+    """What the judge asks of a document only when it gets that far."""
+
+    def stale(self) -> bool: ...  # the event is older than the extractor's max age
+
+    def tally(self) -> ReportedTally | None: ...  # the running count the article states
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +119,7 @@ def _clause_end(text: str, start: int) -> int:
 def judge(
     document: Document,
     where: Whereabouts,
-    stale: Callable[[], bool],
+    facts: LazyFacts,
     numbers: Numbers,
     weights: Weights,
     published: datetime,
@@ -127,7 +135,7 @@ def judge(
         violent(segment, weapons_only=True) for segment in lead[:2]
     ):
         return Verdict(False, 0.0, evidence, "accident")
-    found = signals(document, lead, where, numbers, published)
+    found = signals(document, lead, where, numbers, published, lambda: facts.tally() is not None)
     weighing = weights.weigh(found)
     score = round(weighing.score, 3)
     if where.outside_iraq:
@@ -136,7 +144,7 @@ def judge(
         return Verdict(False, score, evidence, "not_in_iraq", found)
     if weighing.score < RELEVANCE_THRESHOLD:
         return Verdict(False, score, evidence, _reason_against(weighing), found)
-    if stale():
+    if facts.stale():
         return Verdict(False, score, evidence, "stale", found)
     return Verdict(True, score, evidence, None, found)
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import NamedTuple
 
 from crawler.extract.lexicon import Hit, Matcher
 from crawler.extract.normalize import Dateline, clean, fold, sentence_starts, split_dateline
@@ -35,8 +36,9 @@ ARABIC_CONJUNCTION_PREFIXES = ("و", "ف")
 _TOKEN = re.compile(r"\d+(?:[,.\u202f]\d{3})+(?!\d)|\w+")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word or number of a segment's folded text (a tuple: many are made per article)."""
+
     text: str
     start: int
     end: int

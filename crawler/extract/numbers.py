@@ -82,6 +82,7 @@ CLAUSE_BREAKS = frozenset(",;:()")
 _ORDINAL_DIGITS = re.compile(r"\b\d{1,3}(?:e|eme|ieme|er|th|st|nd|rd)\b|ال\d{1,3}\b")
 # A four-digit number from here is a year, not a head count.
 YEAR_MIN = 1900
+_YEAR = re.compile(r"(?<![\w.,])\d{4}(?![\w.,]\d|\w)")
 ARABIC_CONJUNCTIONS = ("و", "ف")
 # Categories whose words, right after a number, show that it counts things, not people
 # (unless the word is also a casualty word: "deux morts").
@@ -404,9 +405,9 @@ class _EventScope:
             if not (category == "aggregate" and _launch_word(segment, h))
         ]
         markers += [
-            (t.start, "year")
-            for t in segment.tokens
-            if len(t.text) == 4 and t.text.isdigit() and YEAR_MIN <= int(t.text) < published.year
+            (m.start(), "year")
+            for m in _YEAR.finditer(segment.folded)
+            if YEAR_MIN <= int(m.group()) < published.year
         ]
         lead = segment.index <= LEAD_TOLL_SENTENCES
         if not lead:  # "In January, twin bombings killed 32": the lead dates the event itself

@@ -69,6 +69,7 @@ REGION_REACH_CHARS = 20
 DIPLOMATIC_TARGETS = ("us_embassy",)
 # An Arabic place written with the preposition "ب" ("بتركيا", "وبالعراق") is a scene.
 ARABIC_IN_CLITICS = frozenset({"ب", "وب", "فب", "بال", "وبال", "فبال"})
+ARABIC_WORD_CLITICS = ("وال", "بال", "فال", "ال", "و", "ف", "ب")
 # "in Iraq and Syria", "في العراق وسوريا": the second place shares the first one's position.
 COORDINATIONS = frozenset({"and", "or", "et", "ou", "و", "او"})
 # A headline that opens with a country then a colon or dash is about that country ("Syrie :").
@@ -151,7 +152,11 @@ def _anchors_iraq(value: str) -> bool:
     return value.removeprefix(DEMONYM_PREFIX).startswith(IRAQI_ID_PREFIXES)
 
 
-def locate(document: Document, gazetteer: Gazetteer) -> Whereabouts:
+def locate(
+    document: Document, gazetteer: Gazetteer, locatives: frozenset[str] = frozenset()
+) -> Whereabouts:
+    """Where the article's incident is, and whether the story is set in Iraq or abroad.
+    ``locatives`` are the folded words of the article's language that introduce a scene."""
     dateline_place = gazetteer.lookup(document.dateline_text) if document.dateline_text else None
     set_in = set_in_iraq(document, dateline_place)
     segments = document.lead(PLACE_LEAD_SENTENCES)
@@ -165,7 +170,7 @@ def locate(document: Document, gazetteer: Gazetteer) -> Whereabouts:
     }
     if dateline_place is not None and dateline_place.governorate:
         context.add(dateline_place.governorate)
-    scenes = _scene_spans(document, raw)
+    scenes = _scene_spans(document, raw, locatives)
     located = [
         Located(
             index,
@@ -237,7 +242,9 @@ def _mission_abroad(loc: Located, foreign: list[Located], gazetteer: Gazetteer) 
 
 
 def _scene_spans(
-    document: Document, raw: list[tuple[int, tuple[int, int], list[Place]]]
+    document: Document,
+    raw: list[tuple[int, tuple[int, int], list[Place]]],
+    locatives: frozenset[str],
 ) -> set[tuple[int, tuple[int, int]]]:
     """The place spans named where something happens: after a locative word ("in", "près de",
     "في", the clitic "ب"), as a headline's topic ("Syrie : ..."), or joined by "and" to such a
@@ -251,28 +258,44 @@ def _scene_spans(
         joined = index in previous and (
             segment.folded[previous[index] : start].strip() in COORDINATIONS
         )
-        if joined or _after_locative(segment, start) or _is_topic(segment, start, end):
+        if joined or _after_locative(segment, start, locatives) or _is_topic(segment, start, end):
             found.add((index, span))
             previous[index] = end
     return found
 
 
-def _after_locative(segment: Segment, start: int) -> bool:
+def _after_locative(segment: Segment, start: int, locatives: frozenset[str]) -> bool:
+    """A locative word or phrase ("in", "près de", "في", "city of") right before the place, but
+    for articles and the part of the country ("in northern Syria"); a direction ("north of");
+    the Arabic clitic "ب" ("بتركيا"). The words before a place are read, not matched by the
+    automaton: "in" and "à" are in every sentence."""
     word_start = start
     while word_start > 0 and segment.folded[word_start - 1].isalnum():
         word_start -= 1
     if segment.folded[word_start:start] in ARABIC_IN_CLITICS:
         return True
-    introducers = segment.of("locative") + [
-        ref for ref in segment.of("place_ref") if ref.tag.value != LAUNCH
-    ]
+    before = _gap_words(segment.folded[max(0, word_start - SCENE_GAP_CHARS) : word_start])
+    for skipped in range(len(before)):
+        words = before[: len(before) - skipped]
+        if any(_locative(" ".join(words[-n:]), locatives) for n in (1, 2, 3) if len(words) >= n):
+            return True
+        if words[-1] not in SCENE_GAP_WORDS:
+            break
     return any(
-        0 <= start - hit.end <= SCENE_GAP_CHARS
-        and all(
-            word in SCENE_GAP_WORDS for word in _gap_words(segment.folded[hit.end : word_start])
-        )
-        for hit in introducers
+        0 <= start - ref.end <= SCENE_GAP_CHARS
+        and all(w in SCENE_GAP_WORDS for w in _gap_words(segment.folded[ref.end : word_start]))
+        for ref in segment.of("place_ref")
+        if ref.tag.value != LAUNCH
     )
+
+
+def _locative(phrase: str, locatives: frozenset[str]) -> bool:
+    if phrase in locatives:
+        return True
+    for clitic in ARABIC_WORD_CLITICS:  # "بالقرب", "والعاصمة": the word without its clitics
+        if phrase.startswith(clitic) and phrase[len(clitic) :] in locatives:
+            return True
+    return False
 
 
 def _gap_words(text: str) -> list[str]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -32,7 +32,6 @@ from crawler.errors import ConfigError
 from crawler.extract.document import Document, Segment
 from crawler.extract.numbers import count_before
 from crawler.extract.place import IRAQ, Whereabouts
-from crawler.extract.tally import reported_tally
 from crawler.extract.timeparse import day_number_near
 from crawler.extract.violence import ground_taken
 from crawler.extract.vocabulary import Numbers
@@ -119,19 +118,16 @@ def signals(
     where: Whereabouts,
     numbers: Numbers,
     published: datetime,
+    tallied: Callable[[], bool],
 ) -> dict[str, float]:
     """The lead (title and two sentences, as the judge reads them: without the words of their
-    setting clauses) read into named signals, 1.0 when present."""
+    setting clauses) read into named signals, 1.0 when present. ``tallied`` tells whether the
+    article states a running count ("the 19th attack since October"), asked only when that
+    matters."""
     found: dict[str, float] = {}
 
     def mark(name: str, value: float = 1.0) -> None:
         found[name] = value
-
-    # "The 19th attack on US interests since October" ranks a new attack: its "since" is no
-    # round-up.
-    tallied = reported_tally(document, numbers, published) is not None
-    if tallied:
-        mark("lead:running_tally")
 
     for segment in lead:
         at = POSITIONS[segment.index]
@@ -167,9 +163,11 @@ def signals(
             mark(f"{at}:past")
         if segment.has("background") or segment.has("setting"):
             mark(f"{at}:background")
-        if (_sums_up(segment) or _whole_month(segment)) and not tallied:
+        # "The 19th attack on US interests since October" ranks a new attack: neither its
+        # "since" nor its figure sums anything up.
+        if (_sums_up(segment) or _whole_month(segment)) and not tallied():
             mark(f"{at}:aggregate")
-        if _counts_many_attacks(segment, numbers) and not tallied:
+        if _counts_many_attacks(segment, numbers) and not tallied():
             mark(f"{at}:many_attacks")
         if _old_year(segment, published):
             mark(f"{at}:old_year")
@@ -208,7 +206,7 @@ def _place_signals(where: Whereabouts, mark) -> None:
 FOR = (
     "weapon", "violent_act", "ground_taken", "type_weak", "incident", "outcome", "killed",
     "wounded", "claim", "happened", "attack", "attack_happened", "time", "no_casualties",
-    "precise", "area", "iraqi_dateline", "running_tally",
+    "precise", "area", "iraqi_dateline",
 )  # fmt: skip
 AGAINST = (
     "past", "background", "aggregate", "many_attacks", "old_year", "question", "speaker", "none",

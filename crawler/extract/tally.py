@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from crawler.extract.document import Document, Segment, Token
-from crawler.extract.normalize import is_arabic
 from crawler.extract.numbers import read_number, read_number_words
 from crawler.extract.timeparse import BAGHDAD, day_number_near
 from crawler.extract.vocabulary import Numbers
@@ -47,13 +46,21 @@ DEFINITE = frozenset({"the", "its", "their", "la", "le", "l", "sa", "son", "leur
 def _ordinal_at(tokens: list[Token], i: int, numbers: Numbers) -> tuple[int, int] | None:
     """(value, end token) of an ordinal at token ``i``."""
     text = tokens[i].text
+    word = text[2:] if text.startswith("ال") else text
+    if not (
+        text[0].isdigit()
+        or word[:1].isdigit()
+        or word in numbers.ordinal
+        or word in numbers.cardinal
+        or text == ARABIC_NUMBER_WORD
+    ):
+        return None  # the cheap test first: most words after "the" are no number
     if m := _ORDINAL_DIGITS.match(text):
         return int(m.group(1)), i + 1
     if m := _ARABIC_DEFINITE_DIGITS.match(text):
         return int(m.group(1)), i + 1
     if text == ARABIC_NUMBER_WORD and i + 1 < len(tokens) and tokens[i + 1].text.isdigit():
         return int(tokens[i + 1].text), i + 2
-    word = text[2:] if text.startswith("ال") else text
     if word in numbers.ordinal:  # Arabic: unit ordinal, then "عشر" or "و" + tens
         value, j = numbers.ordinal[word], i + 1
         if j < len(tokens) and tokens[j].text == ARABIC_TEEN:
@@ -120,7 +127,9 @@ def _ordinal_tally(
         noun_before = any(0 <= tokens[i].start - e <= 2 for e in noun_ends)  # Arabic order
         definite = i > 0 and tokens[i - 1].text in DEFINITE
         # Arabic construct state: the rank before its noun is definite ("تاسع عشر هجوم").
-        construct = is_arabic(tokens[i].text)
+        construct = any(t.start in nouns for t in tokens[i + 1 : i + 3]) and (
+            "\u0600" <= tokens[i].text[0] <= "\u06ff"
+        )
         if not (noun_before or definite or construct):
             continue
         found = _ordinal_at(tokens, i, numbers)

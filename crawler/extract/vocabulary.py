@@ -54,7 +54,6 @@ FLAT_SECTIONS = (
     "aggregate",  # "since", "in total", "depuis", "منذ": figures near it sum several events
     "contrast",  # "while": the casualty figures on either side are separate groups, added
     "post",  # a security post or position, what an assault by gunmen is aimed at
-    "locative",  # "in", "near", "في": a foreign place after it is a scene, not an actor
     "operation",  # "counterterrorism operation", "عملية أمنية": deaths in it are violence
     "advance",  # "retake", "reprennent", "تستعيد": ground taken from armed men is a battle
 )
@@ -142,6 +141,12 @@ class Vocabulary:
     lang: str
     data: Mapping[str, Any]
     numbers: Numbers
+
+    @property
+    def locatives(self) -> frozenset[str]:
+        """The folded words and phrases after which a place is a scene ("in", "près de", "في"):
+        read before each place rather than matched, since they are in every sentence."""
+        return frozenset(fold_term(str(t))[0] for t in self.data.get("locative") or ())
 
     def terms(self) -> list[tuple[str, Tag]]:
         """Every term of the lexicon with its tag, for the shared matcher."""

@@ -53,7 +53,10 @@ MIN_LATIN_LETTERS = 4
 MIN_ARABIC_LETTERS = 3
 MAX_WORDS = 3
 # How close (difflib ratio, folded) an alternate Latin name must be to the city's main name.
-MIN_SPELLING_SIMILARITY = 0.75
+MIN_SPELLING_SIMILARITY = 0.8
+# Spellings kept per city, the main name first: GeoNames lists dozens of transliterations, and
+# every key makes the automaton larger and each scan slower (a third, with all of them).
+MAX_LATIN_SPELLINGS = 3
 ARTICLES = ("al ", "ar ", "as ", "ad ", "an ", "at ", "az ", "el ", "ash ")
 # Country names CLDR does not give but the news uses.
 EXTRA_COUNTRY_NAMES = {
@@ -207,7 +210,8 @@ def city_entries(cities: dict, taken: set[str]) -> Iterator[dict]:
         main = fold_term(city["name"], place=True)[0]
         if main in taken:
             continue  # its name means something else, or a larger place: its spellings too
-        latin = _unique((n for n in names if _latin_ok(n) and _spelling_of(n, main)), taken)
+        spellings = (n for n in names if _latin_ok(n) and _spelling_of(n, main))
+        latin = _unique(spellings, taken)[:MAX_LATIN_SPELLINGS]
         arabic = (
             _unique((clean(n) for n in names if _arabic_ok(n)), taken)
             if _arabic_names_kept(city)
