@@ -103,6 +103,20 @@ TABLES: dict[str, dict[str, Any]] = {
             "duplicate_of": "The first copy of this article, when it is one",
         },
     },
+    "extractions": {
+        "title": "Extractions",
+        "description": "What the extractor read in each article: whether it reports a new "
+        "incident in Iraq, its score, and the facts of the event it tells.",
+        "columns": {
+            "reason": "Why it is no report: the rule that settled it (no_incident_term, "
+            "no_violence, accident, outside_iraq, not_in_iraq, stale) or, for a story of "
+            "violence in Iraq, what weighed most against it (trial, anniversary, reaction, "
+            "feature, threat, politics, economy, recap, past, statement, vague_place ...)",
+            "score": "0 to 1: the weighing of the lead's signals; from extraction.min_score a "
+            "report, from extraction.join_min_score a story that may join an incident",
+            "evidence": "The incident words of the lead",
+        },
+    },
     "counter_ticks": {
         "title": "Counter ticks",
         "description": "Ordinal of each counted incident; `reported` is the tally the articles "

@@ -39,8 +39,9 @@ RECAP = "recap"
 RELEVANCE_THRESHOLD = 0.5
 # What a signal against a story says of it, for the reason shown to users ("trial", "recap").
 SIGNAL_REASONS = {
-    "many_attacks": RECAP, "old_year": "past", "past": "past", "background": "past",
-    "question": RECAP, "title_only": "weak_evidence", "none": "no_place", "country": "vague_place",
+    "many_attacks": RECAP, "aggregate": RECAP, "question": RECAP, "old_year": "past",
+    "past": "past", "background": "past", "speaker": "statement", "abroad_too": "abroad_too",
+    "none": "no_place", "country": "vague_place",
 }  # fmt: skip
 
 US_FIRST = ("us_embassy", "logistics_convoy")
