@@ -111,7 +111,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "reason": "Why it is no report: the rule that settled it (no_incident_term, "
             "no_violence, accident, outside_iraq, not_in_iraq, stale) or, for a story of "
             "violence in Iraq, what weighed most against it (trial, anniversary, reaction, "
-            "feature, threat, politics, economy, recap, past, statement, vague_place ...)",
+            "feature, threat, politics, economy, recap, past, statement, other_news, "
+            "vague_place ...)",
             "score": "0 to 1: the weighing of the lead's signals; from extraction.min_score a "
             "report, from extraction.join_min_score a story that may join an incident",
             "evidence": "The incident words of the lead",

@@ -85,6 +85,54 @@ def test_the_us_embassy_of_another_capital_is_not_baghdads(ex):
     assert got.reason in ("outside_iraq", "not_in_iraq", "past")
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "en",
+            "Protesters storm Swedish embassy in Baghdad",
+            "Hundreds of protesters stormed and set fire to Sweden's embassy in Baghdad early "
+            "on Sunday.",
+        ),
+        (
+            "fr",
+            "Des manifestants prennent d'assaut l'ambassade de Suède à Bagdad",
+            "Des centaines de manifestants ont pris d'assaut et incendié dimanche l'ambassade "
+            "de Suède à Bagdad.",
+        ),
+        (
+            "ar",
+            "محتجون يقتحمون السفارة السويدية في بغداد",
+            "اقتحم مئات المحتجين فجر الأحد السفارة السويدية في بغداد وأضرموا النار فيها.",
+        ),
+    ],
+)
+def test_another_countrys_embassy_is_no_us_interest(ex, lang, title, text):
+    got = _relevant(ex, lang, title, text)
+    assert got.target != "us_embassy" and not got.us_interest
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "en",
+            "Rockets fall near embassy in Baghdad",
+            "Three rockets fell near the embassy in Baghdad on Sunday, a US military source said.",
+        ),
+        (
+            "fr",
+            "Roquettes près de l'ambassade à Bagdad",
+            "Trois roquettes sont tombées dimanche près de l'ambassade à Bagdad, selon une "
+            "source militaire américaine.",
+        ),
+    ],
+)
+def test_the_embassy_of_a_story_that_names_the_us_is_the_us_embassy(ex, lang, title, text):
+    got = _relevant(ex, lang, title, text)
+    assert got.target == "us_embassy" and got.us_interest
+
+
 # --- a foreign place locates a story where things happen, not where someone acts -------------
 
 
@@ -197,6 +245,28 @@ def test_a_us_strike_is_claimed_by_the_united_states(ex):
 )
 def test_stories_about_attacks_are_not_reports_of_one(ex, lang, title, text):
     _not_relevant(ex, lang, title, text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "en",
+            "Iraq's national library copies its rare manuscripts",
+            "Iraq's national library on Sunday began copying rare manuscripts to shield them "
+            "from militants, who bombed and burned libraries in Mosul, its director said.",
+        ),
+        (
+            "ar",
+            "الأحزاب الكردية تتفق على بقاء رئيس الإقليم في منصبه",
+            "اتفقت الأحزاب الكردية الأحد في أربيل على بقاء رئيس إقليم كردستان في منصبه، بعد "
+            "أشهر من الخلافات وهجمات متبادلة بالقنابل على مقار الأحزاب في السليمانية.",
+        ),
+    ],
+)
+def test_a_headline_without_violence_tells_other_news(ex, lang, title, text):
+    got = _not_relevant(ex, lang, title, text)
+    assert got.reason == "other_news"
 
 
 @pytest.mark.parametrize(

@@ -40,11 +40,16 @@ RELEVANCE_THRESHOLD = 0.5
 # What a signal against a story says of it, for the reason shown to users ("trial", "recap").
 SIGNAL_REASONS = {
     "many_attacks": RECAP, "aggregate": RECAP, "question": RECAP, "old_year": "past",
-    "past": "past", "background": "past", "speaker": "statement", "abroad_too": "abroad_too",
-    "none": "no_place", "country": "vague_place",
+    "past": "past", "background": "past", "speaker": "statement", "quiet": "other_news",
+    "abroad_too": "abroad_too", "none": "no_place", "country": "vague_place",
 }  # fmt: skip
 
 US_FIRST = ("us_embassy", "logistics_convoy")
+US_EMBASSY = "us_embassy"
+# "The embassy", "l'ambassade", "السفارة": a mission of any country ("Sweden's embassy"), the
+# US one only when the sentence or the story says so.
+MISSION = "mission"
+OTHER_TARGET = "other"
 US_BASES = ("coalition", "us_military")
 COALITION = "coalition"
 CIVILIANS = "civilians"
@@ -283,6 +288,7 @@ def _choose_target(
 ) -> str | None:
     """US interests first (the counters depend on them), then the first victim named."""
     hits = [(seg.index, h.start, h.tag.value) for seg in segments for h in _victim_hits(seg, kind)]
+    hits = _missions_named(segments, hits)
     if kind == AIRSTRIKE:
         hits = [h for h in hits if h[2] not in US_INTEREST_TARGETS]
         site_target = None if site_target in US_INTEREST_TARGETS else site_target
@@ -302,6 +308,21 @@ def _choose_target(
     if site_target and not named:
         return site_target
     return min(hits)[2] if hits else None
+
+
+def _missions_named(
+    segments: tuple[Segment, ...], hits: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """A mission whose country the words leave open is the US embassy in a sentence that names
+    the US (or beside a US embassy named elsewhere), another country's otherwise."""
+    us_said = {seg.index for seg in segments if seg.has("us")}
+    us_mission = any(value == US_EMBASSY for _, _, value in hits)
+    return [
+        (index, start, (US_EMBASSY if us_mission or index in us_said else OTHER_TARGET))
+        if value == MISSION
+        else (index, start, value)
+        for index, start, value in hits
+    ]
 
 
 def is_us_interest(target_name: str | None) -> bool:

@@ -61,6 +61,12 @@ PERIOD_WORDS = frozenset(
 PERIOD_WORDS_AR = ("خلال", "طيلة", "شهر")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 PLACE_KIND_RANK = {"country": 0, "governorate": 1, "city": 2, "district": 3, "site": 4}
+# Words of violence or war in a headline: one without any of them ("Iraq digitises its
+# manuscripts", "Kurdish parties agree on ...") tells other news, whatever its lead goes on to.
+HEADLINE_VIOLENCE = (
+    "type", "type_weak", "incident", "outcome", "killed", "wounded", "claim", "event",
+    "advance", "operation",
+)  # fmt: skip
 
 
 def _happened(segment: Segment) -> bool:
@@ -174,6 +180,8 @@ def signals(
         for kind in {h.tag.value for h in segment.of("negative")}:
             mark(f"{at}:{kind}")
     title = document.title
+    if title.cased.strip() and not any(title.has(c) for c in HEADLINE_VIOLENCE):
+        mark("title:quiet")
     if "?" in title.cased or "؟" in title.cased:
         mark("title:question")
     if _speaker_first(title):
@@ -209,8 +217,8 @@ FOR = (
     "precise", "area", "iraqi_dateline",
 )  # fmt: skip
 AGAINST = (
-    "past", "background", "aggregate", "many_attacks", "old_year", "question", "speaker", "none",
-    "abroad_too", *NEGATIVE_KINDS,
+    "past", "background", "aggregate", "many_attacks", "old_year", "question", "speaker", "quiet",
+    "none", "abroad_too", *NEGATIVE_KINDS,
 )  # fmt: skip
 # A headline (or first sentence) about a trial, an anniversary, a reaction, a feature or a
 # threat, or dating its news in an earlier year, or counting many attacks, is rarely the first
