@@ -32,6 +32,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     model_validator,
@@ -322,6 +323,13 @@ class Config(_Model):
     counters: tuple[CounterConfig, ...] = ()
     alerts: AlertsConfig = AlertsConfig()
     daemon: DaemonConfig = DaemonConfig()
+    # The YAML text this configuration was validated from (None when built from a dict): what
+    # the daemon hands its poll children, so that they run with the configuration it holds.
+    _source_text: str | None = PrivateAttr(default=None)
+
+    @property
+    def source_text(self) -> str | None:
+        return self._source_text
 
     def feed(self, name: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.name == name), None)
@@ -334,12 +342,17 @@ class Config(_Model):
         return tuple(c for c in self.alerts.channels if c.enabled)
 
 
-def load_config(path: str | Path) -> Config:
-    """Read, expand and validate ``path``. Raises ConfigError listing every problem."""
+def load_config(path: str | Path, *, text: str | None = None) -> Config:
+    """Read, expand and validate ``path``. Raises ConfigError listing every problem.
+
+    With ``text``, that text is validated as if it were the file's (a poll child given the
+    configuration its daemon holds): ``path`` then only names it and anchors relative paths.
+    """
     path = Path(path)
     label = path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        if text is None:
+            text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(
             [
@@ -361,7 +374,9 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(
             [f"{label}: expected a mapping of settings at the top, got {type(raw).__name__}"]
         )
-    return config_from_dict(raw, label=label, base_dir=path.parent, environ=os.environ)
+    config = config_from_dict(raw, label=label, base_dir=path.parent, environ=os.environ)
+    config._source_text = text
+    return config
 
 
 def config_from_dict(

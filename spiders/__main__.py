@@ -1,7 +1,11 @@
 """``python -m spiders``: the child process that runs one poll batch or one replay.
 
-    python -m spiders poll --config CONFIG --db DB [--feed NAME ...] [--all] [--workers N]
-    python -m spiders replay --config CONFIG --db DB PATH
+    python -m spiders poll --config CONFIG [--config-text FILE] --db DB [--feed NAME ...] [--all]
+                           [--workers N]
+    python -m spiders replay --config CONFIG [--config-text FILE] --db DB PATH
+
+``--config-text`` is the configuration the parent holds (crawler.daemon.ConfigSnapshot): it is
+validated instead of reading CONFIG, which may have been edited since.
 
 It configures logging (stderr, URLs redacted), runs the batch and prints ONE JSON line with the
 summary on stdout. Exit codes: 0 done (feeds may have failed: see the summary), 2 bad
@@ -47,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     die_with_parent(os.getppid())  # a killed daemon leaves no poll running behind it
     _configure_logging()
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, text=_snapshot_text(args.config_text))
         database = args.db or config.database
         if args.command == "poll":
             from spiders.run import run_poll
@@ -90,7 +94,22 @@ def _arguments() -> argparse.ArgumentParser:
     for command in (poll, replay_):
         command.add_argument("--config", type=Path, required=True)
         command.add_argument("--db", type=Path, help="database file (default: from the config)")
+        command.add_argument(
+            "--config-text",
+            type=Path,
+            metavar="FILE",
+            help="the configuration to use, validated as if it were CONFIG's text",
+        )
     return parser
+
+
+def _snapshot_text(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError([f"{path}: cannot read the configuration snapshot: {e}"]) from e
 
 
 def _positive(text: str) -> int:
