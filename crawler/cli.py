@@ -421,8 +421,12 @@ def run_daemon(app: App) -> None:
 @click.option("--all", "all_feeds", is_flag=True, help="Poll every enabled feed, due or not.")
 @pass_app
 def poll(app: App, all_feeds: bool) -> None:
-    """Poll the feeds that are due once, process and alert, then exit (for cron)."""
-    from crawler.daemon import poll_once
+    """Poll the feeds that are due once, process and alert, then exit (for cron).
+
+    Exits 1 when the poll could not be done or stored (e.g. the disk is full) or when every
+    feed polled failed, so that cron mails you; 0 when at least one feed answered.
+    """
+    from crawler.daemon import poll_once, poll_problem
 
     summary = poll_once(
         app.config_path,
@@ -432,6 +436,9 @@ def poll(app: App, all_feeds: bool) -> None:
         progress=_progress_printer("polled"),
     )
     click.echo(_run_summary(summary))
+    problem = poll_problem(summary["poll"])
+    if problem is not None:
+        raise WirewatchError(problem)
 
 
 @main.command()
@@ -454,6 +461,8 @@ def replay(app: App, path: Path) -> None:
         progress=_progress_printer("replayed"),
     )
     click.echo(_run_summary(summary))
+    if summary["poll"].get("error"):
+        raise WirewatchError(summary["poll"]["error"])
 
 
 def _progress_printer(verb: str):
@@ -477,8 +486,6 @@ def _run_summary(summary: dict[str, Any]) -> str:
         f"{process.get('new_incidents', 0)}, updated: {process.get('updated_incidents', 0)}; "
         f"alerts sent: {alerts.get('sent', 0)}, failed: {alerts.get('failed', 0)}"
     )
-    if poll.get("error"):
-        text += f"\npoll problem: {poll['error']}"
     return text
 
 

@@ -653,6 +653,17 @@ class Daemon:
 # -- one-shot runs ---------------------------------------------------------------------------
 
 
+def poll_problem(summary: dict[str, Any]) -> str | None:
+    """What makes a one-shot poll a failure, in one line: the batch could not run or store its
+    polls, or every feed it polled failed. None when at least one feed answered."""
+    if summary.get("error"):
+        return str(summary["error"])
+    polled, failed = summary.get("feeds", 0), summary.get("errors", 0)
+    if polled and failed == polled:
+        return f"every feed polled failed ({failed} of {polled}); see `wirewatch status`"
+    return None
+
+
 def poll_once(
     config_path: Path,
     config: Config,

@@ -9,8 +9,9 @@ validated instead of reading CONFIG, which may have been edited since.
 
 It configures logging (stderr, URLs redacted), runs the batch and prints ONE JSON line with the
 summary on stdout. Exit codes: 0 done (feeds may have failed: see the summary), 2 bad
-configuration or arguments, 3 database error, 4 a poll worker failed (the summary covers the
-others and names it under "error"). Once the summary is out it exits at once, skipping the
+configuration or arguments, 3 the database could not be opened (the summary names why under
+"error"), 4 a poll worker failed or the database refused to store polls (the summary covers the
+rest and names it under "error"). Once the summary is out it exits at once, skipping the
 interpreter's teardown.
 """
 
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except StorageError as e:
         log.error("%s", e)
+        print(json.dumps({"error": str(e)}), flush=True)
         return 3
     print(json.dumps(summary, sort_keys=True), flush=True)
     return 4 if "error" in summary else 0

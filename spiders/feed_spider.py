@@ -35,6 +35,7 @@ from w3lib.http import basic_auth_header
 
 from crawler import ingest
 from crawler.config import Config, FeedConfig
+from crawler.errors import StorageError
 from crawler.storage import Store
 from crawler.types import PollResult
 from crawler.urls import redact_url
@@ -102,6 +103,9 @@ class FeedSpider(scrapy.Spider):
         self._pages_wanted: dict[str, _PagesWanted] = {}
         self._unstored: list[ingest.ReadyPoll] = []
         self._commit_timer: CallLaterResult | None = None
+        # Why the database refused to store polls (disk full ...), once it has: the batch
+        # summary names it and the poll exits non-zero.
+        self.storage_error: str | None = None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """One request per feed, taken only when the downloader has room for it (Scrapy's lazy
@@ -265,6 +269,11 @@ class FeedSpider(scrapy.Spider):
             return
         try:
             stored = ingest.commit_polls(self.store, self.config, polls, self.clock(), self.rng)
+        except StorageError as e:  # the next batch polls these feeds again
+            if self.storage_error is None:
+                log.error("polls not stored feeds=%d: %s", len(polls), e)
+            self.storage_error = str(e)
+            return
         except Exception:  # the database refused the whole group: the next batch polls again
             log.exception("polls not stored feeds=%d", len(polls))
             return
