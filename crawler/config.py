@@ -251,6 +251,10 @@ class _Channel(_Model):
         None, description="A jinja2 template file overriding the default."
     )
     timeout: Duration = timedelta(seconds=20)
+    # Rate limit (crawler.alerts.ratelimit): up to `burst` messages at once, then one per
+    # `send_interval`; no limit without a send_interval.
+    send_interval: Duration | None = None
+    burst: int = Field(3, ge=1, le=100)
 
 
 class ConsoleChannel(_Channel):
@@ -271,6 +275,8 @@ class EmailChannel(_Channel):
 class SlackChannel(_Channel):
     type: Literal["slack"]
     webhook_url: SecretUrl
+    # Slack takes about one message per second per webhook, short bursts allowed.
+    send_interval: Duration | None = timedelta(seconds=1)
 
 
 class WebhookChannel(_Channel):

@@ -609,13 +609,19 @@ class Daemon:
         channel: str | None,
         dispatch_due: Callable,
         backoff: Backoff | None = None,
+        deadline: float | None = None,
     ) -> float:
-        """Deliver due alerts of one channel (all channels when None); returns how long to
-        wait before the next try after a failure (0 after a success)."""
+        """Deliver due alerts of one channel (all channels when None), those a rate limit lets
+        go before ``deadline`` (monotonic) if given; returns how long to wait before the next
+        try after a failure (0 after a success)."""
         backoff = backoff or Backoff()
         try:
             dispatch_due(
-                store, self.config, self.clock(), channels=None if channel is None else [channel]
+                store,
+                self.config,
+                self.clock(),
+                channels=None if channel is None else [channel],
+                deadline=deadline,
             )
         except Exception as e:
             wait_s = backoff.failed()
@@ -643,7 +649,7 @@ class Daemon:
 
             if store.unprocessed_article_ids(limit=1):
                 self._process_once(store, make_extractor(self.config), process_pending)
-            self._dispatch_once(store, None, dispatch_due)
+            self._dispatch_once(store, None, dispatch_due, deadline=deadline)
         try:
             self._beat(store)
         except Exception as e:
