@@ -89,7 +89,11 @@ def _check_feed_url(value: str) -> str:
         return value
     if parts.scheme in ("http", "https") and parts.hostname:
         return value
-    raise ValueError(f"expected an http://, https:// or file:// URL, got {_shown(value)}")
+    from crawler.urls import public_url  # credentials in a feed URL are never echoed
+
+    raise ValueError(
+        f"expected an http://, https:// or file:// URL, got {_shown(public_url(value))}"
+    )
 
 
 def _check_http_url(value: str) -> str:
@@ -200,6 +204,14 @@ class FeedConfig(_Model):
     @property
     def outlet(self) -> str:
         return self.source or self.name
+
+    @property
+    def shown_url(self) -> str:
+        """The URL as stored and shown: credentials stay in the configuration (they are sent
+        as HTTP Basic authentication, spiders.feed_spider.split_credentials)."""
+        from crawler.urls import public_url
+
+        return public_url(self.url)
 
 
 class ExtractionConfig(_Model):
@@ -397,7 +409,8 @@ def config_from_dict(
     missing: list[tuple[tuple[Any, ...], str]] = []
     expanded = _expand_env(raw, (), environ, missing)
     problems = [
-        f"{_dotted(loc)}: environment variable {var} is not set (export it, or disable the channel)"
+        f"{_dotted(loc)}: environment variable {var} is not set (export it, or disable the"
+        f" {'feed' if loc[:1] == ('feeds',) else 'channel'})"
         for loc, var in missing
         if _enabled_at(expanded, loc)
     ]

@@ -92,7 +92,7 @@ def sync_store_with_config(store: Store, config: Config, now: datetime | None = 
     """
     from crawler.counters import counter_definition
 
-    store.sync_feeds((f.name, f.url, f.enabled) for f in config.feeds)
+    store.sync_feeds((f.name, f.shown_url, f.enabled) for f in config.feeds)
     store.sync_counters(counter_definition(c) for c in config.counters)
     if now is not None:
         from crawler.pipeline import recompute_counters

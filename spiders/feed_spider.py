@@ -182,7 +182,7 @@ class FeedSpider(scrapy.Spider):
         started, started_counter = meta[STARTED]
         return {
             "feed": feed.name,
-            "url": feed.url,
+            "url": feed.shown_url,  # the base of relative links: never the credentials
             "started": started,
             "duration_s": time.perf_counter() - started_counter,
         }

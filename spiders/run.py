@@ -75,7 +75,7 @@ def run_poll(
     """
     started = time.perf_counter()
     with Store(db_path) as store:
-        store.sync_feeds((feed.name, feed.url, feed.enabled) for feed in config.feeds)
+        store.sync_feeds((feed.name, feed.shown_url, feed.enabled) for feed in config.feeds)
         feeds = select_feeds(config, store, feed_names, clock(), all_feeds=all_feeds)
     shares = plan_shares(feeds, config.fetch, workers)
     if len(shares) > 1:
