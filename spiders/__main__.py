@@ -25,8 +25,8 @@ import random
 import sys
 from pathlib import Path
 
-# sqlite-utils imports numpy whenever it is installed (the processing stages need it, through
-# datasketch), to map numpy values to column types; a poll child stores plain Python values.
+# sqlite-utils imports numpy whenever it is installed (the processing stages need it for MinHash
+# signatures), to map numpy values to column types; a poll child stores plain Python values.
 # Marked absent, numpy is not imported: ~70 ms less start-up for every batch, and no idle
 # OpenBLAS thread pool. Set before the imports below, which bring in sqlite-utils.
 sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
