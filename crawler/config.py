@@ -132,7 +132,18 @@ def _shown(value: Any) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
+def _check_positive(value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError('expected a duration above zero, like "30s" or "5m"')
+    return value
+
+
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+# An interval, timeout or wait: zero would mean polling every second, or a timeout silently
+# replaced by a library's default.
+PositiveDuration = Annotated[
+    timedelta, BeforeValidator(parse_duration), AfterValidator(_check_positive)
+]
 Size = Annotated[int, BeforeValidator(parse_size)]
 FeedUrl = Annotated[str, AfterValidator(_check_feed_url)]
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
@@ -168,15 +179,15 @@ class FetchConfig(_Model):
         "https://github.com/wirewatch/wirewatch",
         description="URL or e-mail address put in the User-Agent so site owners can reach you.",
     )
-    default_interval: Duration = timedelta(minutes=10)
-    timeout: Duration = timedelta(seconds=30)
+    default_interval: PositiveDuration = timedelta(minutes=10)
+    timeout: PositiveDuration = timedelta(seconds=30)
     max_feed_size: Size = 10 * 2**20
     max_page_size: Size = 5 * 2**20
     concurrent_requests: int = Field(32, ge=1, le=1024)
     concurrent_per_host: int = Field(2, ge=1, le=64)
-    backoff_max: Duration = timedelta(hours=24)
+    backoff_max: PositiveDuration = timedelta(hours=24)
     flag_after_failures: int = Field(5, ge=1)
-    batch_timeout: Duration = timedelta(minutes=3)
+    batch_timeout: PositiveDuration = timedelta(minutes=3)
 
 
 class FeedConfig(_Model):
@@ -185,7 +196,7 @@ class FeedConfig(_Model):
     name: Name
     url: FeedUrl
     language: Language | None = None
-    interval: Duration | None = None
+    interval: PositiveDuration | None = None
     cron: Cron | None = None
     enabled: bool = True
     full_text: bool = False
@@ -262,10 +273,10 @@ class _Channel(_Model):
     template: Path | None = Field(
         None, description="A jinja2 template file overriding the default."
     )
-    timeout: Duration = timedelta(seconds=20)
+    timeout: PositiveDuration = timedelta(seconds=20)
     # Rate limit (crawler.alerts.ratelimit): up to `burst` messages at once, then one per
     # `send_interval`; no limit without a send_interval.
-    send_interval: Duration | None = None
+    send_interval: PositiveDuration | None = None
     burst: int = Field(3, ge=1, le=100)
 
 
@@ -288,7 +299,7 @@ class SlackChannel(_Channel):
     type: Literal["slack"]
     webhook_url: SecretUrl
     # Slack takes about one message per second per webhook, short bursts allowed.
-    send_interval: Duration | None = timedelta(seconds=1)
+    send_interval: PositiveDuration | None = timedelta(seconds=1)
 
 
 class WebhookChannel(_Channel):
@@ -316,18 +327,20 @@ class AlertsConfig(_Model):
 
     first_run_max_age: Duration = timedelta(hours=6)
     max_attempts: int = Field(8, ge=1)
-    retry_base: Duration = timedelta(seconds=30)
-    retry_max: Duration = timedelta(hours=1)
+    retry_base: PositiveDuration = timedelta(seconds=30)
+    retry_max: PositiveDuration = timedelta(hours=1)
     channels: tuple[Channel, ...] = ()
 
 
 class DaemonConfig(_Model):
     """The long-running daemon (``wirewatch run``)."""
 
-    heartbeat: Duration = timedelta(seconds=15)
+    heartbeat: PositiveDuration = timedelta(seconds=15)
     shutdown_grace: Duration = timedelta(seconds=20)
     jitter: Duration = timedelta(seconds=5)
-    misfire_grace: Duration = timedelta(minutes=5)
+    # How late a missed run may still fire; None: each feed's own interval (a cron feed's gap
+    # to its next run), so a run is late at most once and never dropped for being late.
+    misfire_grace: PositiveDuration | None = None
 
 
 class Config(_Model):

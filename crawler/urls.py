@@ -239,8 +239,9 @@ def _addresses(host: str, port: int, resolve: Resolver, shown: str) -> list[ipad
         return [literal]
     try:
         infos = resolve(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as e:
-        raise FeedError(f"{shown} not allowed: host {host!r} does not resolve ({e})") from e
+    except (OSError, UnicodeError) as e:  # a failure, not a refusal: said as such
+        reason = getattr(e, "strerror", None) or str(e)
+        raise FeedError(f"DNS lookup failed for {host} ({reason})") from e
     addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     if not addresses:
         raise FeedError(f"{shown} not allowed: host {host!r} resolves to no address")

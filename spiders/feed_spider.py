@@ -39,7 +39,7 @@ from crawler.errors import StorageError
 from crawler.storage import Store
 from crawler.types import PollResult
 from crawler.urls import redact_url
-from spiders.logsafe import redact_text
+from spiders.logsafe import failure_text
 from spiders.middlewares import PUBLIC_ONLY
 from spiders.settings import WARN_SIZE_FRACTION
 
@@ -296,12 +296,14 @@ def split_credentials(url: str) -> tuple[str, str | None]:
 def describe_failure(failure: Failure, feed: FeedConfig, max_size: int) -> str:
     """A one-line, credential-free account of why a request for this feed failed."""
     error = failure.value
-    text = str(error).strip()
-    if isinstance(error, DownloadCancelledError) and text in ("", type(error).__name__):
+    if isinstance(error, DownloadCancelledError) and str(error).strip() in (
+        "",
+        type(error).__name__,
+    ):
         # Scrapy cancels a body growing past the limit without saying why (it logs it).
         size = failure.request.meta.get("download_maxsize", max_size)
-        text = f"body over the max size of {size} bytes, or the batch was closing"
-    return ingest.one_line(redact_text(f"{type(error).__name__}: {text}", feed.url))
+        return f"body over the max size of {size} bytes, or the batch was closing"
+    return ingest.one_line(failure_text(error, feed.url))
 
 
 def _header(response: Response, name: bytes) -> str | None:
