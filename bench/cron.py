@@ -75,6 +75,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--before", type=Path, help="another checkout to measure (a) with")
     args = parser.parse_args()
+    os.environ["WIREWATCH_LOG_LEVEL"] = "WARNING"  # the children's 2,000 poll lines each run
 
     port, ready = multiprocessing.Value("i", 0), multiprocessing.Event()
     server = multiprocessing.Process(
