@@ -154,7 +154,7 @@ def status(app: App) -> None:
     with app.open_store() as store:
         click.echo(f"config:   {app.config_path}")
         click.echo(f"database: {app.db_path} (schema v{store.schema_version})")
-        click.echo(_daemon_line(store.heartbeat(), app.config, now))
+        click.echo(_daemon_line(store.heartbeat(), app.config, now, store.due_feeds))
         counts = store.table_counts()
         click.echo(f"stored:   {counts['articles']} articles, {counts['incidents']} incidents")
         click.echo("\nfeeds:")
@@ -173,14 +173,27 @@ def status(app: App) -> None:
             click.echo("          see `wirewatch alerts`; resend with `wirewatch alerts retry`")
 
 
-def _daemon_line(beat: dict[str, Any] | None, config: Config, now: datetime) -> str:
+def _daemon_line(beat: dict[str, Any] | None, config: Config, now: datetime, due_feeds: Any) -> str:
+    from crawler.daemon import polls_stalled
+
     if beat is None:
         return "daemon:   never run on this database"
     last = parse_iso(beat["beat"])
     age_s = (now - last).total_seconds()
     alive = age_s <= 3 * config.daemon.heartbeat.total_seconds()
     state = "running" if alive else "not running (no heartbeat)"
-    return f"daemon:   {state}; pid {beat['pid']}, last heartbeat {_ago(age_s)} ago"
+    last_poll = parse_iso(json.loads(beat.get("state") or "{}").get("last_poll_ok"))
+    line = (
+        f"daemon:   {state}; pid {beat['pid']}, last heartbeat {_ago(age_s)} ago, "
+        f"last completed poll {_ago_of(last_poll, now)}"
+    )
+    stalled = polls_stalled(beat, config, now, due_feeds) if alive else None
+    if stalled is not None:
+        line += (
+            f"\n          NOT POLLING: no poll completed for {_ago(stalled.total_seconds())} while"
+            " feeds are due; see the daemon's log"
+        )
+    return line
 
 
 def _feed_rows(store: Store, config: Config, now: datetime) -> list[dict[str, Any]]:
@@ -408,8 +421,12 @@ def run_daemon(app: App) -> None:
 @click.option("--all", "all_feeds", is_flag=True, help="Poll every enabled feed, due or not.")
 @pass_app
 def poll(app: App, all_feeds: bool) -> None:
-    """Poll the feeds that are due once, process and alert, then exit (for cron)."""
-    from crawler.daemon import poll_once
+    """Poll the feeds that are due once, process and alert, then exit (for cron).
+
+    Exits 1 when the poll could not be done or stored (e.g. the disk is full) or when every
+    feed polled failed, so that cron mails you; 0 when at least one feed answered.
+    """
+    from crawler.daemon import poll_once, poll_problem
 
     summary = poll_once(
         app.config_path,
@@ -419,6 +436,9 @@ def poll(app: App, all_feeds: bool) -> None:
         progress=_progress_printer("polled"),
     )
     click.echo(_run_summary(summary))
+    problem = poll_problem(summary["poll"])
+    if problem is not None:
+        raise WirewatchError(problem)
 
 
 @main.command()
@@ -441,6 +461,8 @@ def replay(app: App, path: Path) -> None:
         progress=_progress_printer("replayed"),
     )
     click.echo(_run_summary(summary))
+    if summary["poll"].get("error"):
+        raise WirewatchError(summary["poll"]["error"])
 
 
 def _progress_printer(verb: str):
@@ -464,8 +486,6 @@ def _run_summary(summary: dict[str, Any]) -> str:
         f"{process.get('new_incidents', 0)}, updated: {process.get('updated_incidents', 0)}; "
         f"alerts sent: {alerts.get('sent', 0)}, failed: {alerts.get('failed', 0)}"
     )
-    if poll.get("error"):
-        text += f"\npoll problem: {poll['error']}"
     return text
 
 

@@ -32,6 +32,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     model_validator,
@@ -88,7 +89,11 @@ def _check_feed_url(value: str) -> str:
         return value
     if parts.scheme in ("http", "https") and parts.hostname:
         return value
-    raise ValueError(f"expected an http://, https:// or file:// URL, got {_shown(value)}")
+    from crawler.urls import public_url  # credentials in a feed URL are never echoed
+
+    raise ValueError(
+        f"expected an http://, https:// or file:// URL, got {_shown(public_url(value))}"
+    )
 
 
 def _check_http_url(value: str) -> str:
@@ -127,7 +132,18 @@ def _shown(value: Any) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
+def _check_positive(value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError('expected a duration above zero, like "30s" or "5m"')
+    return value
+
+
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+# An interval, timeout or wait: zero would mean polling every second, or a timeout silently
+# replaced by a library's default.
+PositiveDuration = Annotated[
+    timedelta, BeforeValidator(parse_duration), AfterValidator(_check_positive)
+]
 Size = Annotated[int, BeforeValidator(parse_size)]
 FeedUrl = Annotated[str, AfterValidator(_check_feed_url)]
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
@@ -163,15 +179,15 @@ class FetchConfig(_Model):
         "https://github.com/wirewatch/wirewatch",
         description="URL or e-mail address put in the User-Agent so site owners can reach you.",
     )
-    default_interval: Duration = timedelta(minutes=10)
-    timeout: Duration = timedelta(seconds=30)
+    default_interval: PositiveDuration = timedelta(minutes=10)
+    timeout: PositiveDuration = timedelta(seconds=30)
     max_feed_size: Size = 10 * 2**20
     max_page_size: Size = 5 * 2**20
     concurrent_requests: int = Field(32, ge=1, le=1024)
     concurrent_per_host: int = Field(2, ge=1, le=64)
-    backoff_max: Duration = timedelta(hours=24)
+    backoff_max: PositiveDuration = timedelta(hours=24)
     flag_after_failures: int = Field(5, ge=1)
-    batch_timeout: Duration = timedelta(minutes=3)
+    batch_timeout: PositiveDuration = timedelta(minutes=3)
 
 
 class FeedConfig(_Model):
@@ -180,7 +196,7 @@ class FeedConfig(_Model):
     name: Name
     url: FeedUrl
     language: Language | None = None
-    interval: Duration | None = None
+    interval: PositiveDuration | None = None
     cron: Cron | None = None
     enabled: bool = True
     full_text: bool = False
@@ -199,6 +215,14 @@ class FeedConfig(_Model):
     @property
     def outlet(self) -> str:
         return self.source or self.name
+
+    @property
+    def shown_url(self) -> str:
+        """The URL as stored and shown: credentials stay in the configuration (they are sent
+        as HTTP Basic authentication, spiders.feed_spider.split_credentials)."""
+        from crawler.urls import public_url
+
+        return public_url(self.url)
 
 
 class ExtractionConfig(_Model):
@@ -249,7 +273,11 @@ class _Channel(_Model):
     template: Path | None = Field(
         None, description="A jinja2 template file overriding the default."
     )
-    timeout: Duration = timedelta(seconds=20)
+    timeout: PositiveDuration = timedelta(seconds=20)
+    # Rate limit (crawler.alerts.ratelimit): up to `burst` messages at once, then one per
+    # `send_interval`; no limit without a send_interval.
+    send_interval: PositiveDuration | None = None
+    burst: int = Field(3, ge=1, le=100)
 
 
 class ConsoleChannel(_Channel):
@@ -270,6 +298,8 @@ class EmailChannel(_Channel):
 class SlackChannel(_Channel):
     type: Literal["slack"]
     webhook_url: SecretUrl
+    # Slack takes about one message per second per webhook, short bursts allowed.
+    send_interval: PositiveDuration | None = timedelta(seconds=1)
 
 
 class WebhookChannel(_Channel):
@@ -297,18 +327,20 @@ class AlertsConfig(_Model):
 
     first_run_max_age: Duration = timedelta(hours=6)
     max_attempts: int = Field(8, ge=1)
-    retry_base: Duration = timedelta(seconds=30)
-    retry_max: Duration = timedelta(hours=1)
+    retry_base: PositiveDuration = timedelta(seconds=30)
+    retry_max: PositiveDuration = timedelta(hours=1)
     channels: tuple[Channel, ...] = ()
 
 
 class DaemonConfig(_Model):
     """The long-running daemon (``wirewatch run``)."""
 
-    heartbeat: Duration = timedelta(seconds=15)
+    heartbeat: PositiveDuration = timedelta(seconds=15)
     shutdown_grace: Duration = timedelta(seconds=20)
     jitter: Duration = timedelta(seconds=5)
-    misfire_grace: Duration = timedelta(minutes=5)
+    # How late a missed run may still fire; None: each feed's own interval (a cron feed's gap
+    # to its next run), so a run is late at most once and never dropped for being late.
+    misfire_grace: PositiveDuration | None = None
 
 
 class Config(_Model):
@@ -322,6 +354,13 @@ class Config(_Model):
     counters: tuple[CounterConfig, ...] = ()
     alerts: AlertsConfig = AlertsConfig()
     daemon: DaemonConfig = DaemonConfig()
+    # The YAML text this configuration was validated from (None when built from a dict): what
+    # the daemon hands its poll children, so that they run with the configuration it holds.
+    _source_text: str | None = PrivateAttr(default=None)
+
+    @property
+    def source_text(self) -> str | None:
+        return self._source_text
 
     def feed(self, name: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.name == name), None)
@@ -334,12 +373,17 @@ class Config(_Model):
         return tuple(c for c in self.alerts.channels if c.enabled)
 
 
-def load_config(path: str | Path) -> Config:
-    """Read, expand and validate ``path``. Raises ConfigError listing every problem."""
+def load_config(path: str | Path, *, text: str | None = None) -> Config:
+    """Read, expand and validate ``path``. Raises ConfigError listing every problem.
+
+    With ``text``, that text is validated as if it were the file's (a poll child given the
+    configuration its daemon holds): ``path`` then only names it and anchors relative paths.
+    """
     path = Path(path)
     label = path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        if text is None:
+            text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(
             [
@@ -361,7 +405,9 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(
             [f"{label}: expected a mapping of settings at the top, got {type(raw).__name__}"]
         )
-    return config_from_dict(raw, label=label, base_dir=path.parent, environ=os.environ)
+    config = config_from_dict(raw, label=label, base_dir=path.parent, environ=os.environ)
+    config._source_text = text
+    return config
 
 
 def config_from_dict(
@@ -376,7 +422,8 @@ def config_from_dict(
     missing: list[tuple[tuple[Any, ...], str]] = []
     expanded = _expand_env(raw, (), environ, missing)
     problems = [
-        f"{_dotted(loc)}: environment variable {var} is not set (export it, or disable the channel)"
+        f"{_dotted(loc)}: environment variable {var} is not set (export it, or disable the"
+        f" {'feed' if loc[:1] == ('feeds',) else 'channel'})"
         for loc, var in missing
         if _enabled_at(expanded, loc)
     ]

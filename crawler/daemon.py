@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -46,7 +47,8 @@ from crawler.config import Config, load_config
 from crawler.errors import ConfigError
 from crawler.lock import DatabaseLock
 from crawler.scheduler import FeedScheduler
-from crawler.storage import Store, parse_iso
+from crawler.storage import Store, iso, parse_iso
+from crawler.supervise import Backoff, report_fault
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,8 @@ BATCH_CLOSE_GRACE_S = 15.0
 PROGRESS_EVERY_S = 0.5
 # Feeds falling due within this window share one child (jobs fire a few ms apart).
 BATCH_GATHER_S = 0.2
+# Exit code of a daemon that lost one of its threads: the service manager restarts it.
+EXIT_THREAD_LOST = 1
 
 
 def utc_now() -> datetime:
@@ -80,6 +84,21 @@ def make_extractor(config: Config):
     )
 
 
+class LazyExtractor:
+    """The configured extractor, built at its first use: a run with nothing new to process (a
+    cron poll whose feeds all answered 304) never pays for reading the lexicons and the
+    gazetteer, about a second of CPU."""
+
+    def __init__(self, config: Config):
+        self._config = config
+        self._extractor: Any = None
+
+    def extract(self, *args: Any, **kwargs: Any) -> Any:
+        if self._extractor is None:
+            self._extractor = make_extractor(self._config)
+        return self._extractor.extract(*args, **kwargs)
+
+
 def sync_store_with_config(store: Store, config: Config, now: datetime | None = None) -> None:
     """Bring the database's feeds and counters in step with the configuration.
 
@@ -88,7 +107,7 @@ def sync_store_with_config(store: Store, config: Config, now: datetime | None = 
     """
     from crawler.counters import counter_definition
 
-    store.sync_feeds((f.name, f.url, f.enabled) for f in config.feeds)
+    store.sync_feeds((f.name, f.shown_url, f.enabled) for f in config.feeds)
     store.sync_counters(counter_definition(c) for c in config.counters)
     if now is not None:
         from crawler.pipeline import recompute_counters
@@ -96,17 +115,101 @@ def sync_store_with_config(store: Store, config: Config, now: datetime | None = 
         recompute_counters(store, config.counters, now)
 
 
+def shortest_interval(config: Config, now: datetime) -> timedelta | None:
+    """The shortest time between two polls of an enabled feed (None without feeds). A cron
+    feed counts the gap between its next two runs."""
+    from crawler.scheduler import next_cron_time
+
+    gaps = []
+    for feed in config.feeds:
+        if not feed.enabled:
+            continue
+        if feed.cron is None:
+            gaps.append(config.feed_interval(feed))
+        else:
+            first = next_cron_time(feed.cron, now)
+            gaps.append(next_cron_time(feed.cron, first) - first)
+    return min(gaps, default=None)
+
+
+def polls_stalled(
+    beat: dict[str, Any], config: Config, now: datetime, overdue_feeds: Callable[[datetime], list]
+) -> timedelta | None:
+    """How long a running daemon has gone without completing a poll, when that is a fault.
+
+    It is one when no batch completed within twice the shortest feed interval while a feed has
+    been due for longer than that interval (``overdue_feeds(moment)`` lists the feeds due at
+    ``moment``): feeds all waiting out a backoff are not a stalled daemon. None when polling is
+    healthy.
+    """
+    shortest = shortest_interval(config, now)
+    if shortest is None:
+        return None
+    state = json.loads(beat.get("state") or "{}")
+    last = parse_iso(state.get("last_poll_ok")) or parse_iso(beat["started"])
+    idle = now - last
+    if idle <= 2 * shortest or not overdue_feeds(now - shortest):
+        return None
+    return idle
+
+
 # -- children ------------------------------------------------------------------------------
 
 
+class ConfigSnapshot:
+    """The configuration a process holds, in a private file that its poll children read.
+
+    A child never reads config.yaml behind its parent's back: the file may have been edited
+    since, perhaps into one that the daemon refused to reload. The snapshot is the text the
+    running configuration was validated from (``${VAR}`` references unexpanded: the children
+    inherit the environment), in a directory only this user can read, removed by :meth:`close`.
+    """
+
+    def __init__(self, config: Config):
+        self._dir = Path(tempfile.mkdtemp(prefix="wirewatch-config-"))
+        self.path: Path | None = None
+        self.write(config)
+
+    def write(self, config: Config) -> None:
+        """Hold ``config`` from now on (children started before keep the one they read)."""
+        if config.source_text is None:  # built in memory: the children read the file
+            self.path = None
+            return
+        path = self._dir / "config.yaml"
+        staged = path.with_suffix(".new")
+        staged.write_text(config.source_text, encoding="utf-8")
+        os.replace(staged, path)
+        self.path = path
+
+    def close(self) -> None:
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def __enter__(self) -> ConfigSnapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def spider_command(
-    config_path: Path, db_path: Path, feeds: list[str] | None, *, replay: Path | None = None
+    config_path: Path,
+    db_path: Path,
+    feeds: list[str] | None,
+    *,
+    replay: Path | None = None,
+    config_text: Path | None = None,
 ) -> list[str]:
-    """The child's command line: poll the named feeds (all due ones when None), or replay."""
+    """The child's command line: poll the named feeds (all due ones when None), or replay.
+
+    ``config_text`` is a :class:`ConfigSnapshot`'s file: the child validates that text rather
+    than reading ``config_path``, which then only anchors relative paths."""
     command = [sys.executable, "-m", "spiders"]
+    common = ["--config", str(config_path), "--db", str(db_path)]
+    if config_text is not None:
+        common += ["--config-text", str(config_text)]
     if replay is not None:
-        return command + ["replay", "--config", str(config_path), "--db", str(db_path), str(replay)]
-    command += ["poll", "--config", str(config_path), "--db", str(db_path)]
+        return command + ["replay", *common, str(replay)]
+    command += ["poll", *common]
     for name in feeds or ():
         command += ["--feed", name]
     return command
@@ -192,6 +295,8 @@ class Stats:
     process_errors: int = 0
     dispatched: int = 0
     started: datetime = field(default_factory=utc_now)
+    last_poll_ok: datetime | None = None  # the last batch that completed
+    poll_failures: int = 0  # batches that failed to start or to complete, in a row
 
 
 class Daemon:
@@ -218,6 +323,7 @@ class Daemon:
         self._due_lock = threading.Lock()
         self._due_event = threading.Event()
         self._batches: list[Batch] = []
+        self._snapshot: ConfigSnapshot | None = None
         self._scheduler = FeedScheduler(
             self._feed_due, jitter=config.daemon.jitter, misfire_grace=config.daemon.misfire_grace
         )
@@ -225,7 +331,8 @@ class Daemon:
     # -- entry point ------------------------------------------------------------------------
 
     def run(self) -> int:
-        with DatabaseLock(self.db_path):
+        with DatabaseLock(self.db_path), ConfigSnapshot(self.config) as snapshot:
+            self._snapshot = snapshot
             store = Store(self.db_path)
             try:
                 sync_store_with_config(store, self.config, self.clock())
@@ -253,12 +360,12 @@ class Daemon:
                     len(self.config.enabled_channels),
                     self.db_path,
                 )
-                self._main_loop(store)
+                code = self._main_loop(store, threads)
                 self._shutdown(store, threads)
             finally:
                 store.close()
-        log.info("daemon stopped")
-        return 0
+        log.info("daemon stopped exit_code=%d", code)
+        return code
 
     def stop(self) -> None:
         self._stopping.set()
@@ -277,15 +384,34 @@ class Daemon:
         self._reload.set()
         self._wake.set()
 
-    def _main_loop(self, store: Store) -> None:
+    def _main_loop(self, store: Store, threads: list[threading.Thread]) -> int:
+        """Beat, reload on SIGHUP, watch the threads; returns the exit code.
+
+        Each thread survives the failures of its own steps (crawler.supervise); one that is
+        gone all the same is a fault the daemon cannot recover from: it stops and exits
+        non-zero, so that the service manager starts it afresh."""
         beat_every_s = self.config.daemon.heartbeat.total_seconds()
+        backoff = Backoff()
         while not self._stopping.is_set():
-            self._beat(store)
-            if self._reload.is_set():
-                self._reload.clear()
-                self._reload_config(store)
-            self._wake.wait(beat_every_s)
+            lost = [thread.name for thread in threads if not thread.is_alive()]
+            if lost and not self._stopping.is_set():
+                log.error("daemon thread stopped threads=%s; exiting for a restart", ",".join(lost))
+                self.stop()
+                return EXIT_THREAD_LOST
+            try:
+                self._beat(store)
+                if self._reload.is_set():
+                    self._reload.clear()
+                    self._reload_config(store)
+            except Exception as e:
+                wait_s = max(beat_every_s, backoff.failed())
+                report_fault(log, "heartbeat failed", e, wait_s, backoff.failures)
+            else:
+                backoff.succeeded()
+                wait_s = beat_every_s
+            self._wake.wait(wait_s)
             self._wake.clear()
+        return 0
 
     def _beat(self, store: Store) -> None:
         state = {
@@ -295,6 +421,8 @@ class Daemon:
             "processed": self.stats.processed,
             "process_errors": self.stats.process_errors,
             "job_errors": self._scheduler.job_errors,
+            "last_poll_ok": iso(self.stats.last_poll_ok),
+            "poll_failures": self.stats.poll_failures,
         }
         store.beat("daemon", os.getpid(), self.stats.started, self.clock(), state)
 
@@ -307,6 +435,8 @@ class Daemon:
             )
             return
         self.config = config
+        if self._snapshot is not None:
+            self._snapshot.write(config)
         sync_store_with_config(store, config, self.clock())
         self._schedule_feeds(store)
         log.info("config reloaded feeds=%d", sum(f.enabled for f in config.feeds))
@@ -336,18 +466,29 @@ class Daemon:
     # -- poller -----------------------------------------------------------------------------
 
     def _poller(self) -> None:
+        """Reap finished children and start due feeds' batches. A failed step (no file
+        descriptor left to start a child, the database unreadable) is retried with backoff:
+        the feeds it was to poll stay due."""
         store = Store(self.db_path)
+        backoff = Backoff()
         try:
             while not self._stopping.is_set():
                 self._due_event.wait(PROCESS_EVERY_S)
                 self._due_event.clear()
-                self._reap_batches()
                 if self._stopping.is_set():
                     break
-                time.sleep(BATCH_GATHER_S)
-                self._launch_due(store)
-        except Exception:
-            log.exception("poller failed; no more polls until restart")
+                try:
+                    self._reap_batches()
+                    time.sleep(BATCH_GATHER_S)
+                    self._launch_due(store)
+                except Exception as e:
+                    self.stats.poll_failures += 1
+                    wait_s = backoff.failed()
+                    report_fault(log, "poll run failed", e, wait_s, backoff.failures)
+                    self._stopping.wait(wait_s)
+                    self._due_event.set()  # the feeds kept due are tried again now
+                else:
+                    backoff.succeeded()
         finally:
             store.close()
 
@@ -358,12 +499,23 @@ class Daemon:
         now = self.clock()
         with self._due_lock:
             candidates = sorted(self._due - running)
-            ready = [name for name in candidates if self._may_poll(store, name, now)]
+        ready = [name for name in candidates if self._may_poll(store, name, now)]
+        with self._due_lock:
             self._due -= set(candidates)  # waiting feeds come back with their next job
         if not ready:
             return
-        command = spider_command(self.config_path, self.db_path, ready)
-        self._batches.append(start_batch(command))
+        command = spider_command(
+            self.config_path,
+            self.db_path,
+            ready,
+            config_text=self._snapshot.path if self._snapshot else None,
+        )
+        try:
+            self._batches.append(start_batch(command))
+        except BaseException:
+            with self._due_lock:
+                self._due |= set(ready)  # still due: the next try polls them
+            raise
         self.stats.batches += 1
         log.info("poll batch started feeds=%d", len(ready))
 
@@ -392,8 +544,11 @@ class Daemon:
             summary = batch.summary()
             if code != 0:
                 self.stats.batch_errors += 1
+                self.stats.poll_failures += 1
                 log.error("poll batch exited with code=%s feeds=%s", code, ",".join(batch.feeds))
             else:
+                self.stats.last_poll_ok = self.clock()
+                self.stats.poll_failures = 0
                 log.info(
                     "poll batch done feeds=%d new=%s updated=%s errors=%s",
                     len(batch.feeds),
@@ -420,43 +575,77 @@ class Daemon:
         from crawler.pipeline import process_pending
 
         store = Store(self.db_path)
+        backoff = Backoff()
         try:
             extractor = make_extractor(self.config)
             while not self._stopping.is_set():
                 self._work.wait(PROCESS_EVERY_S)
                 self._work.clear()
-                self._process_once(store, extractor, process_pending)
+                self._stopping.wait(self._process_once(store, extractor, process_pending, backoff))
         finally:
             store.close()
 
-    def _process_once(self, store: Store, extractor: Any, process_pending: Callable) -> None:
+    def _process_once(
+        self,
+        store: Store,
+        extractor: Any,
+        process_pending: Callable,
+        backoff: Backoff | None = None,
+    ) -> float:
+        """Process the articles waiting; returns how long to wait before the next try (0 after
+        a success, the backoff after a failure, which is reported)."""
+        backoff = backoff or Backoff()
         try:
             summary = process_pending(store, extractor, self.config, self.clock())
-        except Exception:
+        except Exception as e:
             self.stats.process_errors += 1
-            log.exception("processing new articles failed; retrying in a second")
-            return
+            wait_s = backoff.failed()
+            report_fault(log, "processing new articles failed", e, wait_s, backoff.failures)
+            return wait_s
+        backoff.succeeded()
         self.stats.processed += int(summary.get("processed", 0))
+        return 0.0
 
     def _dispatcher(self, channel: str) -> None:
         from crawler.alerts import dispatch_due
 
         store = Store(self.db_path)
+        backoff = Backoff()
         try:
             while not self._stopping.is_set():
-                self._dispatch_once(store, channel, dispatch_due)
-                self._stopping.wait(DISPATCH_EVERY_S)
+                wait_s = self._dispatch_once(store, channel, dispatch_due, backoff)
+                self._stopping.wait(max(DISPATCH_EVERY_S, wait_s))
         finally:
             store.close()
 
-    def _dispatch_once(self, store: Store, channel: str | None, dispatch_due: Callable) -> None:
-        """Deliver due alerts of one channel (all channels when None)."""
+    def _dispatch_once(
+        self,
+        store: Store,
+        channel: str | None,
+        dispatch_due: Callable,
+        backoff: Backoff | None = None,
+        deadline: float | None = None,
+    ) -> float:
+        """Deliver due alerts of one channel (all channels when None), those a rate limit lets
+        go before ``deadline`` (monotonic) if given; returns how long to wait before the next
+        try after a failure (0 after a success)."""
+        backoff = backoff or Backoff()
         try:
             dispatch_due(
-                store, self.config, self.clock(), channels=None if channel is None else [channel]
+                store,
+                self.config,
+                self.clock(),
+                channels=None if channel is None else [channel],
+                deadline=deadline,
             )
-        except Exception:
-            log.exception("alert dispatch failed channel=%s; retrying in a second", channel)
+        except Exception as e:
+            wait_s = backoff.failed()
+            report_fault(
+                log, f"alert dispatch failed channel={channel}", e, wait_s, backoff.failures
+            )
+            return wait_s
+        backoff.succeeded()
+        return 0.0
 
     # -- shutdown -------------------------------------------------------------------------
 
@@ -473,12 +662,26 @@ class Daemon:
             from crawler.alerts import dispatch_due
             from crawler.pipeline import process_pending
 
-            self._process_once(store, make_extractor(self.config), process_pending)
-            self._dispatch_once(store, None, dispatch_due)
-        self._beat(store)
+            self._process_once(store, LazyExtractor(self.config), process_pending)
+            self._dispatch_once(store, None, dispatch_due, deadline=deadline)
+        try:
+            self._beat(store)
+        except Exception as e:
+            report_fault(log, "last heartbeat failed", e, 0, 1)
 
 
 # -- one-shot runs ---------------------------------------------------------------------------
+
+
+def poll_problem(summary: dict[str, Any]) -> str | None:
+    """What makes a one-shot poll a failure, in one line: the batch could not run or store its
+    polls, or every feed it polled failed. None when at least one feed answered."""
+    if summary.get("error"):
+        return str(summary["error"])
+    polled, failed = summary.get("feeds", 0), summary.get("errors", 0)
+    if polled and failed == polled:
+        return f"every feed polled failed ({failed} of {polled}); see `wirewatch status`"
+    return None
 
 
 def poll_once(
@@ -498,7 +701,7 @@ def poll_once(
     from crawler.alerts import dispatch_due
     from crawler.pipeline import process_pending
 
-    with DatabaseLock(db_path), Store(db_path) as store:
+    with DatabaseLock(db_path), Store(db_path) as store, ConfigSnapshot(config) as snapshot:
         now = clock()
         sync_store_with_config(store, config, now)
         if replay is not None:
@@ -509,7 +712,9 @@ def poll_once(
             feeds = store.due_feeds(now)
         summary: dict[str, Any] = {"feeds": 0}
         if feeds != []:
-            command = spider_command(config_path, db_path, feeds, replay=replay)
+            command = spider_command(
+                config_path, db_path, feeds, replay=replay, config_text=snapshot.path
+            )
             total = None if feeds is None else len(feeds)
 
             def tick() -> None:
@@ -517,6 +722,6 @@ def poll_once(
                     progress(store.polls_since(now), total)
 
             summary = run_batch(command, config.fetch.batch_timeout.total_seconds(), tick)
-        processed = process_pending(store, make_extractor(config), config, clock())
+        processed = process_pending(store, LazyExtractor(config), config, clock())
         dispatched = dispatch_due(store, config, clock())
         return {"poll": summary, "process": processed, "alerts": dispatched.as_dict()}

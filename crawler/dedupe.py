@@ -11,7 +11,11 @@ asks them in this order and stops at the first that answers):
 3. near-identical text: a MinHash signature of word shingles, cut into :data:`BANDS` bands whose
    hashes are stored in the indexed ``minhash_bands`` table (locality-sensitive hashing kept in
    SQLite rather than in datasketch's in-memory ``MinHashLSH``, which costs ~350 MB per 100,000
-   articles). A band collision is only a candidate: :func:`is_near_duplicate` confirms it with the
+   articles). The signature is datasketch's MinHash ("affine32" scheme), computed here
+   (:func:`minhash_values`) rather than imported: datasketch's package imports SciPy for LSH
+   classes wirewatch never uses (45 MB in a daemon of 120), and a release changing its default
+   scheme (as 2.0 did) must not change the signatures already stored; tests/test_dedupe.py checks
+   it value for value against datasketch. A band collision is only a candidate: :func:`is_near_duplicate` confirms it with the
    estimated Jaccard similarity and similar lengths. When in doubt, both articles are kept apart.
 
 Everything here is pure: this module computes, ``crawler.storage`` stores and looks up, and
@@ -23,10 +27,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 # The signature that decides has 64 values: the estimate's standard error at J=0.8 is ~0.05,
 # enough for a yes/no at 0.8 (128 would double the cost for little). Only its first 32 values,
@@ -40,7 +44,6 @@ NUM_PERM = 64
 ROWS_PER_BAND = 4
 BANDS = 8
 MINHASH_SEED = 1  # fixed: signatures stored today must compare with those computed tomorrow
-MINHASH_SCHEME = "affine32"
 
 # Words per shingle: 3-word shingles survive a changed word or two in a 100-word dispatch while
 # two different dispatches about the same kind of event share few of them.
@@ -134,12 +137,27 @@ def signature(normalised: str) -> Signature:
         " ".join(head[i : i + SHINGLE_WORDS]).encode("utf-8")
         for i in range(max(1, len(head) - SHINGLE_WORDS + 1))
     }
-    minhash = MinHash(
-        num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_PERMUTATIONS, scheme=MINHASH_SCHEME
-    )
-    minhash.update_batch(list(shingles))
-    values = minhash.hashvalues.astype("<u4")
+    values = minhash_values(shingles).astype("<u4")
     return Signature(values=values.tobytes(), bands=_band_hashes(values), words=len(words))
+
+
+def minhash_values(items: Iterable[bytes]) -> np.ndarray:
+    """The MinHash of a set of byte strings: :data:`NUM_PERM` uint32 values, equal to
+    ``datasketch.MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32")`` updated
+    with the same items. Each item's hash (the first 4 bytes of its SHA-1, little-endian) is
+    mixed once with the MurmurHash3 finalizer, then permuted with ``a * h + b mod 2**32``."""
+    hashes = [int.from_bytes(hashlib.sha1(item).digest()[:4], "little") for item in items]
+    values = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    if not hashes:
+        return values
+    mixed = np.array(hashes, dtype=np.uint32).reshape(-1, 1)
+    mixed ^= mixed >> np.uint32(16)
+    mixed *= np.uint32(0x85EBCA6B)
+    mixed ^= mixed >> np.uint32(13)
+    mixed *= np.uint32(0xC2B2AE35)
+    mixed ^= mixed >> np.uint32(16)
+    multipliers, offsets = _PERMUTATIONS
+    return np.minimum(values, (mixed * multipliers + offsets).min(axis=0))
 
 
 def estimated_jaccard(a: bytes, b: bytes) -> float:
@@ -170,5 +188,13 @@ def _band_hashes(values: np.ndarray) -> tuple[int, ...]:
     return tuple(hashes)
 
 
+def _affine_permutations(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutations: odd multipliers (a bijection on 32 bits), offsets."""
+    draw = np.random.RandomState(seed)
+    multipliers = draw.randint(0, 1 << 31, count, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    offsets = draw.randint(0, 1 << 32, count, dtype=np.uint32)
+    return multipliers, offsets
+
+
 # Built once: drawing the permutations costs more than hashing a short article.
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+_PERMUTATIONS = _affine_permutations(NUM_PERM, MINHASH_SEED)

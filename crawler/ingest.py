@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import Config, FeedConfig, FetchConfig
-from crawler.errors import FeedError
+from crawler.errors import FeedError, StorageError
 from crawler.feeds import parse_feed
 from crawler.storage import Store
 from crawler.types import Entry, PollResult
@@ -355,6 +355,8 @@ def commit_polls(
             try:
                 with store.savepoint():
                     stored.append(_store_poll(store, config, poll, now, rng, update_feed=True))
+            except StorageError:  # the database refuses (disk full ...): so it does every poll
+                raise
             except Exception:  # one feed's surprise must not lose the others' polls
                 log.exception("poll not stored feed=%s", poll.prepared.fetched.feed)
     store_s = (time.perf_counter() - started) / max(1, len(stored))  # each poll's share

@@ -35,10 +35,13 @@ class DatabaseLock:
                 f"{self.path.with_suffix('')} is in use by another wirewatch process (pid {holder});"
                 " stop it first, or use a different --db"
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        os.fsync(fd)
         self._fd = fd
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+            os.fsync(fd)
+        except OSError:  # a full disk: the flock holds all the same, only the pid is not shown
+            pass
 
     def release(self) -> None:
         if self._fd is not None:

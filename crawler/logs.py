@@ -70,7 +70,6 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = False, stream=N
         "twisted",
         "urllib3",
         "trafilatura",
-        "datasketch",
         "filelock",
         "mail.log",
     ):

@@ -38,7 +38,7 @@ from typing import Protocol
 
 from crawler import counters, dedupe, incidents
 from crawler.config import Config, CounterConfig
-from crawler.errors import InputError
+from crawler.errors import InputError, StorageError
 from crawler.incidents import Change, Report
 from crawler.storage import Store
 from crawler.types import SETTLED_REASONS, Article, CounterTick, Extraction, Incident
@@ -142,6 +142,9 @@ def process_article(
             if article is None:
                 raise InputError(f"article {article_id} does not exist")
             _process(store, extractor, settings, article, summary)
+    except StorageError:  # the database refuses (disk full ...): the article stays unprocessed
+        summary.processed -= 1
+        raise
     except Exception as e:  # loop boundary: one bad article never stops the others
         log.warning("article failed article_id=%d error=%s: %s", article_id, type(e).__name__, e)
         with store.transaction():

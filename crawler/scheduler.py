@@ -2,7 +2,11 @@
 
 :class:`FeedScheduler` gives each feed one job, on its interval or its cron expression (UTC),
 with jitter so feeds of one host do not fire together, ``coalesce`` (a backlog of missed runs
-fires once), ``max_instances=1`` (never two runs of one feed at a time) and a misfire grace. A
+fires once), ``max_instances=1`` (never two runs of one feed at a time) and a misfire grace: by
+default each feed's own interval (a cron feed's gap to its next run), so that a run missed while
+the process was busy or suspended fires late, once, rather than being dropped. A fixed grace
+shorter than half an interval (the former 5 minutes against 15-minute feeds) dropped such runs,
+and the feed then waited a whole further interval. A
 job only announces that its feed is due, through the callback it was given; the daemon decides
 what to do about it. A job's exception is logged and counted by an event listener, never fatal
 to the scheduler.
@@ -88,11 +92,15 @@ class FeedScheduler:
     """One APScheduler job per feed; each firing calls ``on_due(feed_name)``."""
 
     def __init__(
-        self, on_due: Callable[[str], None], *, jitter: timedelta, misfire_grace: timedelta
+        self,
+        on_due: Callable[[str], None],
+        *,
+        jitter: timedelta,
+        misfire_grace: timedelta | None = None,
     ):
         self._on_due = on_due
         self._jitter_s = int(jitter.total_seconds())
-        self._misfire_grace_s = max(1, int(misfire_grace.total_seconds()))
+        self._misfire_grace = misfire_grace
         self._scheduler = BackgroundScheduler(timezone=timezone.utc, daemon=True)
         self._scheduler.add_listener(self._on_job_error, EVENT_JOB_ERROR)
         self.job_errors = 0
@@ -111,8 +119,11 @@ class FeedScheduler:
         if cron is not None:
             trigger = parse_cron(cron)
             trigger.jitter = self._jitter_s or None
+            next_run = next_cron_time(cron, first_run)
+            gap = next_cron_time(cron, next_run) - next_run
         else:
             assert interval is not None
+            gap = interval
             trigger = IntervalTrigger(
                 seconds=max(1, interval.total_seconds()),
                 start_date=first_run,
@@ -128,7 +139,7 @@ class FeedScheduler:
             replace_existing=True,
             coalesce=True,
             max_instances=1,
-            misfire_grace_time=self._misfire_grace_s,
+            misfire_grace_time=max(1, int((self._misfire_grace or gap).total_seconds())),
             next_run_time=first_run,
         )
 

@@ -15,8 +15,10 @@ stored.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -53,6 +55,50 @@ BULK_CHECKPOINT_PAGES = 16_000
 # Bound parameters per statement when a verb takes a long list (SQLite builds before 3.32
 # accept at most 999).
 SQL_VARIABLES_PER_QUERY = 900
+
+
+# -- faults of the database's environment -----------------------------------------------------
+
+# SQLite's primary result codes for faults of the file or the disk, not of wirewatch's SQL.
+_SQLITE_FAULTS = {
+    sqlite3.SQLITE_FULL: "database or disk is full: {path}; free space and run again",
+    sqlite3.SQLITE_READONLY: "database is read-only: {path}; check its and its directory's"
+    " permissions and mount",
+    sqlite3.SQLITE_IOERR: "disk I/O error on the database {path}; check the disk, then run again",
+}
+# SQL errors that are wirewatch's own bugs: they keep their type (and their traceback).
+_SQL_BUGS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
+# SQLite reports a full disk as SQLITE_FULL when the WAL cannot grow, but as an I/O error when
+# its shared-memory file cannot (SQLITE_IOERR_SHMSIZE, a new connection): an I/O error with less
+# than this free beside the database is a full disk (a transaction's WAL pages and the 32 KiB
+# shared-memory file need far less).
+NEARLY_FULL_BYTES = 1 << 20
+
+
+def storage_error(path: str | Path, error: BaseException) -> StorageError | None:
+    """A fault of the database's file or disk as a StorageError in words a user can act on;
+    None for anything else (a bug in wirewatch's SQL keeps its own type)."""
+    if isinstance(error, StorageError):
+        return error
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return StorageError(_SQLITE_FAULTS[sqlite3.SQLITE_FULL].format(path=path))
+    if not isinstance(error, sqlite3.DatabaseError) or isinstance(error, _SQL_BUGS):
+        return None
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == sqlite3.SQLITE_IOERR and _free_bytes(Path(path).parent) < NEARLY_FULL_BYTES:
+        code = sqlite3.SQLITE_FULL
+    template = _SQLITE_FAULTS.get(code)
+    if template is None:
+        return StorageError(f"{path}: database error: {error}")
+    return StorageError(template.format(path=path))
+
+
+def _free_bytes(directory: Path) -> int:
+    try:
+        stats = os.statvfs(directory)
+    except OSError:
+        return NEARLY_FULL_BYTES  # unknown: not called full
+    return stats.f_bavail * stats.f_frsize
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -527,6 +573,8 @@ class Store:
             self.db = sqlite_utils.Database(conn)
             self._migrate(migrate_to)
         except sqlite3.DatabaseError as e:
+            if (getattr(e, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_FAULTS:
+                raise storage_error(path, e) from e
             raise StorageError(f"{path}: cannot open database: {e}") from e
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -573,13 +621,20 @@ class Store:
         if conn.in_transaction:
             yield
             return
-        conn.execute("BEGIN IMMEDIATE")
         try:
+            conn.execute("BEGIN IMMEDIATE")
             yield
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("COMMIT")
+        except BaseException as e:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:  # SQLite may have rolled back already (disk full)
+                    pass
+            known = storage_error(self.path, e)
+            if known is None or known is e:
+                raise
+            raise known from e
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -589,10 +644,13 @@ class Store:
         conn.execute("SAVEPOINT unit")
         try:
             yield
-        except BaseException:
+        except BaseException as e:
             conn.execute("ROLLBACK TO unit")
             conn.execute("RELEASE unit")
-            raise
+            known = storage_error(self.path, e)
+            if known is None or known is e:
+                raise
+            raise known from e
         conn.execute("RELEASE unit")
 
     def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:

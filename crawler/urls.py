@@ -2,7 +2,8 @@
 
 * :func:`canonical_url` turns a feed link into the one spelling wirewatch stores, so that the same
   story reached through a newsletter, a social post or a feed compares equal.
-* :func:`redact_url` masks credentials before a URL reaches a log line or an error message.
+* :func:`redact_url` masks credentials before a URL reaches a log line or an error message;
+  :func:`public_url` is a feed's URL as stored and shown, its user info dropped.
 * :func:`check_public_url` refuses URLs whose host is not on the public Internet; the fetcher
   calls it on the first URL and again on every redirect (a public host may redirect to
   ``http://169.254.169.254/``).
@@ -152,6 +153,20 @@ def _is_tracking(name: str) -> bool:
     return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
+def public_url(url: str) -> str:
+    """``url`` as wirewatch stores and shows it (the feeds table, Datasette, ``status``): without
+    its user info, and with the value of every parameter named like a secret masked. The full
+    URL stays in the configuration, which is where the fetcher reads it. Never raises."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return REDACTED
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(
+        (parts.scheme, host, parts.path, _mask_params(parts.query), _mask_params(parts.fragment))
+    )
+
+
 def redact_url(url: str) -> str:
     """Return ``url`` with its secrets masked, for logs and error messages. Never raises.
 
@@ -224,8 +239,9 @@ def _addresses(host: str, port: int, resolve: Resolver, shown: str) -> list[ipad
         return [literal]
     try:
         infos = resolve(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as e:
-        raise FeedError(f"{shown} not allowed: host {host!r} does not resolve ({e})") from e
+    except (OSError, UnicodeError) as e:  # a failure, not a refusal: said as such
+        reason = getattr(e, "strerror", None) or str(e)
+        raise FeedError(f"DNS lookup failed for {host} ({reason})") from e
     addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     if not addresses:
         raise FeedError(f"{shown} not allowed: host {host!r} resolves to no address")

@@ -1,12 +1,17 @@
 """``python -m spiders``: the child process that runs one poll batch or one replay.
 
-    python -m spiders poll --config CONFIG --db DB [--feed NAME ...] [--all] [--workers N]
-    python -m spiders replay --config CONFIG --db DB PATH
+    python -m spiders poll --config CONFIG [--config-text FILE] --db DB [--feed NAME ...] [--all]
+                           [--workers N]
+    python -m spiders replay --config CONFIG [--config-text FILE] --db DB PATH
+
+``--config-text`` is the configuration the parent holds (crawler.daemon.ConfigSnapshot): it is
+validated instead of reading CONFIG, which may have been edited since.
 
 It configures logging (stderr, URLs redacted), runs the batch and prints ONE JSON line with the
 summary on stdout. Exit codes: 0 done (feeds may have failed: see the summary), 2 bad
-configuration or arguments, 3 database error, 4 a poll worker failed (the summary covers the
-others and names it under "error"). Once the summary is out it exits at once, skipping the
+configuration or arguments, 3 the database could not be opened (the summary names why under
+"error"), 4 a poll worker failed or the database refused to store polls (the summary covers the
+rest and names it under "error"). Once the summary is out it exits at once, skipping the
 interpreter's teardown.
 """
 
@@ -20,8 +25,8 @@ import random
 import sys
 from pathlib import Path
 
-# sqlite-utils imports numpy whenever it is installed (the processing stages need it, through
-# datasketch), to map numpy values to column types; a poll child stores plain Python values.
+# sqlite-utils imports numpy whenever it is installed (the processing stages need it for MinHash
+# signatures), to map numpy values to column types; a poll child stores plain Python values.
 # Marked absent, numpy is not imported: ~70 ms less start-up for every batch, and no idle
 # OpenBLAS thread pool. Set before the imports below, which bring in sqlite-utils.
 sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
@@ -47,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     die_with_parent(os.getppid())  # a killed daemon leaves no poll running behind it
     _configure_logging()
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, text=_snapshot_text(args.config_text))
         database = args.db or config.database
         if args.command == "poll":
             from spiders.run import run_poll
@@ -68,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except StorageError as e:
         log.error("%s", e)
+        print(json.dumps({"error": str(e)}), flush=True)
         return 3
     print(json.dumps(summary, sort_keys=True), flush=True)
     return 4 if "error" in summary else 0
@@ -90,7 +96,22 @@ def _arguments() -> argparse.ArgumentParser:
     for command in (poll, replay_):
         command.add_argument("--config", type=Path, required=True)
         command.add_argument("--db", type=Path, help="database file (default: from the config)")
+        command.add_argument(
+            "--config-text",
+            type=Path,
+            metavar="FILE",
+            help="the configuration to use, validated as if it were CONFIG's text",
+        )
     return parser
+
+
+def _snapshot_text(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError([f"{path}: cannot read the configuration snapshot: {e}"]) from e
 
 
 def _positive(text: str) -> int:

@@ -35,10 +35,11 @@ from w3lib.http import basic_auth_header
 
 from crawler import ingest
 from crawler.config import Config, FeedConfig
+from crawler.errors import StorageError
 from crawler.storage import Store
 from crawler.types import PollResult
 from crawler.urls import redact_url
-from spiders.logsafe import redact_text
+from spiders.logsafe import failure_text
 from spiders.middlewares import PUBLIC_ONLY
 from spiders.settings import WARN_SIZE_FRACTION
 
@@ -102,6 +103,9 @@ class FeedSpider(scrapy.Spider):
         self._pages_wanted: dict[str, _PagesWanted] = {}
         self._unstored: list[ingest.ReadyPoll] = []
         self._commit_timer: CallLaterResult | None = None
+        # Why the database refused to store polls (disk full ...), once it has: the batch
+        # summary names it and the poll exits non-zero.
+        self.storage_error: str | None = None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """One request per feed, taken only when the downloader has room for it (Scrapy's lazy
@@ -178,7 +182,7 @@ class FeedSpider(scrapy.Spider):
         started, started_counter = meta[STARTED]
         return {
             "feed": feed.name,
-            "url": feed.url,
+            "url": feed.shown_url,  # the base of relative links: never the credentials
             "started": started,
             "duration_s": time.perf_counter() - started_counter,
         }
@@ -265,6 +269,11 @@ class FeedSpider(scrapy.Spider):
             return
         try:
             stored = ingest.commit_polls(self.store, self.config, polls, self.clock(), self.rng)
+        except StorageError as e:  # the next batch polls these feeds again
+            if self.storage_error is None:
+                log.error("polls not stored feeds=%d: %s", len(polls), e)
+            self.storage_error = str(e)
+            return
         except Exception:  # the database refused the whole group: the next batch polls again
             log.exception("polls not stored feeds=%d", len(polls))
             return
@@ -287,12 +296,14 @@ def split_credentials(url: str) -> tuple[str, str | None]:
 def describe_failure(failure: Failure, feed: FeedConfig, max_size: int) -> str:
     """A one-line, credential-free account of why a request for this feed failed."""
     error = failure.value
-    text = str(error).strip()
-    if isinstance(error, DownloadCancelledError) and text in ("", type(error).__name__):
+    if isinstance(error, DownloadCancelledError) and str(error).strip() in (
+        "",
+        type(error).__name__,
+    ):
         # Scrapy cancels a body growing past the limit without saying why (it logs it).
         size = failure.request.meta.get("download_maxsize", max_size)
-        text = f"body over the max size of {size} bytes, or the batch was closing"
-    return ingest.one_line(redact_text(f"{type(error).__name__}: {text}", feed.url))
+        return f"body over the max size of {size} bytes, or the batch was closing"
+    return ingest.one_line(failure_text(error, feed.url))
 
 
 def _header(response: Response, name: bytes) -> str | None:

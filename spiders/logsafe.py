@@ -19,6 +19,47 @@ from crawler.urls import REDACTED, redact_url
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"']+")
 
 
+# Transport failures in the user's words (by class name: Twisted's and Scrapy's classes need not
+# be imported for it). {host} is the request's host; the error's own text follows when useful.
+_FAILURE_WORDS = {
+    "DNSLookupError": "DNS lookup failed for {host}",
+    "CannotResolveHostError": "DNS lookup failed for {host}",
+    "DownloadConnectionRefusedError": "connection refused by {host}",
+    "DownloadTimeoutError": "no complete answer from {host} within the timeout (fetch.timeout)",
+    "DownloadFailedError": "download from {host} failed",
+    "ResponseDataLossError": "the answer from {host} was cut off",
+    "ConnectionRefusedError": "connection refused by {host}",
+    "TCPTimedOutError": "connection to {host} timed out",
+    "TimeoutError": "no complete answer from {host} within the timeout (fetch.timeout)",
+    "ConnectError": "could not connect to {host}",
+    "NoRouteError": "no route to {host}",
+    "ConnectionLost": "connection to {host} lost before the answer was complete",
+    "ConnectionDone": "{host} closed the connection before answering",
+    "ResponseNeverReceived": "{host} closed the connection without answering",
+    "ResponseFailed": "the answer from {host} was cut off",
+    "Error": "TLS with {host} failed",  # OpenSSL.SSL.Error
+    "SSLError": "TLS with {host} failed",
+}
+_DETAILED = frozenset(
+    {"ConnectError", "Error", "SSLError", "ResponseFailed", "DownloadFailedError"}
+)
+
+
+def failure_text(error: BaseException, url: str) -> str:
+    """Why a request for ``url`` failed, in one credential-free line without library class
+    names (the messages of wirewatch's own refusals, e.g. the SSRF guard's, as they are)."""
+    host = urlsplit(url).hostname or "the server"
+    detail = " ".join(str(error).split())
+    words = _FAILURE_WORDS.get(type(error).__name__)
+    if words is None:
+        text = detail or type(error).__name__
+    else:
+        text = words.format(host=host)
+        if type(error).__name__ in _DETAILED and detail:
+            text += f" ({detail})"
+    return redact_text(text, url)
+
+
 def redact_text(text: str, url: str | None = None) -> str:
     """``text`` with every URL in it passed through redact_url, and, when the ``url`` it is
     about is given, every secret of that URL removed wherever it appears (libraries quote
@@ -67,8 +108,9 @@ class OneLineRobotsErrors(logging.Filter):
         if record.name == ROBOTS_LOGGER and record.exc_info and record.levelno >= logging.ERROR:
             error = record.exc_info[1]
             request = record.args.get("request") if isinstance(record.args, dict) else None
-            record.msg = "robots.txt not fetched for %s, polled as if allowed: %s: %s"
-            record.args = (request, type(error).__name__, error)
+            url = getattr(request, "url", "") or ""
+            record.msg = "robots.txt not fetched for %s, polled as if allowed: %s"
+            record.args = (redact_url(url), failure_text(error, url))
             record.exc_info = record.exc_text = None
             record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True

@@ -25,7 +25,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from crawler.config import Config, FeedConfig
-from crawler.errors import ConfigError
+from crawler.errors import ConfigError, StorageError
 from crawler.ingest import summarize
 from crawler.storage import Store
 from crawler.types import PollResult
@@ -75,7 +75,7 @@ def run_poll(
     """
     started = time.perf_counter()
     with Store(db_path) as store:
-        store.sync_feeds((feed.name, feed.url, feed.enabled) for feed in config.feeds)
+        store.sync_feeds((feed.name, feed.shown_url, feed.enabled) for feed in config.feeds)
         feeds = select_feeds(config, store, feed_names, clock(), all_feeds=all_feeds)
     shares = plan_shares(feeds, config.fetch, workers)
     if len(shares) > 1:
@@ -86,7 +86,7 @@ def run_poll(
         if failures:
             summary["error"] = "poll worker failed: " + ", ".join(failures)
     else:
-        summary = summarize(crawl(config, db_path, feeds, clock=clock))
+        summary = _crawl_share(config, db_path, feeds, workers=1, clock=clock)
     summary |= {
         "workers": max(1, len(shares)),
         "duration_s": round(time.perf_counter() - started, 3),
@@ -105,7 +105,8 @@ def crawl(
 ) -> list[PollResult]:
     """Poll ``feeds`` with one Scrapy crawl in this process, one of ``workers`` sharing the
     batch (``feeds`` may be a spiders.workers.SharedFeeds); returns one result per feed
-    polled here."""
+    polled and stored here. Raises StorageError, once the crawl is over, when the database
+    refused to store polls (those feeds are polled again next time)."""
     results: list[PollResult] = []
     if not feeds:
         return results
@@ -114,10 +115,13 @@ def crawl(
         # Scrapy has just set its logger to DEBUG whatever the handler's level: every response
         # then built a "Crawled" record for the handler to drop. It follows the root again.
         logging.getLogger("scrapy").setLevel(logging.getLogger().level)
+        crawler = process.create_crawler(FeedSpider)
         process.crawl(
-            FeedSpider, config=config, store=store, feeds=feeds, results=results, clock=clock
+            crawler, config=config, store=store, feeds=feeds, results=results, clock=clock
         )
         process.start()
+    if crawler.spider is not None and crawler.spider.storage_error is not None:
+        raise StorageError(crawler.spider.storage_error)
     return results
 
 
@@ -128,8 +132,12 @@ def _crawl_share(
     *,
     workers: int,
     clock: Callable[[], datetime],
-) -> dict[str, int]:
-    return summarize(crawl(config, db_path, feeds, workers=workers, clock=clock))
+) -> dict[str, Any]:
+    """One crawl's summary; a database that refused the polls is named under ``"error"``."""
+    try:
+        return summarize(crawl(config, db_path, feeds, workers=workers, clock=clock))
+    except StorageError as e:
+        return summarize([]) | {"error": str(e)}
 
 
 def merge_summaries(summaries: Sequence[dict[str, int]]) -> dict[str, Any]:
@@ -137,5 +145,8 @@ def merge_summaries(summaries: Sequence[dict[str, int]]) -> dict[str, Any]:
     merged: dict[str, Any] = summarize([])
     for summary in summaries:
         for key, value in summary.items():
-            merged[key] += value
+            if key == "error":
+                merged[key] = value
+            else:
+                merged[key] += value
     return merged

@@ -70,3 +70,24 @@ def test_signatures_are_stable_across_calls():
     assert dedupe.signature(text) == dedupe.signature(text)
     assert len(dedupe.signature(text).values) == dedupe.NUM_PERM * 4
     assert len(dedupe.signature(text).bands) == dedupe.BANDS
+
+
+def test_signatures_equal_datasketch_minhash_value_for_value():
+    """The signature wirewatch computes is datasketch's affine32 MinHash (stored signatures
+    depend on it); datasketch itself stays out of the daemon (it imports SciPy)."""
+    from datasketch import MinHash
+
+    from crawler.dedupe import MINHASH_SEED, NUM_PERM, minhash_values
+
+    texts = [
+        "",
+        "one",
+        "des roquettes sont tombees pres de l ambassade americaine a bagdad",
+        "سقوط صواريخ قرب السفارة الأميركية في بغداد " * 20,
+    ] + [f"dispatch number {n} about an attack near a base in anbar" for n in range(50)]
+    for text in texts:
+        words = text.split()
+        shingles = [" ".join(words[i : i + 3]).encode() for i in range(max(1, len(words) - 2))]
+        reference = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32")
+        reference.update_batch(shingles)
+        assert minhash_values(shingles).tolist() == reference.hashvalues.tolist()

@@ -74,3 +74,15 @@ def test_jobs_fire_at_their_first_run_and_a_failing_job_is_counted_not_fatal():
         assert set(scheduler.next_run_times()) == {"good"}
     finally:
         scheduler.shutdown()
+
+
+def test_the_misfire_grace_is_each_feeds_interval_unless_configured():
+    scheduler = FeedScheduler(lambda name: None, jitter=timedelta(0))
+    first = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+    scheduler.schedule("quarter", interval=timedelta(minutes=15), cron=None, first_run=first)
+    scheduler.schedule("hourly", interval=None, cron="0 * * * *", first_run=first)
+    fixed = FeedScheduler(lambda name: None, jitter=timedelta(0), misfire_grace=timedelta(5))
+    fixed.schedule("quarter", interval=timedelta(minutes=15), cron=None, first_run=first)
+    graces = {job.id: job.misfire_grace_time for job in scheduler._scheduler.get_jobs()}
+    assert graces == {"quarter": 15 * 60, "hourly": 3600}
+    assert fixed._scheduler.get_jobs()[0].misfire_grace_time == 5 * 86400

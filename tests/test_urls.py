@@ -14,6 +14,7 @@ from crawler.urls import (
     canonical_url,
     check_public_url,
     is_canonical,
+    public_url,
     redact_url,
 )
 
@@ -215,6 +216,22 @@ def test_unresolvable_host_is_refused_with_redacted_url():
     def fail(*args, **kwargs):
         raise socket.gaierror(-2, "Name or service not known")
 
-    with pytest.raises(FeedError, match="does not resolve") as caught:
+    with pytest.raises(FeedError, match="DNS lookup failed for nowhere.example") as caught:
         check_public_url("https://u:secret@nowhere.example/?token=abc", resolve=fail)
     assert "secret" not in str(caught.value) and "abc" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://user:pa%40ss@wire.example/feed", "https://wire.example/feed"),
+        ("https://tok3n@wire.example:8443/feed?lang=fr", "https://wire.example:8443/feed?lang=fr"),
+        (
+            "https://wire.example/rss?apikey=abc&lang=ar&access_token=x",
+            "https://wire.example/rss?apikey=***&lang=ar&access_token=***",
+        ),
+        ("file:///srv/archive/feed.xml", "file:///srv/archive/feed.xml"),
+    ],
+)
+def test_public_url_drops_user_info_and_masks_secret_parameters(url, shown):
+    assert public_url(url) == shown

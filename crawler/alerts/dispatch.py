@@ -43,6 +43,7 @@ from typing import Any
 
 from crawler.alerts.channels import Sender, build_senders
 from crawler.alerts.message import build_message
+from crawler.alerts.ratelimit import TokenBucket, bucket_for
 from crawler.config import AlertsConfig, Config
 from crawler.errors import AlertError
 from crawler.storage import Store
@@ -135,13 +136,17 @@ def dispatch_due(
     channels: Mapping[str, Sender] | Iterable[str] | None = None,
     claimant: str | None = None,
     rand: Callable[[], float] = random.random,
+    deadline: float | None = None,
 ) -> DispatchSummary:
     """Deliver every due alert of the enabled channels.
 
     ``channels`` narrows the pass to some enabled channels by name (the daemon runs one
     dispatcher per channel), or gives ready-built senders by name (tests, custom channels). ``now`` is
     the time of the pass; each claim is stamped ``now`` plus the time the pass has run so far,
-    so a long pass does not claim with a stale clock.
+    so a long pass does not claim with a stale clock. A channel with a rate limit
+    (``send_interval``, crawler.alerts.ratelimit) waits its turn before each claim; with
+    ``deadline`` (a ``time.monotonic()`` time) it leaves the alerts it could not send by then
+    pending (a daemon shutting down).
     """
     senders = _senders(config, channels)
     claimant = claimant or default_claimant()
@@ -150,7 +155,9 @@ def dispatch_due(
     def clock() -> datetime:
         return now + timedelta(seconds=time.monotonic() - started)
 
-    drain = _ChannelDrain(store, config.alerts, claimant, clock, rand, threading.Lock())
+    drain = _ChannelDrain(
+        store, config.alerts, claimant, clock, rand, threading.Lock(), deadline=deadline
+    )
     summary = DispatchSummary()
     if not senders:
         return summary
@@ -179,17 +186,30 @@ class _ChannelDrain:
     clock: Callable[[], datetime]
     rand: Callable[[], float]
     lock: threading.Lock
+    deadline: float | None = None
 
     def run(self, sender: Sender) -> ChannelSummary:
         summary = ChannelSummary()
+        bucket = self._bucket(sender.name)
         try:
-            while (alert := self._claim(sender)) is not None:
+            while bucket is None or bucket.take(self.deadline):
+                alert = self._claim(sender)
+                if alert is None:
+                    if bucket is not None:
+                        bucket.give_back()  # nothing was sent with it
+                    break
                 if not self._deliver(sender, alert, summary):
                     break
         except Exception as e:  # noqa: BLE001 — one channel's crash must not stop the others
             log.exception("alert channel crashed channel=%s", sender.name)
             summary.error = f"{type(e).__name__}: {e}"
         return summary
+
+    def _bucket(self, name: str) -> TokenBucket | None:
+        channel = next((c for c in self.settings.channels if c.name == name), None)
+        if channel is None or channel.send_interval is None:
+            return None
+        return bucket_for(name, channel.send_interval.total_seconds(), channel.burst)
 
     def _claim(self, sender: Sender) -> Alert | None:
         at = self.clock()
