@@ -623,16 +623,31 @@ def alerts_test(app: App, channel: str) -> None:
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on (keep 127.0.0.1 unless you add authentication).",
+    help="Address to listen on. Beyond 127.0.0.1 (e.g. 0.0.0.0) browse.users must be"
+    " configured: it refuses to start otherwise.",
 )
 @click.option("--port", default=8001, show_default=True, type=int)
 @pass_app
 def browse(app: App, host: str, port: int) -> None:
-    """Serve the database with Datasette: tables, canned queries, search and a map."""
-    from crawler.browse import build_metadata, datasette_command
+    """Serve the database with Datasette: the incident dashboard, tables, queries, a map.
 
+    The landing page is the dashboard: a map of incidents by attack type, each counter over
+    time with the tallies the articles stated, the latest incidents, tally mismatches, feed
+    health and the alerts waiting, filtered by period, governorate, attack type and US
+    interest. Every script it needs is served locally; the map tiles (browse.tiles) are
+    optional.
+
+    On 127.0.0.1 (the default) no sign-in is asked. To share it with a team, list users under
+    browse.users in config.yaml, each with the environment variable holding a password hash
+    (made by `datasette hash-password`), and pass --host: every page then asks for a name and
+    password (HTTP basic authentication; put a TLS proxy in front on an untrusted network).
+    Everything is read-only: corrections (split, merge) are made with the command line.
+    """
+    from crawler.browse import build_metadata, check_access, datasette_command
+
+    check_access(app.config.browse, host)
     with app.open_store() as store:
-        metadata = build_metadata(app.db_path, store.counter_summaries())
+        metadata = build_metadata(app.db_path, store.counter_summaries(), app.config.browse)
     with tempfile.TemporaryDirectory(prefix="wirewatch-browse-") as tmp:
         metadata_path = Path(tmp) / "metadata.json"
         metadata_path.write_text(json.dumps(metadata, indent=1), encoding="utf-8")

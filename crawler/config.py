@@ -311,6 +311,46 @@ class DaemonConfig(_Model):
     misfire_grace: Duration = timedelta(minutes=5)
 
 
+# OpenStreetMap's standard tiles: what the dashboard's map draws under the incidents unless
+# config.yaml names other tiles, or none (a site without internet access).
+DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILES_ATTRIBUTION = "© OpenStreetMap contributors"
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _check_tiles(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+        return None
+    if isinstance(value, str) and all(f"{{{k}}}" in value for k in "zxy"):
+        return _check_http_url(value)
+    raise ValueError(
+        f'expected a tile URL with {{z}}, {{x}} and {{y}}, or "none", got {_shown(value)}'
+    )
+
+
+def _check_env_name(value: str) -> str:
+    if not _ENV_NAME.match(value):
+        raise ValueError(f"expected the name of an environment variable, got {_shown(value)}")
+    return value
+
+
+class BrowseUser(_Model):
+    """Someone who may sign in to a shared ``wirewatch browse``."""
+
+    name: Name
+    password_hash_env: Annotated[str, AfterValidator(_check_env_name)] = Field(
+        description="Environment variable holding the password hash (`datasette hash-password`)."
+    )
+
+
+class BrowseConfig(_Model):
+    """``wirewatch browse``: the dashboard's map tiles and who may sign in."""
+
+    tiles: Annotated[str | None, BeforeValidator(_check_tiles)] = DEFAULT_TILES
+    tiles_attribution: str = DEFAULT_TILES_ATTRIBUTION
+    users: tuple[BrowseUser, ...] = ()
+
+
 class Config(_Model):
     """The whole validated configuration."""
 
@@ -322,6 +362,7 @@ class Config(_Model):
     counters: tuple[CounterConfig, ...] = ()
     alerts: AlertsConfig = AlertsConfig()
     daemon: DaemonConfig = DaemonConfig()
+    browse: BrowseConfig = BrowseConfig()
 
     def feed(self, name: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.name == name), None)
@@ -428,6 +469,9 @@ def _duplicate_names(raw: dict[str, Any]) -> list[str]:
         ("counters",): raw.get("counters"),
         ("alerts", "channels"): (raw.get("alerts") or {}).get("channels")
         if isinstance(raw.get("alerts"), dict)
+        else None,
+        ("browse", "users"): raw["browse"].get("users")
+        if isinstance(raw.get("browse"), dict)
         else None,
     }
     problems = []
