@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -243,6 +244,26 @@ class CounterConfig(_Model):
     filter: CounterFilter = CounterFilter()
 
 
+_DIGEST_TIME = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s+(\S+)\s*$")
+
+
+def parse_digest_time(text: str) -> tuple[time, ZoneInfo]:
+    """``"07:00 Asia/Baghdad"`` -> (07:00, the zone). Raises ValueError saying what is wrong."""
+    match = _DIGEST_TIME.match(text) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f'expected a time and a time zone like "07:00 Asia/Baghdad", got {_shown(text)}')
+    try:
+        zone = ZoneInfo(match[3])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f'unknown time zone "{match[3]}" (e.g. Asia/Baghdad, UTC)') from None
+    return time(int(match[1]), int(match[2])), zone
+
+
+def _check_digest_time(value: str) -> str:
+    parse_digest_time(value)
+    return value
+
+
 class _Channel(_Model):
     name: Name
     enabled: bool = True
@@ -250,6 +271,12 @@ class _Channel(_Model):
         None, description="A jinja2 template file overriding the default."
     )
     timeout: Duration = timedelta(seconds=20)
+    digest: Annotated[str, AfterValidator(_check_digest_time)] | None = Field(
+        None, description='Send a daily digest at this time, e.g. "07:00 Asia/Baghdad".'
+    )
+    digest_empty: Literal["say", "skip"] = Field(
+        "say", description="A day without incident: say so in one line, or send nothing."
+    )
 
 
 class ConsoleChannel(_Channel):
