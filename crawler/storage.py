@@ -1534,13 +1534,22 @@ class Store:
             [limit],
         )
 
-    def incidents_for_export(self) -> Iterator[dict[str, Any]]:
-        """Every live incident with its counter ordinals, oldest first, streamed."""
+    def incidents_for_export(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Live incidents that happened (or, time unknown, were first seen) in [since, until),
+        either bound optional, with their counter ordinals and outlets, oldest first, streamed."""
         yield from self._stream(
             "SELECT i.*, (SELECT group_concat(t.counter || '#' || t.ordinal, ' ')"
-            " FROM counter_ticks t WHERE t.incident_id = i.id) AS counters"
+            " FROM counter_ticks t WHERE t.incident_id = i.id) AS counters,"
+            " (SELECT group_concat(DISTINCT coalesce(a.source, a.feed))"
+            "  FROM incident_articles ia JOIN articles a ON a.id = ia.article_id"
+            "  WHERE ia.incident_id = i.id) AS outlets"
             " FROM incidents i WHERE i.merged_into IS NULL"
-            " ORDER BY coalesce(i.event_time, i.first_seen), i.id"
+            " AND (:since IS NULL OR coalesce(i.event_time, i.first_seen) >= :since)"
+            " AND (:until IS NULL OR coalesce(i.event_time, i.first_seen) < :until)"
+            " ORDER BY coalesce(i.event_time, i.first_seen), i.id",
+            {"since": iso(since), "until": iso(until)},
         )
 
     def counter_summaries(self) -> list[dict[str, Any]]:
