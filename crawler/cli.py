@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -351,7 +351,8 @@ def incidents_merge(app: App, keep_id: int, other_id: int) -> None:
     click.echo(f"incident {other_id} merged into {keep_id}; counters renumbered")
 
 
-EXPORT_FORMATS = ("csv", "json", "geojson")
+EXPORT_FORMATS = ("csv", "json", "geojson", "acled")
+EXPORT_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @main.command()
@@ -365,13 +366,31 @@ EXPORT_FORMATS = ("csv", "json", "geojson")
     default="-",
     help="Output file (default: standard output).",
 )
+@click.option(
+    "--since", type=EXPORT_DATE, help="Only incidents from this day on (UTC, YYYY-MM-DD)."
+)
+@click.option("--until", type=EXPORT_DATE, help="Only incidents up to this day included (UTC).")
 @pass_app
-def export(app: App, fmt: str, out: io.TextIOBase) -> None:
-    """Export every incident as CSV, JSON or GeoJSON (incidents with a place become map points)."""
+def export(
+    app: App, fmt: str, out: io.TextIOBase, since: datetime | None, until: datetime | None
+) -> None:
+    """Export incidents as CSV, JSON, GeoJSON, or CSV in ACLED's columns (--format acled:
+    event_date, event_type, admin1, location, latitude, longitude, fatalities, source, notes...)
+    to merge with ACLED's data. Incidents with a place become map points in GeoJSON."""
+    start = since.replace(tzinfo=timezone.utc) if since else None
+    end = until.replace(tzinfo=timezone.utc) + timedelta(days=1) if until else None
+    if start and end and start >= end:
+        raise click.BadParameter("--since must be on or before --until", param_hint="--since")
     with app.open_store() as store:
-        rows = store.incidents_for_export()
+        rows = store.incidents_for_export(start, end)
         if fmt == "csv":
             _write_csv(rows, out)
+        elif fmt == "acled":
+            from crawler.acled import ACLED_COLUMNS, acled_row
+
+            writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
+            writer.writeheader()
+            writer.writerows(acled_row(row) for row in rows)
         elif fmt == "json":
             json.dump(list(rows), out, ensure_ascii=False, indent=1)
             out.write("\n")
@@ -445,10 +464,12 @@ def poll(app: App, all_feeds: bool) -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @pass_app
 def replay(app: App, path: Path) -> None:
-    """Ingest saved feeds from a file or a directory of files, then process them.
+    """Ingest saved feeds from a file or a directory tree of files, then process them.
 
-    No alert is sent for incidents older than alerts.first_run_max_age, so replaying an
-    archive fills the database without flooding the channels.
+    Sub-directories are read too (an archive laid out by year/month/day); it says how many
+    files were read and how many skipped (not a feed, unreadable, too large). No alert is sent
+    for incidents older than alerts.first_run_max_age, so replaying an archive fills the
+    database without flooding the channels.
     """
     from crawler.daemon import poll_once
 
@@ -460,6 +481,8 @@ def replay(app: App, path: Path) -> None:
         replay=path.resolve(),
         progress=_progress_printer("replayed"),
     )
+    files, skipped = summary["poll"].get("feeds", 0), summary["poll"].get("errors", 0)
+    click.echo(f"files read: {files - skipped}, skipped: {skipped}")
     click.echo(_run_summary(summary))
     if summary["poll"].get("error"):
         raise WirewatchError(summary["poll"]["error"])
@@ -643,16 +666,31 @@ def alerts_test(app: App, channel: str) -> None:
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on (keep 127.0.0.1 unless you add authentication).",
+    help="Address to listen on. Beyond 127.0.0.1 (e.g. 0.0.0.0) browse.users must be"
+    " configured: it refuses to start otherwise.",
 )
 @click.option("--port", default=8001, show_default=True, type=int)
 @pass_app
 def browse(app: App, host: str, port: int) -> None:
-    """Serve the database with Datasette: tables, canned queries, search and a map."""
-    from crawler.browse import build_metadata, datasette_command
+    """Serve the database with Datasette: the incident dashboard, tables, queries, a map.
 
+    The landing page is the dashboard: a map of incidents by attack type, each counter over
+    time with the tallies the articles stated, the latest incidents, tally mismatches, feed
+    health and the alerts waiting, filtered by period, governorate, attack type and US
+    interest. Every script it needs is served locally; the map tiles (browse.tiles) are
+    optional.
+
+    On 127.0.0.1 (the default) no sign-in is asked. To share it with a team, list users under
+    browse.users in config.yaml, each with the environment variable holding a password hash
+    (made by `datasette hash-password`), and pass --host: every page then asks for a name and
+    password (HTTP basic authentication; put a TLS proxy in front on an untrusted network).
+    Everything is read-only: corrections (split, merge) are made with the command line.
+    """
+    from crawler.browse import build_metadata, check_access, datasette_command
+
+    check_access(app.config.browse, host)
     with app.open_store() as store:
-        metadata = build_metadata(app.db_path, store.counter_summaries())
+        metadata = build_metadata(app.db_path, store.counter_summaries(), app.config.browse)
     with tempfile.TemporaryDirectory(prefix="wirewatch-browse-") as tmp:
         metadata_path = Path(tmp) / "metadata.json"
         metadata_path.write_text(json.dumps(metadata, indent=1), encoding="utf-8")

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -267,6 +268,26 @@ class CounterConfig(_Model):
     filter: CounterFilter = CounterFilter()
 
 
+_DIGEST_TIME = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s+(\S+)\s*$")
+
+
+def parse_digest_time(text: str) -> tuple[time, ZoneInfo]:
+    """``"07:00 Asia/Baghdad"`` -> (07:00, the zone). Raises ValueError saying what is wrong."""
+    match = _DIGEST_TIME.match(text) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f'expected a time and a time zone like "07:00 Asia/Baghdad", got {_shown(text)}')
+    try:
+        zone = ZoneInfo(match[3])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f'unknown time zone "{match[3]}" (e.g. Asia/Baghdad, UTC)') from None
+    return time(int(match[1]), int(match[2])), zone
+
+
+def _check_digest_time(value: str) -> str:
+    parse_digest_time(value)
+    return value
+
+
 class _Channel(_Model):
     name: Name
     enabled: bool = True
@@ -278,6 +299,12 @@ class _Channel(_Model):
     # `send_interval`; no limit without a send_interval.
     send_interval: PositiveDuration | None = None
     burst: int = Field(3, ge=1, le=100)
+    digest: Annotated[str, AfterValidator(_check_digest_time)] | None = Field(
+        None, description='Send a daily digest at this time, e.g. "07:00 Asia/Baghdad".'
+    )
+    digest_empty: Literal["say", "skip"] = Field(
+        "say", description="A day without incident: say so in one line, or send nothing."
+    )
 
 
 class ConsoleChannel(_Channel):
@@ -343,6 +370,46 @@ class DaemonConfig(_Model):
     misfire_grace: PositiveDuration | None = None
 
 
+# OpenStreetMap's standard tiles: what the dashboard's map draws under the incidents unless
+# config.yaml names other tiles, or none (a site without internet access).
+DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILES_ATTRIBUTION = "© OpenStreetMap contributors"
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _check_tiles(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+        return None
+    if isinstance(value, str) and all(f"{{{k}}}" in value for k in "zxy"):
+        return _check_http_url(value)
+    raise ValueError(
+        f'expected a tile URL with {{z}}, {{x}} and {{y}}, or "none", got {_shown(value)}'
+    )
+
+
+def _check_env_name(value: str) -> str:
+    if not _ENV_NAME.match(value):
+        raise ValueError(f"expected the name of an environment variable, got {_shown(value)}")
+    return value
+
+
+class BrowseUser(_Model):
+    """Someone who may sign in to a shared ``wirewatch browse``."""
+
+    name: Name
+    password_hash_env: Annotated[str, AfterValidator(_check_env_name)] = Field(
+        description="Environment variable holding the password hash (`datasette hash-password`)."
+    )
+
+
+class BrowseConfig(_Model):
+    """``wirewatch browse``: the dashboard's map tiles and who may sign in."""
+
+    tiles: Annotated[str | None, BeforeValidator(_check_tiles)] = DEFAULT_TILES
+    tiles_attribution: str = DEFAULT_TILES_ATTRIBUTION
+    users: tuple[BrowseUser, ...] = ()
+
+
 class Config(_Model):
     """The whole validated configuration."""
 
@@ -361,6 +428,7 @@ class Config(_Model):
     @property
     def source_text(self) -> str | None:
         return self._source_text
+    browse: BrowseConfig = BrowseConfig()
 
     def feed(self, name: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.name == name), None)
@@ -475,6 +543,9 @@ def _duplicate_names(raw: dict[str, Any]) -> list[str]:
         ("counters",): raw.get("counters"),
         ("alerts", "channels"): (raw.get("alerts") or {}).get("channels")
         if isinstance(raw.get("alerts"), dict)
+        else None,
+        ("browse", "users"): raw["browse"].get("users")
+        if isinstance(raw.get("browse"), dict)
         else None,
     }
     problems = []

@@ -520,9 +520,14 @@ def _shown_time(moment: datetime | None) -> str:
 
 
 def replay_files(path: Path) -> list[Path]:
-    """A file, or every regular non-hidden file of a directory (not recursive), sorted by name."""
+    """A file, or every regular file under a directory and its sub-directories (an archive laid
+    out by year/month/day), sorted by path; hidden files and folders are left out."""
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        return sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
     if path.is_file():
         return [path]
     raise FeedError(f"{path}: no such file or directory")

@@ -1030,6 +1030,71 @@ class Store:
             "thread_key": thread_key,
         }
 
+    # -- daily digests (crawler.alerts.digest) -----------------------------------------------
+
+    def last_digest_day(self, channel: str) -> date | None:
+        """The day of the latest digest enqueued for ``channel`` (keys end with the day)."""
+        row = self.db.execute(
+            "SELECT max(key) FROM alerts WHERE channel = ? AND kind = 'digest'", [channel]
+        ).fetchone()
+        return date.fromisoformat(row[0].rsplit(":", 1)[1]) if row and row[0] else None
+
+    def enqueue_digest(
+        self, channel: str, key: str, payload: dict[str, Any], now: datetime
+    ) -> int:
+        """One pending digest; its unique key makes a second enqueue add nothing (returns 0)."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO alerts (key, channel, kind, incident_id, version, state,"
+                " attempts, next_attempt, created, payload)"
+                " VALUES (?, ?, 'digest', NULL, 1, 'pending', 0, ?, ?, ?)",
+                [key, channel, iso(now), iso(now), json.dumps(payload, sort_keys=True)],
+            )
+        return cursor.rowcount
+
+    def digest_is_empty(self, start: datetime, end: datetime) -> bool:
+        """No incident first seen and no poll failed in [start, end)."""
+        row = self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM incidents WHERE merged_into IS NULL"
+            "  AND first_seen >= ? AND first_seen < ?)"
+            " OR EXISTS (SELECT 1 FROM polls WHERE status = 'error'"
+            "  AND started >= ? AND started < ?)",
+            [iso(start), iso(end), iso(start), iso(end)],
+        ).fetchone()
+        return not row[0]
+
+    def digest_facts(self, start: datetime, end: datetime) -> dict[str, Any]:
+        """What happened in [start, end), read in one snapshot: ``incidents`` first seen then
+        (live ones, by event time), their counter ``ticks`` (with the counter's description and
+        the incident's title) and the ``failed_feeds`` (failed polls per feed, last error)."""
+        window = [iso(start), iso(end)]
+        with self.transaction():
+            incidents = self.query(
+                "SELECT id, title, event_time, time_precision, place_name, governorate,"
+                " attack_type, killed, wounded, us_interest FROM incidents"
+                " WHERE merged_into IS NULL AND first_seen >= ? AND first_seen < ?"
+                " ORDER BY coalesce(event_time, first_seen), id",
+                window,
+            )
+            ticks = self.query(
+                "SELECT t.counter, c.description, t.ordinal, t.reported, t.mismatch,"
+                " i.id AS incident_id, i.title FROM counter_ticks t"
+                " JOIN incidents i ON i.id = t.incident_id"
+                " LEFT JOIN counters c ON c.name = t.counter"
+                " WHERE i.merged_into IS NULL AND i.first_seen >= ? AND i.first_seen < ?"
+                " ORDER BY c.rowid, t.counter, t.ordinal",
+                window,
+            )
+            failed_feeds = self.query(
+                "SELECT p.feed, count(*) AS failures, (SELECT q.error FROM polls q"
+                "  WHERE q.feed = p.feed AND q.status = 'error' AND q.started >= ?"
+                "  AND q.started < ? ORDER BY q.started DESC LIMIT 1) AS last_error"
+                " FROM polls p WHERE p.status = 'error' AND p.started >= ? AND p.started < ?"
+                " GROUP BY p.feed ORDER BY failures DESC, p.feed",
+                window + window,
+            )
+        return {"incidents": incidents, "ticks": ticks, "failed_feeds": failed_feeds}
+
     # -- processing: extraction, dedup, incidents, counters, tallies -------------------------
     # Called by crawler.pipeline inside its one-transaction-per-article.
 
@@ -1527,13 +1592,22 @@ class Store:
             [limit],
         )
 
-    def incidents_for_export(self) -> Iterator[dict[str, Any]]:
-        """Every live incident with its counter ordinals, oldest first, streamed."""
+    def incidents_for_export(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Live incidents that happened (or, time unknown, were first seen) in [since, until),
+        either bound optional, with their counter ordinals and outlets, oldest first, streamed."""
         yield from self._stream(
             "SELECT i.*, (SELECT group_concat(t.counter || '#' || t.ordinal, ' ')"
-            " FROM counter_ticks t WHERE t.incident_id = i.id) AS counters"
+            " FROM counter_ticks t WHERE t.incident_id = i.id) AS counters,"
+            " (SELECT group_concat(DISTINCT coalesce(a.source, a.feed))"
+            "  FROM incident_articles ia JOIN articles a ON a.id = ia.article_id"
+            "  WHERE ia.incident_id = i.id) AS outlets"
             " FROM incidents i WHERE i.merged_into IS NULL"
-            " ORDER BY coalesce(i.event_time, i.first_seen), i.id"
+            " AND (:since IS NULL OR coalesce(i.event_time, i.first_seen) >= :since)"
+            " AND (:until IS NULL OR coalesce(i.event_time, i.first_seen) < :until)"
+            " ORDER BY coalesce(i.event_time, i.first_seen), i.id",
+            {"since": iso(since), "until": iso(until)},
         )
 
     def counter_summaries(self) -> list[dict[str, Any]]:

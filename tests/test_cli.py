@@ -150,3 +150,36 @@ def test_incidents_and_exports(write_config, tmp_path):
 def test_counters_history_of_an_unknown_counter_is_a_usage_error(write_config):
     result = invoke(write_config(), "counters", "--history", "nope")
     assert result.exit_code == 2 and "no counter named 'nope'" in result.output
+
+
+def test_export_between_dates_and_in_acled_columns(write_config, tmp_path):
+    config = write_config()
+    seed_incident(tmp_path / "wirewatch.db")
+
+    def acled(*args: str) -> list[dict[str, str]]:
+        result = invoke(config, "export", "--format", "acled", *args)
+        assert result.exit_code == 0, result.output
+        return list(csv.DictReader(io.StringIO(result.output)))
+
+    (row,) = acled("--since", "2020-02-16", "--until", "2020-02-16")
+    assert row == {
+        "event_id_cnty": "WW1",
+        "event_date": "2020-02-16",
+        "year": "2020",
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Shelling/artillery/missile attack",
+        "country": "Iraq",
+        "admin1": "Baghdad",
+        "location": "US embassy",
+        "latitude": "33.298",
+        "longitude": "44.396",
+        "fatalities": "0",
+        "source": "",
+        "notes": "Rockets hit near US embassy in Baghdad Target: US embassy. Casualties not stated.",
+    }
+    assert acled("--since", "2020-02-17") == []
+    assert acled("--until", "2020-02-15") == []
+    bad = invoke(config, "export", "--since", "2020-02-17", "--until", "2020-02-16")
+    assert bad.exit_code == 2 and "--since must be on or before --until" in bad.output
+    bad = invoke(config, "export", "--since", "16/02/2020")
+    assert bad.exit_code == 2 and "--since" in bad.output

@@ -93,3 +93,30 @@ def test_corrections_reprocess_and_the_outbox_from_the_command_line(write_config
     history = wirewatch("counters", "--history", "us-interests-iraq").splitlines()
     assert len(history) == 3  # header, rule, the embassy rockets: the Fallujah bomb is not US
     assert history[2].split()[0] == "19" and "embassy" in history[2].lower()
+
+
+def test_replay_reads_an_archive_tree_and_counts_files_read_and_skipped(write_config, tmp_path):
+    now = datetime.now(timezone.utc)
+    flat = saved_wire(tmp_path, now - timedelta(hours=3), now)
+    archive = tmp_path / "tree"
+    for day in ("2020/02/16", "2020/02/17"):
+        (archive / day).mkdir(parents=True)
+    (flat / "wire.xml").rename(archive / "2020/02/16/wire.xml")
+    second = RSS.replace("embassy-2020", "embassy-later").replace("fallujah-now", "fallujah-later")
+    (archive / "2020/02/17/wire.xml").write_text(
+        second.format(
+            old=format_datetime(now - timedelta(hours=2)),
+            fresh=format_datetime(now - timedelta(minutes=30)),
+        ),
+        encoding="utf-8",
+    )
+    (archive / "2020/02/17/notes.txt").write_text("not a feed at all", encoding="utf-8")
+    (archive / ".cache").mkdir()
+    (archive / ".cache/wire.xml").write_text("hidden: never read", encoding="utf-8")
+    config = write_config()
+    result = CliRunner().invoke(
+        main, ["--config", str(config), "replay", str(archive)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert "files read: 2, skipped: 1" in result.output
+    assert "articles new: 4" in result.output

@@ -13,7 +13,7 @@ from __future__ import annotations
 import apprise
 
 from crawler.alerts.message import Message
-from crawler.alerts.templates import Templates, one_line
+from crawler.alerts.templates import ChannelTemplates, one_line
 from crawler.config import AppriseChannel
 from crawler.errors import AlertError
 
@@ -25,7 +25,7 @@ class AppriseSender:
     def __init__(self, config: AppriseChannel):
         self.name = config.name
         self.timeout_s = config.timeout.total_seconds()
-        self.templates = Templates("apprise.j2", config.template)
+        self.templates = ChannelTemplates("apprise", config.template)
         self._urls = config.urls
 
     def send(self, message: Message) -> None:

@@ -11,7 +11,7 @@ import sys
 from typing import TextIO
 
 from crawler.alerts.message import Message
-from crawler.alerts.templates import Templates
+from crawler.alerts.templates import ChannelTemplates
 from crawler.config import ConsoleChannel
 from crawler.errors import AlertError
 
@@ -22,7 +22,7 @@ class ConsoleSender:
     def __init__(self, config: ConsoleChannel, *, stream: TextIO | None = None):
         self.name = config.name
         self.timeout_s = config.timeout.total_seconds()
-        self.templates = Templates("console.j2", config.template)
+        self.templates = ChannelTemplates("console", config.template)
         self.stream = stream
 
     def send(self, message: Message) -> None:

@@ -8,6 +8,10 @@ with exponential backoff and jitter (or the server's ``Retry-After``), or marks 
 ``alerts.max_attempts`` is spent or the error is permanent. ``wirewatch alerts retry`` puts
 failed alerts back (:func:`crawler.alerts.outbox.retry`).
 
+Each pass first enqueues the daily digests that have come due for its channels
+(:mod:`crawler.alerts.digest`), so digests go out through the same claims, retries and
+bookkeeping as incident alerts.
+
 Channels are isolated: each drains in its own thread, and a channel stops for this pass at its
 first temporary failure (a hanging or rate-limited service is not hammered; its other alerts
 wait for the next pass) while the other channels go on. A pass therefore lasts at most about
@@ -42,11 +46,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crawler.alerts.channels import Sender, build_senders
-from crawler.alerts.message import build_message
+from crawler.alerts.digest import Digest, build_digest, enqueue_due_digests
+from crawler.alerts.message import Message, build_message
 from crawler.alerts.ratelimit import TokenBucket, bucket_for
 from crawler.config import AlertsConfig, Config
 from crawler.errors import AlertError
-from crawler.storage import Store
+from crawler.storage import Store, parse_iso
 from crawler.types import Alert
 
 log = logging.getLogger(__name__)
@@ -149,6 +154,7 @@ def dispatch_due(
     pending (a daemon shutting down).
     """
     senders = _senders(config, channels)
+    enqueue_due_digests(store, config, now, senders)
     claimant = claimant or default_claimant()
     started = time.monotonic()
 
@@ -166,6 +172,18 @@ def dispatch_due(
     for name, future in futures.items():
         summary.channels[name] = future.result()
     return summary
+
+
+def compose(store: Store, alert: Alert, now: datetime) -> Message | Digest:
+    """The message of an outbox row, from the current state of what it is about."""
+    if alert.kind == "digest":
+        payload = alert.payload
+        facts = store.digest_facts(parse_iso(payload["start"]), parse_iso(payload["end"]))
+        return build_digest(alert.key, alert.channel, payload, facts, now)
+    context = store.alert_context(alert.id)
+    if context is None or context["incident"] is None:
+        raise AlertError(f"incident {alert.incident_id} no longer exists", permanent=True)
+    return build_message(context, now)
 
 
 def _senders(
@@ -222,10 +240,8 @@ class _ChannelDrain:
         """Send one claimed alert and record the outcome; False when the channel should rest."""
         try:
             with self.lock:
-                context = self.store.alert_context(alert.id)
-            if context is None or context["incident"] is None:
-                raise AlertError(f"incident {alert.incident_id} no longer exists", permanent=True)
-            sender.send(build_message(context, self.clock()))
+                message = compose(self.store, alert, self.clock())
+            sender.send(message)
         except AlertError as e:
             return self._record_failure(sender, alert, e, summary)
         except Exception as e:  # noqa: BLE001 — a bug in a channel: keep the alert, retry later

@@ -13,7 +13,7 @@ from typing import Any
 
 from crawler.alerts.http import post_json
 from crawler.alerts.message import Message
-from crawler.alerts.templates import Templates, one_line
+from crawler.alerts.templates import ChannelTemplates, one_line
 from crawler.config import SlackChannel
 
 # Slack's own limits: a header's plain text is at most 150 characters, a section's text 3000.
@@ -27,7 +27,7 @@ class SlackSender:
     def __init__(self, config: SlackChannel):
         self.name = config.name
         self.timeout_s = config.timeout.total_seconds()
-        self.templates = Templates("slack.j2", config.template)
+        self.templates = ChannelTemplates("slack", config.template)
         self._url = config.webhook_url
 
     def send(self, message: Message) -> None:

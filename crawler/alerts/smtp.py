@@ -25,7 +25,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from crawler.alerts.message import Message
-from crawler.alerts.templates import Templates, one_line
+from crawler.alerts.templates import ChannelTemplates, one_line
 from crawler.config import EmailChannel
 from crawler.errors import AlertError
 
@@ -53,7 +53,7 @@ class EmailSender:
         self.name = config.name
         self.config = config
         self.timeout_s = config.timeout.total_seconds()
-        self.templates = Templates("email.j2", config.template)
+        self.templates = ChannelTemplates("email", config.template)
         self._ssl_context = ssl_context
 
     def send(self, message: Message) -> None:

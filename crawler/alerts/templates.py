@@ -17,6 +17,10 @@ the part being rendered, whoever wrote the template:
 Single-line parts (an e-mail subject, a Slack header) are further flattened by :func:`one_line`
 after rendering, which is what makes header injection impossible. This module renders; which
 block goes where is the business of each channel module.
+
+The daily digest (:mod:`crawler.alerts.digest`) has templates of its own, ``digest_<type>.j2``
+with the same blocks: :class:`ChannelTemplates` picks by the message's ``kind``, so a channel's
+own template keeps overriding its incident alerts only.
 """
 
 from __future__ import annotations
@@ -145,3 +149,16 @@ def _read_override(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError([f"{path}: cannot read template: {e}"]) from e
+
+
+class ChannelTemplates:
+    """The templates of one channel type: its incident alerts' (``<type>.j2``, overridable by
+    the channel's ``template:``) and its daily digest's (``digest_<type>.j2``)."""
+
+    def __init__(self, channel_type: str, override: Path | None = None):
+        self.alerts = Templates(f"{channel_type}.j2", override)
+        self.digest = Templates(f"digest_{channel_type}.j2")
+
+    def render(self, block: str, message: Any, *, escape: str) -> str:
+        templates = self.digest if message.kind == "digest" else self.alerts
+        return templates.render(block, message, escape=escape)

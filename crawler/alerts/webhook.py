@@ -14,7 +14,7 @@ from typing import Any
 
 from crawler.alerts.http import post_json
 from crawler.alerts.message import Message
-from crawler.alerts.templates import Templates
+from crawler.alerts.templates import ChannelTemplates
 from crawler.config import WebhookChannel
 from crawler.errors import AlertError
 
@@ -23,7 +23,7 @@ class WebhookSender:
     def __init__(self, config: WebhookChannel):
         self.name = config.name
         self.timeout_s = config.timeout.total_seconds()
-        self.templates = Templates("webhook.j2", config.template)
+        self.templates = ChannelTemplates("webhook", config.template)
         self._url = config.url
         self._headers = config.headers
 

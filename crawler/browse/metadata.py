@@ -1,20 +1,23 @@
-"""Datasette set-up for browsing a wirewatch database: metadata, canned queries, the map.
+"""Datasette metadata for browsing a wirewatch database: titles, descriptions, canned queries,
+the dashboard and the plugins' settings.
 
-``wirewatch browse`` runs Datasette (a separate process: it owns its own event loop and can be
-stopped with Ctrl-C) on 127.0.0.1 with the metadata built here: titles and descriptions of every
-table and column users look at, canned queries (latest incidents, one incident with its articles,
-counter history, tally mismatches, full-text search), and datasette-cluster-map, which draws any
-table or query with ``latitude``/``longitude`` columns on a map.
+:func:`build_metadata` gives titles and descriptions of every table and column users look at,
+canned queries (latest incidents, one incident with its articles, counter history, tally
+mismatches, full-text search), the incident dashboard (:mod:`crawler.browse.dashboard`) as the
+landing page, datasette-cluster-map on any table with ``latitude``/``longitude`` columns, and,
+when users are configured, password sign-in for every page (:func:`access_rules`).
 
-This module builds data and a command line; it neither serves nor queries anything itself, except
-reading the counter summaries so the metadata can state current tally mismatches.
+It builds data only: no serving, no querying, no reading of secrets (Datasette reads the
+password hashes from its environment, named in the metadata as ``{"$env": NAME}``).
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
+
+from crawler.browse.dashboard import DASHBOARD_SLUG, build_dashboard
+from crawler.config import BrowseConfig
 
 DATABASE_NAME_NOTE = "wirewatch: security incidents in Iraq, merged from news wires"
 
@@ -137,7 +140,9 @@ TABLES: dict[str, dict[str, Any]] = {
 }
 
 
-def build_metadata(db_path: Path, counter_summaries: list[dict[str, Any]]) -> dict[str, Any]:
+def build_metadata(
+    db_path: Path, counter_summaries: list[dict[str, Any]], browse: BrowseConfig
+) -> dict[str, Any]:
     """Datasette metadata for one wirewatch database."""
     name = db_path.stem
     mismatch_notes = [
@@ -152,7 +157,25 @@ def build_metadata(db_path: Path, counter_summaries: list[dict[str, Any]]) -> di
     if mismatch_notes:
         description += ". Warning: " + "; ".join(mismatch_notes) + " (see tally_mismatches)"
     tables = {k: dict(v) for k, v in TABLES.items()}
-    return {
+    plugins: dict[str, Any] = {
+        "datasette-cluster-map": {
+            "latitude_column": "latitude",
+            "longitude_column": "longitude",
+        },
+        "datasette-dashboards": build_dashboard(
+            name, counter_summaries, tiles=browse.tiles, attribution=browse.tiles_attribution
+        ),
+        "wirewatch": {"landing": f"/-/dashboards/{DASHBOARD_SLUG}"},
+    }
+    if browse.tiles:
+        plugins["datasette-cluster-map"]["tile_layer"] = browse.tiles
+        plugins["datasette-cluster-map"]["tile_layer_options"] = {
+            "attribution": browse.tiles_attribution,
+            "maxZoom": 18,
+        }
+    access = access_rules(browse)
+    plugins.update(access.pop("plugins", {}))
+    metadata: dict[str, Any] = {
         "title": "wirewatch",
         "description": description,
         "databases": {
@@ -162,30 +185,22 @@ def build_metadata(db_path: Path, counter_summaries: list[dict[str, Any]]) -> di
                 "queries": CANNED_QUERIES,
             }
         },
-        "plugins": {
-            "datasette-cluster-map": {
-                "latitude_column": "latitude",
-                "longitude_column": "longitude",
-            }
-        },
+        "plugins": plugins,
     }
+    metadata.update(access)
+    return metadata
 
 
-def datasette_command(db_path: Path, metadata_path: Path, *, host: str, port: int) -> list[str]:
-    """The command line that serves ``db_path`` read-only with its metadata."""
-    return [
-        sys.executable,
-        "-m",
-        "datasette",
-        "serve",
-        str(db_path),
-        "--metadata",
-        str(metadata_path),
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--setting",
-        "sql_time_limit_ms",
-        "3000",
-    ]
+def access_rules(browse: BrowseConfig) -> dict[str, Any]:
+    """With users configured: HTTP basic authentication on every request (401 without it, so
+    browsers ask) and every page allowed to the named users only (403 for anyone else). Nobody
+    writes through Datasette: corrections stay in the command line. Without users: nothing."""
+    if not browse.users:
+        return {}
+    passwords: dict[str, Any] = {"http_basic_auth": True}
+    for user in browse.users:
+        passwords[f"{user.name}_password_hash"] = {"$env": user.password_hash_env}
+    return {
+        "allow": {"id": [user.name for user in browse.users]},
+        "plugins": {"datasette-auth-passwords": passwords},
+    }
