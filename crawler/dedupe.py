@@ -15,8 +15,9 @@ asks them in this order and stops at the first that answers):
    (:func:`minhash_values`) rather than imported: datasketch's package imports SciPy for LSH
    classes wirewatch never uses (45 MB in a daemon of 120), and a release changing its default
    scheme (as 2.0 did) must not change the signatures already stored; tests/test_dedupe.py checks
-   it value for value against datasketch. A band collision is only a candidate: :func:`is_near_duplicate` confirms it with the
-   estimated Jaccard similarity and similar lengths. When in doubt, both articles are kept apart.
+   it value for value against datasketch. A band collision is only a candidate:
+   :func:`is_near_duplicate` confirms it with the estimated Jaccard similarity and similar
+   lengths. When in doubt, both articles are kept apart.
 
 Everything here is pure: this module computes, ``crawler.storage`` stores and looks up, and
 ``crawler.pipeline`` links a duplicate to the first article it copies.
