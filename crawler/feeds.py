@@ -10,7 +10,7 @@ argument). The steps, each in its own module under :mod:`crawler.feedformats`:
    (``format="unknown"``, no entries, one problem line saying what the body was);
 4. **defusing** (:mod:`crawler.xmlsafe`): every DOCTYPE and ENTITY declaration is removed before
    any XML parser sees the document, and the text is handed on as UTF-8;
-5. **reading**: NewsML-G2 (``newsml``), JSON Feed (``jsonfeed``), or RSS/Atom, first with the
+5. **reading**: NewsML-G2 (``newsml``), NewsML 1.x (``newsml1``), JSON Feed (``jsonfeed``), or RSS/Atom, first with the
    lxml fast path (``syndication_fast``) and, when it cannot be trusted, with feedparser
    (``syndication_feedparser``); ``ParsedFeed.parser`` says which one produced the entries;
 6. **normalising** (``normalise``): ids, duplicate ids, links, dates, language, dateline, author,
@@ -33,6 +33,7 @@ from crawler.feedformats import FastPathRefused, RawFeed
 from crawler.feedformats.charset import decode_body, http_charset, xml_as_utf8
 from crawler.feedformats.jsonfeed import read_jsonfeed
 from crawler.feedformats.newsml import NEWSML_ROOTS, read_newsml
+from crawler.feedformats.newsml1 import NEWSML1_ROOT, read_newsml1
 from crawler.feedformats.normalise import build_parsed_feed
 from crawler.feedformats.syndication_fast import read_syndication_fast
 from crawler.feedformats.syndication_feedparser import read_syndication_feedparser
@@ -111,8 +112,11 @@ def read_document(
     if removed:
         problems += (f"{removed} DOCTYPE/ENTITY declaration(s) removed",)
     data = xml_as_utf8(defused)
-    if _root_local_name(start) in NEWSML_ROOTS:
+    root_name = _root_local_name(start)
+    if root_name in NEWSML_ROOTS:
         return _with_problems(read_newsml(data, url=url), problems)
+    if root_name == NEWSML1_ROOT:
+        return _with_problems(read_newsml1(data, url=url), problems)
     raw = _read_syndication(data, url=url, fast_path=fast_path, known_items=known_items)
     return _with_problems(raw, problems)
 

@@ -185,8 +185,13 @@ def asked_wait(fetched: Fetched, now: datetime, cap: timedelta) -> timedelta | N
 
 
 def entry_fingerprint(entry: Entry) -> str:
-    """The hash deciding whether a stored entry changed: what the feed says about it."""
+    """The hash deciding whether a stored entry changed: what the feed says about it.
+
+    A wire item's withdrawal or embargo is part of it (a story canceled with its text unchanged
+    has changed); they are added only when set, so other entries keep their hashes."""
     text = "\x1f".join((entry.url or "", entry.title, entry.summary, entry.content))
+    if entry.pub_status or entry.embargoed:
+        text += f"\x1f{entry.pub_status}\x1f{entry.embargoed}"
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 

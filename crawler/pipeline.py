@@ -10,6 +10,9 @@ Joining: an article the extractor weighed below the alert threshold (``extractio
 but not below ``extraction.join_min_score`` joins an incident it matches, and counts from then
 as one of its reports; it never opens one.
 
+A wire story its agency withheld or canceled (NewsML ``pubStatus``) is no report: it opens no
+incident and raises no alert. One under an embargo is not processed before the embargo ends.
+
 Alerts: a new incident enqueues a "new" alert per enabled channel unless it is older than
 ``alerts.first_run_max_age`` (a first run or an archive replay must not flood the channels);
 a material change (casualties up, place refined, claim) to an alerted incident enqueues one
@@ -106,7 +109,7 @@ def process_pending(
     summary = ProcessSummary()
     while limit is None or summary.processed < limit:
         room = QUEUE_BATCH if limit is None else min(QUEUE_BATCH, limit - summary.processed)
-        batch = store.unprocessed_article_ids(room)
+        batch = store.unprocessed_article_ids(room, now)
         if not batch:
             break
         for article_id in batch:
@@ -244,6 +247,9 @@ def _process(
     summary: ProcessSummary,
 ) -> None:
     now = settings.now
+    if article.pub_status is not None:
+        _withdraw(store, article, now)
+        return
     extraction = _extract(extractor, article, settings.config)
     store.save_extraction(article.id, extraction, now)
     duplicate_of = _deduplicate(store, article, extraction, settings.config)
@@ -256,6 +262,16 @@ def _process(
     if incident is not None:
         _count(store, settings.config.counters, incident, now)
     store.mark_processed(article.id, now)
+
+
+def _withdraw(store: Store, article: Article, now: datetime) -> None:
+    """A wire story its agency withheld or canceled: no report, so it opens no incident and
+    raises no alert. An incident an earlier version joined keeps it, no longer counted as a
+    report (its extraction says "withdrawn")."""
+    lang = article.lang or ""
+    store.save_extraction(article.id, Extraction(False, 0.0, lang, reason="withdrawn"), now)
+    store.mark_processed(article.id, now)
+    log.info("article withdrawn article_id=%d status=%s", article.id, article.pub_status)
 
 
 def _extract(extractor: ArticleExtractor, article: Article, config: Config) -> Extraction:

@@ -530,6 +530,44 @@ def _m11_search_index_new_articles_by_id(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m12_wire_deliveries(db: sqlite_utils.Database) -> None:
+    # Wire items (NewsML) state a version, a publishing status (withheld, canceled: a story
+    # withdrawn) and an embargo (not to be processed, so never alerted, before that time).
+    # Documents pushed over HTTP, dropped in a spool folder or delivered by a WebSub hub are
+    # stored as polls of their feed; each accepted body is recorded once per feed (the same
+    # bytes delivered again are a no-op). WebSub subscriptions keep their state and lease.
+    db.executescript(
+        """
+        ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE articles ADD COLUMN pub_status TEXT;
+        ALTER TABLE articles ADD COLUMN embargoed TEXT;
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            feed TEXT NOT NULL REFERENCES feeds(name),
+            via TEXT NOT NULL,
+            body_hash TEXT NOT NULL,
+            received TEXT NOT NULL,
+            origin TEXT,
+            bytes INTEGER NOT NULL,
+            new INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (feed, body_hash)
+        );
+        CREATE INDEX deliveries_feed_received ON deliveries(feed, received);
+        CREATE TABLE websub_subscriptions (
+            feed TEXT PRIMARY KEY REFERENCES feeds(name),
+            hub TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            state TEXT NOT NULL,
+            requested TEXT NOT NULL,
+            verified TEXT,
+            lease_end TEXT,
+            last_error TEXT
+        );
+        """
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_core_tables,
     _m2_full_text_search,
@@ -542,6 +580,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m9_feed_item_hashes,
     _m10_index_only_set_dedup_keys,
     _m11_search_index_new_articles_by_id,
+    _m12_wire_deliveries,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -803,15 +842,16 @@ class Store:
                 if guid not in stored
             ]
             changed_rows = [
-                (*_entry_row(entry), digests[guid], stamp, feed, guid)
+                (*_entry_row(entry), digests[guid], stamp, feed, guid, entry.version)
                 for guid, entry in latest.items()
                 if guid in stored and stored[guid] != digests[guid]
             ]
             if new_rows:
                 self.db.conn.executemany(_INSERT_ARTICLE, new_rows)
-            if changed_rows:
-                self.db.conn.executemany(_UPDATE_ARTICLE, changed_rows)
-        return len(new_rows), len(changed_rows)
+            updated = 0
+            if changed_rows:  # rowcount: older versions were left alone
+                updated = self.db.conn.executemany(_UPDATE_ARTICLE, changed_rows).rowcount
+        return len(new_rows), updated
 
     def article_hashes(self, feed: str | None, guids: Iterable[str]) -> dict[str, str]:
         """GUID -> stored content hash, for those of ``guids`` already stored for ``feed``."""
@@ -856,11 +896,13 @@ class Store:
             self.db.execute("DELETE FROM articles_fts_queue")
             return indexed
 
-    def unprocessed_article_ids(self, limit: int = 1000) -> list[int]:
-        """Articles waiting for extraction/dedup/merging, oldest publication first."""
+    def unprocessed_article_ids(self, limit: int = 1000, now: datetime | None = None) -> list[int]:
+        """Articles waiting for extraction/dedup/merging, oldest publication first; with
+        ``now``, those under an embargo that has not ended yet wait longer."""
         rows = self.db.execute(
-            "SELECT id FROM articles WHERE processed_at IS NULL ORDER BY published, id LIMIT ?",
-            [limit],
+            "SELECT id FROM articles WHERE processed_at IS NULL"
+            " AND (embargoed IS NULL OR embargoed <= ?) ORDER BY published, id LIMIT ?",
+            [iso(now) if now else "9999", limit],
         ).fetchall()
         return [r[0] for r in rows]
 
@@ -1689,16 +1731,18 @@ def alert_key(incident_id: int, channel: str, version: int) -> str:
 # The article columns an Entry fills, in the order of _entry_row.
 ENTRY_COLUMNS = (
     "url", "title", "summary", "text", "lang", "published", "date_flag", "source", "author",
-    "dateline",
+    "dateline", "version", "pub_status", "embargoed",
 )  # fmt: skip
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(ENTRY_COLUMNS)}, feed, guid, first_seen, updated,"
     f" content_hash) VALUES ({', '.join('?' * (len(ENTRY_COLUMNS) + 5))})"
 )
-# A changed entry is processed again (processed_at cleared); first_seen stays.
+# A changed entry is processed again (processed_at cleared); first_seen stays. An older version
+# of a wire item (delivered late, or by a slower path) never overwrites a newer one.
 _UPDATE_ARTICLE = (
     f"UPDATE articles SET {', '.join(f'{column} = ?' for column in ENTRY_COLUMNS)},"
     " content_hash = ?, updated = ?, processed_at = NULL WHERE feed IS ? AND guid = ?"
+    " AND version <= ?"
 )
 
 
@@ -1714,6 +1758,9 @@ def _entry_row(entry: Entry) -> tuple[Any, ...]:
         entry.source,
         entry.author,
         entry.dateline,
+        entry.version,
+        entry.pub_status,
+        iso(entry.embargoed),
     )
 
 
@@ -1748,6 +1795,7 @@ def article_from_row(row: dict[str, Any]) -> Article:
         dateline=row["dateline"],
         duplicate_of=row["duplicate_of"],
         external_id=row["external_id"],
+        pub_status=row["pub_status"],
     )
 
 

@@ -78,7 +78,10 @@ class Entry:
 
     ``guid`` is the stable id (feed GUID, else canonical link, else a content hash).
     ``published`` is aware UTC; ``date_flag`` says why it is not the feed's own date
-    (``"missing"``, ``"unparseable"``, ``"future"``), else None.
+    (``"missing"``, ``"unparseable"``, ``"future"``), else None. ``version``, ``pub_status`` and
+    ``embargoed`` come from NewsML: the item's version (0 elsewhere), its publishing status
+    when not usable (``"withheld"``, ``"canceled"``: a withdrawn story), and the time before
+    which it must not be published (no alert before it).
     """
 
     guid: str
@@ -92,6 +95,9 @@ class Entry:
     author: str | None = None
     source: str | None = None
     dateline: str | None = None
+    version: int = 0
+    pub_status: str | None = None
+    embargoed: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +136,7 @@ class Article:
     dateline: str | None = None
     duplicate_of: int | None = None
     external_id: str | None = None  # the caller's id (``wirewatch analyze``)
+    pub_status: str | None = None  # a wire story withdrawn: "withheld", "canceled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,11 +164,15 @@ class ReportedTally:
 
 
 # Why an article is no report, when nothing about its facts can change that: no act of
-# violence, an accident, set abroad or not in Iraq, an event days old. Any other reason ("trial",
+# violence, an accident, set abroad or not in Iraq, an event days old, a wire story its agency
+# withdrew. Any other reason ("trial",
 # "weak_evidence" ...) comes from weighing a story of violence in Iraq: its facts are extracted,
 # and it may join an incident that a clearer report opened.
 SETTLED_REASONS = frozenset(
-    {"no_incident_term", "no_violence", "accident", "outside_iraq", "not_in_iraq", "stale"}
+    {
+        "no_incident_term", "no_violence", "accident", "outside_iraq", "not_in_iraq", "stale",
+        "withdrawn",
+    }
 )
 
 

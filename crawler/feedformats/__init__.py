@@ -7,7 +7,8 @@ across formats yet (links not canonical, no fallback ids, dates not settled). Th
 :mod:`crawler.feedformats.normalise`.
 
 Modules: ``syndication_fast`` (RSS and Atom on lxml), ``syndication_feedparser`` (the same
-with feedparser: reference and fallback), ``jsonfeed``, ``newsml`` (IPTC NewsML-G2), and the
+with feedparser: reference and fallback), ``jsonfeed``, ``newsml`` (IPTC NewsML-G2),
+``newsml1`` (IPTC NewsML 1.x with NITF bodies), and the
 helpers ``charset``, ``html``, ``dates``, ``dateline``. These are private to wirewatch: other
 modules call :mod:`crawler.feeds`.
 """
@@ -38,6 +39,8 @@ class RawItem:
     lang: str | None = None  # as declared for the item (or inherited inside the document)
     dateline: str | None = None  # place from format metadata (NewsML), if any
     version: int = 0  # NewsML item version; 0 elsewhere
+    status: str | None = None  # NewsML publishing status when not usable: "withheld", "canceled"
+    embargoed: datetime | None = None  # NewsML: not to be published before this (aware UTC)
     raw_hash: str | None = None  # fast path: hash of the item's markup (see syndication_fast)
 
 

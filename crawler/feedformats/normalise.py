@@ -18,6 +18,7 @@
 * **source**: the ``source`` argument, else the feed title.
 * **dateline**: the format's own (NewsML ``dateline``/``located``), else the dateline opening
   the content, else the summary (:func:`crawler.feedformats.dateline.parse_dateline`).
+* **version, publishing status, embargo** (NewsML): carried over as the format states them.
 * Items with no title, no text and no link carry nothing to analyse and are skipped.
 * **item hashes** (lxml fast path only): the raw hashes of the items that gave an entry, and of
   those the reader left unread as already known, so that the next poll of the feed can skip
@@ -111,6 +112,9 @@ def _entry(
         dateline=item.dateline
         or parse_dateline(content)
         or (parse_dateline(summary) if summary is not content else None),
+        version=item.version,
+        pub_status=item.status,
+        embargoed=item.embargoed,
     )
 
 
