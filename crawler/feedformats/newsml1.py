@@ -156,11 +156,19 @@ def _item(news_item: etree._Element) -> RawItem | str:
     )
 
 
+def _media_types(element: etree._Element) -> set[str]:
+    return {_formal(m).lower() for m in _descendants(element, "MediaType")} & MEDIA_TYPES
+
+
+def _holds_media(element: etree._Element) -> bool:
+    return bool(_media_types(element))
+
+
 def _without_text(news_item: etree._Element, headline: str) -> str | None:
     """What an item without story text is, when it is not a headline-only story (a flash)."""
-    kinds = {_formal(m).lower() for m in _descendants(news_item, "MediaType")}
-    if kinds & MEDIA_TYPES:
-        return "/".join(sorted(kinds & MEDIA_TYPES)) + " item"
+    kinds = _media_types(news_item)
+    if kinds:
+        return "/".join(sorted(kinds)) + " item"
     if _descendants(news_item, "NewsItemRef"):
         return "package"
     return None if headline else "item"
@@ -194,8 +202,11 @@ def _status(management: etree._Element | None) -> tuple[str | None, datetime | N
 
 
 def _first_news_lines(component: etree._Element) -> etree._Element | None:
-    """The NewsLines of the story: the first one in document order outside media components."""
+    """The NewsLines of the story: the first one with a headline in document order, leaving
+    out those of media components (a photo's headline is its caption's)."""
     for node in _story_components(component):
+        if _holds_media(node) and not _story_paragraphs(node):
+            continue  # a photo's own lines
         lines = _child(node, "NewsLines")
         if lines is not None and (_text(_child(lines, "HeadLine")) or _child(lines, "SlugLine")):
             return lines

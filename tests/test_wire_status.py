@@ -1,0 +1,183 @@
+"""Wire items (NewsML) state more than a feed item: a version, a publishing status, an embargo.
+Versions of one dispatch are one article, updated and never overwritten by an older one; a
+withheld or canceled story opens no incident and raises no alert; an embargoed one is not
+processed (so never alerted) before its time. NewsML 1.x documents with NITF bodies are read
+like NewsML-G2 ones. The documents here are written for the tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from crawler.feeds import parse_feed
+from crawler.ingest import entry_fingerprint
+from crawler.pipeline import process_pending
+from crawler.storage import Store
+from tests.pipeline_fixtures import ScriptedExtractor, attack, make_config, utc
+
+NOW = utc(2020, 2, 16, 1, 0)
+HEADLINE = "Rockets hit near US embassy in Baghdad"
+
+G2 = """<?xml version="1.0" encoding="UTF-8"?>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:newsml:wire.test:20200216:EN-1"
+  version="{version}" standard="NewsML-G2" standardversion="2.25" xml:lang="en">
+  <itemMeta>
+    <itemClass qcode="ninat:text"/>
+    <provider qcode="nprov:WIRE"/>
+    <versionCreated>2020-02-16T00:5{version}:00Z</versionCreated>
+    <firstCreated>2020-02-16T00:50:00Z</firstCreated>
+    <pubStatus qcode="stat:{status}"/>
+    {embargo}
+  </itemMeta>
+  <contentMeta>
+    <headline>{headline}</headline>
+    <dateline>BAGHDAD, Feb 16 (Wire) -</dateline>
+  </contentMeta>
+  <contentSet>
+    <inlineXML contenttype="application/xhtml+xml">
+      <html xmlns="http://www.w3.org/1999/xhtml"><body>
+        <p>Several rockets struck near the US embassy in Baghdad, version {version}.</p>
+      </body></html>
+    </inlineXML>
+  </contentSet>
+</newsItem>
+"""
+
+NEWSML1 = """<?xml version="1.0" encoding="utf-8"?>
+<NewsML Version="1.2">
+  <NewsEnvelope><DateAndTime>20200216T005000Z</DateAndTime></NewsEnvelope>
+  <NewsItem xml:lang="fr">
+    <Identification><NewsIdentifier>
+      <ProviderId>wire.test</ProviderId><DateId>20200216T005000Z</DateId>
+      <NewsItemId>TX-PAR-T01</NewsItemId>
+      <RevisionId PreviousRevision="1" Update="N">2</RevisionId>
+      <PublicIdentifier>urn:newsml:wire.test:20200216T005000Z:TX-PAR-T01:2</PublicIdentifier>
+    </NewsIdentifier></Identification>
+    <NewsManagement>
+      <NewsItemType FormalName="News"/>
+      <FirstCreated>20200216T005000+0000</FirstCreated>
+      <ThisRevisionCreated>20200216T005500+0000</ThisRevisionCreated>
+      <Status FormalName="{status}"/>
+      {will_change}
+    </NewsManagement>
+    <NewsComponent>
+      <NewsLines><HeadLine>{headline}</HeadLine><DateLine>BAGDAD (AFP) -</DateLine></NewsLines>
+      <AdministrativeMetadata><Provider><Party FormalName="Wire"/></Provider></AdministrativeMetadata>
+      <DescriptiveMetadata><Language FormalName="fr"/></DescriptiveMetadata>
+      <ContentItem>
+        <MediaType FormalName="Text"/><Format FormalName="NITF3.1"/>
+        <DataContent><nitf><body><body.content>
+          <p>Des roquettes sont tombées près de l'ambassade américaine à Bagdad.</p>
+          <p>Aucune victime n'a été signalée.</p>
+          <p>ab-cd/ef</p>
+        </body.content></body></nitf></DataContent>
+      </ContentItem>
+      <NewsComponent Duid="photo0">
+        <NewsLines><HeadLine>Une photo d'archive</HeadLine></NewsLines>
+        <NewsComponent><Role FormalName="Caption"/>
+          <ContentItem><MediaType FormalName="Text"/>
+            <DataContent><p>Légende de la photo</p></DataContent></ContentItem>
+        </NewsComponent>
+        <NewsComponent><Role FormalName="HighDef"/>
+          <ContentItem Href="photo.jpg"><MediaType FormalName="Photo"/></ContentItem>
+        </NewsComponent>
+      </NewsComponent>
+    </NewsComponent>
+  </NewsItem>
+</NewsML>
+"""
+
+
+def g2(version: int = 1, status: str = "usable", embargo: str = "", headline: str = HEADLINE):
+    tag = f"<embargoed>{embargo}</embargoed>" if embargo else ""
+    return G2.format(version=version, status=status, embargo=tag, headline=headline).encode()
+
+
+def store_document(store: Store, body: bytes, now=NOW) -> tuple[int, int]:
+    parsed = parse_feed(body, url="https://wire.test/push", now=now)
+    return store.upsert_entries("wire", parsed.entries, now, entry_fingerprint)
+
+
+def article(store: Store) -> dict:
+    return store.query("SELECT * FROM articles WHERE feed = 'wire'")[0]
+
+
+def run(store: Store, now=NOW) -> dict:
+    extractor = ScriptedExtractor({HEADLINE: attack(when=utc(2020, 2, 16, 0, 30))})
+    return process_pending(store, extractor, make_config(), now)
+
+
+def test_newsml1_nitf_item_reads_its_story_without_captions_or_initials():
+    parsed = parse_feed(
+        NEWSML1.format(status="Usable", will_change="", headline="Roquettes sur Bagdad").encode(),
+        url="file:///spool/t01.xml",
+        now=NOW,
+    )
+    assert parsed.format == "newsml" and parsed.title == "Wire"
+    (entry,) = parsed.entries
+    assert entry.guid == "urn:newsml:wire.test:20200216T005000Z:TX-PAR-T01"
+    assert entry.version == 2 and entry.pub_status is None
+    assert entry.title == "Roquettes sur Bagdad" and entry.lang == "fr"
+    assert entry.dateline == "BAGDAD" and entry.published == utc(2020, 2, 16, 0, 50)
+    assert entry.content == (
+        "Des roquettes sont tombées près de l'ambassade américaine à Bagdad.\n"
+        "Aucune victime n'a été signalée."
+    )
+
+
+def test_newsml1_alert_without_headline_takes_its_text_as_title_and_status_is_kept():
+    body = NEWSML1.format(status="Canceled", will_change="", headline="").encode()
+    (entry,) = parse_feed(body, url="file:///spool/t01.xml", now=NOW).entries
+    assert entry.title.startswith("Des roquettes sont tombées")
+    assert entry.pub_status == "canceled"
+
+
+def test_newsml1_embargo_until_a_time_and_embargo_without_one():
+    until = "<StatusWillChange><FutureStatus FormalName='Usable'/>"
+    until += "<DateAndTime>20200216T060000+0000</DateAndTime></StatusWillChange>"
+    body = NEWSML1.format(status="Embargoed", will_change=until, headline="x").encode()
+    (entry,) = parse_feed(body, url="file:///spool/t01.xml", now=NOW).entries
+    assert entry.embargoed == utc(2020, 2, 16, 6, 0) and entry.pub_status is None
+    body = NEWSML1.format(status="Embargoed", will_change="", headline="x").encode()
+    (entry,) = parse_feed(body, url="file:///spool/t01.xml", now=NOW).entries
+    assert entry.pub_status == "withheld"  # no time given: never to be published as it is
+
+
+def test_versions_of_one_dispatch_are_one_article_and_an_older_one_never_wins(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        assert store_document(store, g2(version=1)) == (1, 0)
+        assert store_document(store, g2(version=3)) == (0, 1)
+        assert store_document(store, g2(version=2)) == (0, 0)  # late: left alone
+        stored = article(store)
+    assert stored["version"] == 3 and "version 3" in stored["summary"]
+
+
+def test_a_canceled_version_withdraws_the_story_without_a_new_incident_or_alert(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        store_document(store, g2(version=1))
+        assert run(store)["new_incidents"] == 1
+        alerts = store.query("SELECT count(*) AS n FROM alerts")[0]["n"]
+        assert store_document(store, g2(version=2, status="canceled")) == (0, 1)
+        summary = run(store)
+        assert summary["processed"] == 1 and summary["new_incidents"] == 0
+        assert summary["alerts"] == 0
+        assert store.query("SELECT count(*) AS n FROM alerts")[0]["n"] == alerts
+        stored = article(store)
+        assert stored["pub_status"] == "canceled"
+        assert store.extraction(stored["id"]).reason == "withdrawn"
+
+
+def test_a_story_canceled_before_it_was_seen_opens_nothing(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        store_document(store, g2(status="canceled"))
+        summary = run(store)
+        assert summary["processed"] == 1 and summary["new_incidents"] == 0
+        assert store.query("SELECT count(*) AS n FROM incidents")[0]["n"] == 0
+
+
+def test_an_embargoed_story_is_processed_only_once_its_embargo_ends(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        store_document(store, g2(embargo="2020-02-16T02:00:00Z"))
+        assert run(store)["processed"] == 0
+        assert run(store, NOW + timedelta(minutes=59))["processed"] == 0
+        summary = run(store, utc(2020, 2, 16, 2, 0, 1))
+        assert summary["processed"] == 1 and summary["new_incidents"] == 1
