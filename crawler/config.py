@@ -206,6 +206,12 @@ class FeedConfig(_Model):
         False, description="Allow this feed (and its pages) on a loopback/private address."
     )
     source: str | None = Field(None, description="Outlet name shown in alerts (default: name).")
+    # Pushed deliveries (crawler.push): a bearer token or an HMAC-SHA256 secret for
+    # POST /push/<name>, a spool folder an agency drops files into, a WebSub subscription.
+    push_token: SecretStr | None = None
+    push_secret: SecretStr | None = None
+    spool: Path | None = None
+    websub: bool = False
 
     @model_validator(mode="after")
     def _one_schedule(self) -> FeedConfig:
@@ -410,6 +416,29 @@ class BrowseConfig(_Model):
     users: tuple[BrowseUser, ...] = ()
 
 
+class WebSubConfig(_Model):
+    """WebSub subscriptions (feeds with ``websub: true`` whose document names a hub)."""
+
+    callback: HttpUrl = Field(
+        description="Public URL the hubs reach the push receiver's /websub/ path at."
+    )
+    secret: SecretStr = Field(description="Key the per-subscription hub.secret is derived from.")
+    lease: Duration = timedelta(days=10)
+    renew_before: Duration = timedelta(hours=12)
+    poll_interval: Duration = timedelta(hours=1)
+
+
+class PushConfig(_Model):
+    """The push receiver: POST /push/<feed> and WebSub deliveries (off by default)."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = Field(8787, ge=0, le=65535)
+    threads: int = Field(4, ge=1, le=64)
+    spool_scan: Duration = timedelta(seconds=30)
+    websub: WebSubConfig | None = None
+
+
 class Config(_Model):
     """The whole validated configuration."""
 
@@ -421,6 +450,8 @@ class Config(_Model):
     counters: tuple[CounterConfig, ...] = ()
     alerts: AlertsConfig = AlertsConfig()
     daemon: DaemonConfig = DaemonConfig()
+    browse: BrowseConfig = BrowseConfig()
+    push: PushConfig = PushConfig()
     # The YAML text this configuration was validated from (None when built from a dict): what
     # the daemon hands its poll children, so that they run with the configuration it holds.
     _source_text: str | None = PrivateAttr(default=None)
@@ -428,13 +459,16 @@ class Config(_Model):
     @property
     def source_text(self) -> str | None:
         return self._source_text
-    browse: BrowseConfig = BrowseConfig()
 
     def feed(self, name: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.name == name), None)
 
     def feed_interval(self, feed: FeedConfig) -> timedelta:
-        return feed.interval or self.fetch.default_interval
+        interval = feed.interval or self.fetch.default_interval
+        websub = self.push.websub
+        if feed.websub and websub is not None and self.push.enabled:
+            return max(interval, websub.poll_interval)  # the hub pushes; polling is the net
+        return interval
 
     @property
     def enabled_channels(self) -> tuple[Any, ...]:
@@ -567,6 +601,12 @@ def _duplicate_names(raw: dict[str, Any]) -> list[str]:
 
 def _resolve_paths(config: Config, base_dir: Path) -> Config:
     database = config.database if config.database.is_absolute() else base_dir / config.database
+    feeds = tuple(
+        f.model_copy(update={"spool": base_dir / f.spool})
+        if f.spool is not None and not f.spool.is_absolute()
+        else f
+        for f in config.feeds
+    )
     channels = tuple(
         c.model_copy(update={"template": base_dir / c.template})
         if c.template is not None and not c.template.is_absolute()
@@ -574,7 +614,7 @@ def _resolve_paths(config: Config, base_dir: Path) -> Config:
         for c in config.alerts.channels
     )
     alerts = config.alerts.model_copy(update={"channels": channels})
-    return config.model_copy(update={"database": database, "alerts": alerts})
+    return config.model_copy(update={"database": database, "alerts": alerts, "feeds": feeds})
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:

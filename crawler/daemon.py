@@ -18,6 +18,8 @@ Threads of the daemon, each with its own database connection:
   about once a second, which is what the children's stored articles wait for;
 - one dispatcher per alert channel delivers due alerts, so a channel that hangs never delays
   another;
+- when configured, the push receiver (HTTP, its own thread pool) and the spool watcher store
+  pushed documents as polls of their feeds and wake the processor at once (crawler.push);
 - the main thread beats the heartbeat and handles signals: SIGHUP reloads config.yaml (a bad
   file is refused and the old one kept), SIGTERM/SIGINT stop within ``daemon.shutdown_grace``:
   no new polls, children given the grace to finish then killed (their writes are transactional,
@@ -324,6 +326,7 @@ class Daemon:
         self._due_event = threading.Event()
         self._batches: list[Batch] = []
         self._snapshot: ConfigSnapshot | None = None
+        self._receivers: list[Any] = []  # push receiver, spool watcher (crawler.push)
         self._scheduler = FeedScheduler(
             self._feed_due, jitter=config.daemon.jitter, misfire_grace=config.daemon.misfire_grace
         )
@@ -352,6 +355,11 @@ class Daemon:
                 ]
                 for thread in threads:
                     thread.start()
+                from crawler.push.receivers import start_receivers  # waitress, inotify: run only
+
+                self._receivers = start_receivers(
+                    self.db_path, lambda: self.config, self._work.set, self.clock
+                )
                 self._scheduler.start()
                 log.info(
                     "daemon started pid=%d feeds=%d channels=%d database=%s",
@@ -654,6 +662,8 @@ class Daemon:
         deadline = time.monotonic() + grace_s
         log.info("stopping grace_s=%.0f running_batches=%d", grace_s, len(self._batches))
         self._scheduler.shutdown()
+        for receiver in self._receivers:  # no new documents: what they stored is processed below
+            receiver.stop()
         for thread in threads:
             thread.join(timeout=max(0.1, deadline - time.monotonic()))
         self._stop_batches(deadline)

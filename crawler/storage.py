@@ -1683,6 +1683,59 @@ class Store:
             for name in ("feeds", "articles", "incidents", "alerts")
         }
 
+    # -- pushed deliveries and WebSub subscriptions (crawler.push) -------------------------
+
+    def delivery_seen(self, feed: str, body_hash: str) -> bool:
+        """Were these bytes (by hash) already stored for this feed?"""
+        return (
+            self.db.execute(
+                "SELECT 1 FROM deliveries WHERE feed = ? AND body_hash = ?", [feed, body_hash]
+            ).fetchone()
+            is not None
+        )
+
+    def record_delivery(
+        self, feed: str, via: str, body_hash: str, now: datetime, origin: str | None, size: int
+    ) -> bool:
+        """Record an accepted body; False when the same bytes were recorded for the feed."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO deliveries (feed, via, body_hash, received, origin, bytes)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [feed, via, body_hash, iso(now), origin, size],
+            )
+        return cursor.rowcount == 1
+
+    def count_delivery(self, feed: str, body_hash: str, new: int, updated: int) -> None:
+        with self.transaction():
+            self.db.execute(
+                "UPDATE deliveries SET new = ?, updated = ? WHERE feed = ? AND body_hash = ?",
+                [new, updated, feed, body_hash],
+            )
+
+    def last_deliveries(self) -> dict[str, dict[str, str]]:
+        """Feed -> way of delivery -> when the last document came that way."""
+        rows = self.db.execute(
+            "SELECT feed, via, max(received) FROM deliveries GROUP BY feed, via"
+        ).fetchall()
+        found: dict[str, dict[str, str]] = {}
+        for feed, via, received in rows:
+            found.setdefault(feed, {})[via] = received
+        return found
+
+    def websub_subscription(self, feed: str) -> dict[str, Any] | None:
+        rows = self.query("SELECT * FROM websub_subscriptions WHERE feed = ?", [feed])
+        return rows[0] if rows else None
+
+    def websub_subscriptions(self) -> list[dict[str, Any]]:
+        return self.query("SELECT * FROM websub_subscriptions ORDER BY feed")
+
+    def save_websub_subscription(self, feed: str, **values: Any) -> None:
+        """Create or update a feed's subscription row with the given columns."""
+        values = _iso_values(values)
+        with self.transaction():
+            self.db["websub_subscriptions"].upsert({"feed": feed, **values}, pk="feed")
+
     # -- health ------------------------------------------------------------------------------
 
     def beat(
