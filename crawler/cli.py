@@ -149,7 +149,8 @@ def init(app: App) -> None:
 @main.command()
 @pass_app
 def status(app: App) -> None:
-    """Show the daemon, feeds (last poll, errors, backoff), counters and the alert outbox."""
+    """Show the daemon, feeds (how fed, last poll and delivery, errors, backoff), counters and
+    the alert outbox."""
     now = utc_now()
     with app.open_store() as store:
         click.echo(f"config:   {app.config_path}")
@@ -198,13 +199,18 @@ def _daemon_line(beat: dict[str, Any] | None, config: Config, now: datetime, due
 
 def _feed_rows(store: Store, config: Config, now: datetime) -> list[dict[str, Any]]:
     rows = []
+    deliveries = store.last_deliveries()
     for row in store.feed_rows():
         if not row["enabled"]:
             continue
         next_poll = parse_iso(row["next_poll"])
+        delivered = deliveries.get(row["name"], {})
+        last = max(delivered.items(), key=lambda item: item[1], default=None)
         rows.append(
             {
                 "feed": row["name"] + (" [FLAGGED]" if row["flagged"] else ""),
+                "fed by": _fed_by(config.feed(row["name"]), config),
+                "last delivery": f"{_ago_of(parse_iso(last[1]), now)} ({last[0]})" if last else "-",
                 "last poll": _ago_of(parse_iso(row["last_poll"]), now),
                 "status": row["last_status"] or "-",
                 "http": row["last_http_status"] or "",
@@ -216,6 +222,16 @@ def _feed_rows(store: Store, config: Config, now: datetime) -> list[dict[str, An
             }
         )
     return rows
+
+
+def _fed_by(feed: Any, config: Config) -> str:
+    """How a feed's documents come: polled, and pushed over HTTP or dropped in its spool."""
+    ways = ["poll"]
+    if feed is not None and config.push.enabled and (feed.push_token or feed.push_secret):
+        ways.append("push")
+    if feed is not None and feed.spool is not None:
+        ways.append("spool")
+    return "+".join(ways)
 
 
 def _counter_table(store: Store) -> str:

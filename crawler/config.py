@@ -207,11 +207,10 @@ class FeedConfig(_Model):
     )
     source: str | None = Field(None, description="Outlet name shown in alerts (default: name).")
     # Pushed deliveries (crawler.push): a bearer token or an HMAC-SHA256 secret for
-    # POST /push/<name>, a spool folder an agency drops files into, a WebSub subscription.
+    # POST /push/<name>, a spool folder an agency drops files into.
     push_token: SecretStr | None = None
     push_secret: SecretStr | None = None
     spool: Path | None = None
-    websub: bool = False
 
     @model_validator(mode="after")
     def _one_schedule(self) -> FeedConfig:
@@ -416,27 +415,15 @@ class BrowseConfig(_Model):
     users: tuple[BrowseUser, ...] = ()
 
 
-class WebSubConfig(_Model):
-    """WebSub subscriptions (feeds with ``websub: true`` whose document names a hub)."""
-
-    callback: HttpUrl = Field(
-        description="Public URL the hubs reach the push receiver's /websub/ path at."
-    )
-    secret: SecretStr = Field(description="Key the per-subscription hub.secret is derived from.")
-    lease: Duration = timedelta(days=10)
-    renew_before: Duration = timedelta(hours=12)
-    poll_interval: Duration = timedelta(hours=1)
-
-
 class PushConfig(_Model):
-    """The push receiver: POST /push/<feed> and WebSub deliveries (off by default)."""
+    """The push receiver for POST /push/<feed> (off by default), and how often spool folders
+    are scanned besides being watched."""
 
     enabled: bool = False
     listen: str = "127.0.0.1"
     port: int = Field(8787, ge=0, le=65535)
     threads: int = Field(4, ge=1, le=64)
     spool_scan: Duration = timedelta(seconds=30)
-    websub: WebSubConfig | None = None
 
 
 class Config(_Model):
@@ -464,11 +451,7 @@ class Config(_Model):
         return next((f for f in self.feeds if f.name == name), None)
 
     def feed_interval(self, feed: FeedConfig) -> timedelta:
-        interval = feed.interval or self.fetch.default_interval
-        websub = self.push.websub
-        if feed.websub and websub is not None and self.push.enabled:
-            return max(interval, websub.poll_interval)  # the hub pushes; polling is the net
-        return interval
+        return feed.interval or self.fetch.default_interval
 
     @property
     def enabled_channels(self) -> tuple[Any, ...]:

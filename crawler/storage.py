@@ -533,9 +533,8 @@ def _m11_search_index_new_articles_by_id(db: sqlite_utils.Database) -> None:
 def _m12_wire_deliveries(db: sqlite_utils.Database) -> None:
     # Wire items (NewsML) state a version, a publishing status (withheld, canceled: a story
     # withdrawn) and an embargo (not to be processed, so never alerted, before that time).
-    # Documents pushed over HTTP, dropped in a spool folder or delivered by a WebSub hub are
-    # stored as polls of their feed; each accepted body is recorded once per feed (the same
-    # bytes delivered again are a no-op). WebSub subscriptions keep their state and lease.
+    # Documents pushed over HTTP or dropped in a spool folder are stored as polls of their feed;
+    # each accepted body is recorded once per feed (the same bytes delivered again are a no-op).
     db.executescript(
         """
         ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
@@ -554,16 +553,6 @@ def _m12_wire_deliveries(db: sqlite_utils.Database) -> None:
             UNIQUE (feed, body_hash)
         );
         CREATE INDEX deliveries_feed_received ON deliveries(feed, received);
-        CREATE TABLE websub_subscriptions (
-            feed TEXT PRIMARY KEY REFERENCES feeds(name),
-            hub TEXT NOT NULL,
-            topic TEXT NOT NULL,
-            state TEXT NOT NULL,
-            requested TEXT NOT NULL,
-            verified TEXT,
-            lease_end TEXT,
-            last_error TEXT
-        );
         """
     )
 
@@ -1722,19 +1711,6 @@ class Store:
         for feed, via, received in rows:
             found.setdefault(feed, {})[via] = received
         return found
-
-    def websub_subscription(self, feed: str) -> dict[str, Any] | None:
-        rows = self.query("SELECT * FROM websub_subscriptions WHERE feed = ?", [feed])
-        return rows[0] if rows else None
-
-    def websub_subscriptions(self) -> list[dict[str, Any]]:
-        return self.query("SELECT * FROM websub_subscriptions ORDER BY feed")
-
-    def save_websub_subscription(self, feed: str, **values: Any) -> None:
-        """Create or update a feed's subscription row with the given columns."""
-        values = _iso_values(values)
-        with self.transaction():
-            self.db["websub_subscriptions"].upsert({"feed": feed, **values}, pk="feed")
 
     # -- health ------------------------------------------------------------------------------
 

@@ -259,3 +259,29 @@ def test_delivery_time_is_the_clock_of_the_receiver(setup):
         server.stop()
     with Store(setup.database) as store:
         assert store.query("SELECT first_seen FROM articles")[0]["first_seen"] == moment.isoformat()
+
+
+def test_status_shows_how_each_feed_is_fed_and_its_last_delivery(receiver, setup, tmp_path):
+    import yaml
+    from click.testing import CliRunner
+
+    from crawler.cli import main
+
+    server, _ = receiver
+    assert push(server, **bearer()).status_code == 202
+    config = {
+        "database": "w.db",
+        "feeds": [
+            {"name": "agency", "url": "https://agency.test/feed", "push_token": TOKEN,
+             "spool": "spool"},
+            {"name": "polled", "url": "https://other.test/feed"},
+        ],
+        "push": {"enabled": True},
+    }  # fmt: skip
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    result = CliRunner().invoke(main, ["--config", str(tmp_path / "config.yaml"), "status"])
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line for line in result.output.splitlines() if line.startswith("  ")}
+    assert "poll+push+spool" in lines["agency"] and "ago (push)" in lines["agency"]
+    assert " poll " in lines["polled"] and "(push)" not in lines["polled"]
+    assert TOKEN not in result.output

@@ -1,7 +1,7 @@
 """One pushed document in, stored once: the step every push path shares.
 
 :func:`deliver` takes the bytes a feed's agency pushed (HTTP POST, a file dropped in its spool
-folder, a WebSub hub's notification) and runs them through exactly what a poll runs:
+folder) and runs them through exactly what a poll runs:
 :func:`crawler.ingest.prepare` (size cap, charset, hostile-XML guard, parsing, normalising) and
 :func:`crawler.ingest.commit` (entries upserted by GUID, a poll record), so dedup, merging and
 the outbox see no difference. The feed's poll state (validators, schedule, health) is left to
@@ -11,8 +11,8 @@ that stores its entries: the same bytes delivered again are a no-op, even across
 A document that is not a feed (or too large) is refused with the one-line reason and recorded as
 a failed poll of its feed, so ``status`` and Datasette show it; nothing is stored from it.
 
-What this module leaves to others: transport and authentication (crawler.push.server, .spool,
-.websub), and everything after storage (crawler.pipeline, run by the daemon's processor).
+What this module leaves to others: transport and authentication (crawler.push.server,
+crawler.push.spool), and everything after storage (crawler.pipeline, run by the daemon's processor).
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ from crawler.ingest import Fetched, body_fingerprint, commit, prepare
 from crawler.storage import Store
 
 log = logging.getLogger(__name__)
-
-VIAS = ("push", "spool", "websub")
 
 
 @dataclass(frozen=True, slots=True)
