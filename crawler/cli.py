@@ -200,6 +200,7 @@ def _daemon_line(beat: dict[str, Any] | None, config: Config, now: datetime, due
 def _feed_rows(store: Store, config: Config, now: datetime) -> list[dict[str, Any]]:
     rows = []
     deliveries = store.last_deliveries()
+    subscriptions = store.websub_subscriptions()
     for row in store.feed_rows():
         if not row["enabled"]:
             continue
@@ -209,13 +210,15 @@ def _feed_rows(store: Store, config: Config, now: datetime) -> list[dict[str, An
         rows.append(
             {
                 "feed": row["name"] + (" [FLAGGED]" if row["flagged"] else ""),
-                "fed by": _fed_by(config.feed(row["name"]), config),
+                "fed by": _fed_by(config.feed(row["name"]), config, subscriptions.get(row["name"])),
                 "last delivery": f"{_ago_of(parse_iso(last[1]), now)} ({last[0]})" if last else "-",
                 "last poll": _ago_of(parse_iso(row["last_poll"]), now),
                 "status": row["last_status"] or "-",
                 "http": row["last_http_status"] or "",
                 "errors": row["consecutive_errors"],
-                "next poll": "due"
+                "next poll": "-"
+                if not row["url"]
+                else "due"
                 if next_poll is None or next_poll <= now
                 else "in " + _ago((next_poll - now).total_seconds()),
                 "last error": (row["last_error"] or "")[:60],
@@ -224,14 +227,25 @@ def _feed_rows(store: Store, config: Config, now: datetime) -> list[dict[str, An
     return rows
 
 
-def _fed_by(feed: Any, config: Config) -> str:
-    """How a feed's documents come: polled, and pushed over HTTP or dropped in its spool."""
-    ways = ["poll"]
+def _fed_by(feed: Any, config: Config, subscription: dict[str, Any] | None) -> str:
+    """How a feed's documents come: polled, pushed over HTTP, dropped in its spool, delivered
+    by a WebSub hub (with the subscription's state: its lease end once verified)."""
+    ways = ["poll"] if feed is None or feed.polled else []
     if feed is not None and config.push.enabled and (feed.push_token or feed.push_secret):
         ways.append("push")
     if feed is not None and feed.spool is not None:
         ways.append("spool")
+    if subscription is not None:
+        ways.append(_websub_state(subscription))
     return "+".join(ways)
+
+
+def _websub_state(subscription: dict[str, Any]) -> str:
+    """``websub until 2026-03-01 12:00Z``, ``websub pending``, ``websub denied`` ..."""
+    lease_end = parse_iso(subscription["lease_end"])
+    if subscription["state"] == "verified" and lease_end is not None:
+        return f"websub until {lease_end:%Y-%m-%d %H:%M}Z"
+    return f"websub {subscription['state']}"
 
 
 def _counter_table(store: Store) -> str:

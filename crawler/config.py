@@ -192,10 +192,11 @@ class FetchConfig(_Model):
 
 
 class FeedConfig(_Model):
-    """One feed to poll."""
+    """One feed: polled at ``url``, and/or fed by pushes (``push_token``, ``push_secret``), a
+    drop folder (``spool``) or a WebSub hub the feed's document names."""
 
     name: Name
-    url: FeedUrl
+    url: FeedUrl | None = None
     language: Language | None = None
     interval: PositiveDuration | None = None
     cron: Cron | None = None
@@ -207,16 +208,28 @@ class FeedConfig(_Model):
     )
     source: str | None = Field(None, description="Outlet name shown in alerts (default: name).")
     # Pushed deliveries (crawler.push): a bearer token or an HMAC-SHA256 secret for
-    # POST /push/<name>, a spool folder an agency drops files into.
+    # POST /push/<name>, a spool folder an agency drops files into, and whether to subscribe
+    # to the WebSub hub the feed's document names (when push.websub is configured).
     push_token: SecretStr | None = None
     push_secret: SecretStr | None = None
     spool: Path | None = None
+    websub: bool = True
 
     @model_validator(mode="after")
     def _one_schedule(self) -> FeedConfig:
         if self.interval is not None and self.cron is not None:
             raise ValueError("give either interval or cron, not both")
+        if self.url is None and self.spool is None and not (self.push_token or self.push_secret):
+            raise ValueError(
+                "give the feed a url to poll, or a spool folder or push_token/push_secret"
+                " to be fed by its agency"
+            )
         return self
+
+    @property
+    def polled(self) -> bool:
+        """Is the feed polled? A feed without ``url`` is fed by push or spool only."""
+        return self.url is not None
 
     @property
     def outlet(self) -> str:
@@ -351,7 +364,7 @@ Channel = Annotated[
 ]
 CHANNEL_TYPES = ("console", "email", "slack", "webhook", "apprise")
 # Keys whose values are secrets: never echoed back in an error message.
-SECRET_KEYS = frozenset({"password", "webhook_url", "url", "urls", "headers"})
+SECRET_KEYS = frozenset({"password", "webhook_url", "url", "urls", "headers", "secret"})
 
 
 class AlertsConfig(_Model):
@@ -415,15 +428,33 @@ class BrowseConfig(_Model):
     users: tuple[BrowseUser, ...] = ()
 
 
+class WebSubConfig(_Model):
+    """WebSub subscriptions to the hubs that polled feeds name (crawler.push.websub)."""
+
+    callback: HttpUrl = Field(
+        description="Public base URL at which hubs reach the push receiver; wirewatch gives"
+        " each hub <callback>/websub/<feed>/<token>."
+    )
+    secret: SecretStr = Field(
+        description="Master key: each subscription's hub.secret and callback token are derived"
+        " from it, so none is stored in the database."
+    )
+    lease: Duration = timedelta(days=7)
+    renew_before: Duration = timedelta(days=1)
+    poll_interval: Duration = timedelta(hours=1)
+    retry: Duration = timedelta(hours=1)
+
+
 class PushConfig(_Model):
-    """The push receiver for POST /push/<feed> (off by default), and how often spool folders
-    are scanned besides being watched."""
+    """The push receiver for POST /push/<feed> and WebSub (off by default), and how often spool
+    folders are scanned besides being watched."""
 
     enabled: bool = False
     listen: str = "127.0.0.1"
     port: int = Field(8787, ge=0, le=65535)
     threads: int = Field(4, ge=1, le=64)
     spool_scan: Duration = timedelta(seconds=30)
+    websub: WebSubConfig | None = None
 
 
 class Config(_Model):
@@ -450,8 +481,19 @@ class Config(_Model):
     def feed(self, name: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.name == name), None)
 
-    def feed_interval(self, feed: FeedConfig) -> timedelta:
-        return feed.interval or self.fetch.default_interval
+    def feed_interval(self, feed: FeedConfig, *, websub_verified: bool = False) -> timedelta:
+        """How often a feed is polled; with a verified WebSub subscription its hub pushes
+        each update, and polling slows to ``push.websub.poll_interval`` as the safety net."""
+        interval = feed.interval or self.fetch.default_interval
+        if websub_verified and self.websub_active and feed.websub:
+            assert self.push.websub is not None
+            return max(interval, self.push.websub.poll_interval)
+        return interval
+
+    @property
+    def websub_active(self) -> bool:
+        """Does this configuration subscribe to WebSub hubs (receiver on, callback set)?"""
+        return self.push.enabled and self.push.websub is not None
 
     @property
     def enabled_channels(self) -> tuple[Any, ...]:
@@ -617,7 +659,7 @@ def _error_lines(error: ValidationError) -> list[str]:
         loc = tuple(p for p in err["loc"] if p not in CHANNEL_TYPES or err["loc"][-1] == p)
         if err["loc"] and err["loc"][-1] in CHANNEL_TYPES and err["type"] != "missing":
             loc = err["loc"][:-1]
-        secret = err["loc"][:1] == ("alerts",) and any(p in SECRET_KEYS for p in err["loc"])
+        secret = err["loc"][:1] in (("alerts",), ("push",)) and any(p in SECRET_KEYS for p in err["loc"])
         lines.append(f"{_dotted(loc)}: {_message(err, hide_input=secret)}")
     return lines
 

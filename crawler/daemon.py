@@ -453,7 +453,7 @@ class Daemon:
 
     def _schedule_feeds(self, store: Store) -> None:
         now = self.clock()
-        enabled = [f for f in self.config.feeds if f.enabled]
+        enabled = [f for f in self.config.feeds if f.enabled and f.polled]  # push-only: no job
         for feed in enabled:
             row = store.feed_row(feed.name)
             stored = parse_iso(row["next_poll"]) if row else None
@@ -717,7 +717,7 @@ def poll_once(
         if replay is not None:
             feeds: list[str] | None = None
         elif all_feeds:
-            feeds = [f.name for f in config.feeds if f.enabled]
+            feeds = [f.name for f in config.feeds if f.enabled and f.polled]
         else:
             feeds = store.due_feeds(now)
         summary: dict[str, Any] = {"feeds": 0}

@@ -40,6 +40,7 @@ from typing import Any
 from crawler.config import Config, FeedConfig, FetchConfig
 from crawler.errors import FeedError, StorageError
 from crawler.feeds import parse_feed
+from crawler.push.websub import discover
 from crawler.storage import Store
 from crawler.types import Entry, PollResult
 from crawler.urls import redact_url
@@ -78,6 +79,7 @@ class Fetched:
     last_modified: str | None = None
     retry_after: str | None = None
     cache_control: str | None = None
+    links: str | None = None  # the HTTP Link header(s), joined by commas (WebSub discovery)
     error: str | None = None
 
 
@@ -100,6 +102,7 @@ class Prepared:
     body_hash: str | None = None
     item_hashes: str | None = None
     error: str | None = None
+    websub: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +281,7 @@ def prepare(
         body_hash=digest,
         item_hashes=" ".join(parsed.item_hashes) or None,
         error=one_line("; ".join(parsed.problems)) if parsed.problems else None,
+        websub=discover(fetched.links, fetched.url, parsed.hubs, parsed.self_url),
     )
 
 
@@ -406,7 +410,7 @@ def _store_poll(
             failed=prepared.status == "error",
             consecutive_errors=previous.get("consecutive_errors") or 0,
             now=now,
-            interval=_interval(config, poll.feed or config.feed(fetched.feed)),
+            interval=_interval(config, poll.feed or config.feed(fetched.feed), store, now),
             fetch=config.fetch,
             rng=rng,
             asked_wait=asked_wait(fetched, now, config.fetch.backoff_max),
@@ -436,8 +440,10 @@ def feed_update(prepared: Prepared, health: FeedHealth, now: datetime) -> dict[s
         # A full answer states the validators: one it no longer sends must be forgotten.
         update.update(etag=fetched.etag, last_modified=fetched.last_modified)
         update["body_hash"] = prepared.body_hash
-        if prepared.status == "ok":  # an identical body has the same items
+        if prepared.status == "ok":  # an identical body has the same items and links
             update["item_hashes"] = prepared.item_hashes
+            hub, topic = prepared.websub or (None, None)
+            update.update(websub_hub=hub, websub_topic=topic)
     else:  # a 304 may omit validators that still hold
         update.update(
             {
@@ -449,8 +455,12 @@ def feed_update(prepared: Prepared, health: FeedHealth, now: datetime) -> dict[s
     return update
 
 
-def _interval(config: Config, feed: FeedConfig | None) -> timedelta:
-    return config.feed_interval(feed) if feed else config.fetch.default_interval
+def _interval(config: Config, feed: FeedConfig | None, store: Store, now: datetime) -> timedelta:
+    """The feed's polling interval; slower while a WebSub hub pushes it (a verified lease)."""
+    if feed is None:
+        return config.fetch.default_interval
+    lease_end = store.websub_lease_end(feed.name) if config.websub_active else None
+    return config.feed_interval(feed, websub_verified=lease_end is not None and lease_end > now)
 
 
 def _with_page_texts(entries: tuple[Entry, ...], pages: Mapping[str, str]) -> tuple[Entry, ...]:

@@ -557,6 +557,29 @@ def _m12_wire_deliveries(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m13_websub_subscriptions(db: sqlite_utils.Database) -> None:
+    # WebSub: the hub and topic (self URL) a feed's last parsed document named, written by its
+    # poll, and one subscription per feed with its state and lease. Secrets are not stored:
+    # hub.secret and the callback token are derived from push.websub.secret.
+    db.executescript(
+        """
+        ALTER TABLE feeds ADD COLUMN websub_hub TEXT;
+        ALTER TABLE feeds ADD COLUMN websub_topic TEXT;
+        CREATE TABLE websub_subscriptions (
+            feed TEXT PRIMARY KEY REFERENCES feeds(name),
+            hub TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            state TEXT NOT NULL,
+            pending TEXT,
+            requested TEXT,
+            verified TEXT,
+            lease_end TEXT,
+            last_error TEXT
+        );
+        """
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_core_tables,
     _m2_full_text_search,
@@ -570,6 +593,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m10_index_only_set_dedup_keys,
     _m11_search_index_new_articles_by_id,
     _m12_wire_deliveries,
+    _m13_websub_subscriptions,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -700,13 +724,14 @@ class Store:
 
     # -- feeds and polls ---------------------------------------------------------------------
 
-    def sync_feeds(self, feeds: Iterable[tuple[str, str, bool]]) -> None:
+    def sync_feeds(self, feeds: Iterable[tuple[str, str | None, bool]]) -> None:
         """Make the feeds table match the configuration: (name, url, enabled) per feed.
 
         Feeds dropped from the config are kept (their articles refer to them) but disabled.
-        A changed URL resets the conditional-GET validators.
+        A changed URL resets the conditional-GET validators. A feed without a URL (fed by
+        push or spool only) is stored with an empty one and is never due for a poll.
         """
-        feeds = list(feeds)
+        feeds = [(name, url or "", enabled) for name, url, enabled in feeds]
         names = {name for name, _, _ in feeds}
         with self.transaction():
             # One read of them all: a query per feed was a tenth of a second per batch at
@@ -743,10 +768,10 @@ class Store:
         return self.query("SELECT * FROM feeds ORDER BY name")
 
     def due_feeds(self, now: datetime) -> list[str]:
-        """Enabled feeds never polled or whose next poll time has come."""
+        """Enabled, polled feeds never polled or whose next poll time has come."""
         rows = self.query(
-            "SELECT name FROM feeds WHERE enabled = 1 AND (next_poll IS NULL OR next_poll <= ?)"
-            " ORDER BY name",
+            "SELECT name FROM feeds WHERE enabled = 1 AND url != ''"
+            " AND (next_poll IS NULL OR next_poll <= ?) ORDER BY name",
             [iso(now)],
         )
         return [r["name"] for r in rows]
@@ -1711,6 +1736,62 @@ class Store:
         for feed, via, received in rows:
             found.setdefault(feed, {})[via] = received
         return found
+
+    # -- WebSub subscriptions (crawler.push.websub) ------------------------------------------
+
+    def websub_adverts(self) -> dict[str, tuple[str | None, str | None]]:
+        """Feed -> (hub, topic) its last parsed document named, for every feed that named one."""
+        rows = self.db.execute(
+            "SELECT name, websub_hub, websub_topic FROM feeds WHERE websub_hub IS NOT NULL"
+        ).fetchall()
+        return {name: (hub, topic) for name, hub, topic in rows}
+
+    def websub_subscription(self, feed: str) -> dict[str, Any] | None:
+        rows = self.query("SELECT * FROM websub_subscriptions WHERE feed = ?", [feed])
+        return rows[0] if rows else None
+
+    def websub_subscriptions(self) -> dict[str, dict[str, Any]]:
+        return {r["feed"]: r for r in self.query("SELECT * FROM websub_subscriptions")}
+
+    def save_websub_subscription(self, feed: str, values: dict[str, Any]) -> None:
+        """Update a feed's subscription with the given columns, or create it (then ``hub``,
+        ``topic`` and ``state`` must be among them)."""
+        values = _iso_values(values)
+        with self.transaction():
+            assignments = ", ".join(f"{column} = ?" for column in values)
+            cursor = self.db.execute(
+                f"UPDATE websub_subscriptions SET {assignments} WHERE feed = ?",
+                [*values.values(), feed],
+            )
+            if cursor.rowcount == 0:
+                columns = ["feed", *values]
+                self.db.execute(
+                    f"INSERT INTO websub_subscriptions ({', '.join(columns)})"
+                    f" VALUES ({', '.join('?' * len(columns))})",
+                    [feed, *values.values()],
+                )
+
+    def forget_websub_subscription(self, feed: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM websub_subscriptions WHERE feed = ?", [feed])
+
+    def websub_lease_end(self, feed: str) -> datetime | None:
+        """When the feed's verified subscription ends (None: none verified)."""
+        row = self.db.execute(
+            "SELECT lease_end FROM websub_subscriptions WHERE feed = ? AND state = 'verified'",
+            [feed],
+        ).fetchone()
+        return parse_iso(row[0]) if row else None
+
+    def poll_feed_now(self, feed: str, now: datetime) -> None:
+        """Bring a feed's next poll forward to ``now`` (its WebSub subscription lapsed, so its
+        slow safety-net schedule no longer holds)."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE feeds SET next_poll = ? WHERE name = ? AND (next_poll IS NULL OR"
+                " next_poll > ?)",
+                [iso(now), feed, iso(now)],
+            )
 
     # -- health ------------------------------------------------------------------------------
 

@@ -115,6 +115,10 @@ class ParsedFeed:
     # empty when the items cannot be recognised so (not the lxml fast path, repeated ids).
     item_hashes: tuple[str, ...] = ()
     unchanged_items: int = 0
+    # WebSub discovery (crawler.push.websub): the hubs the document names and its self URL,
+    # absolute.
+    hubs: tuple[str, ...] = ()
+    self_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,6 +150,7 @@ class FeedSpider(scrapy.Spider):
             last_modified=_header(response, b"Last-Modified"),
             retry_after=_header(response, b"Retry-After"),
             cache_control=_header(response, b"Cache-Control"),
+            links=b", ".join(response.headers.getlist(b"Link")).decode("latin-1") or None,
         )
         try:
             prepared = ingest.prepare(

@@ -44,13 +44,19 @@ def select_feeds(
     *,
     all_feeds: bool = False,
 ) -> list[FeedConfig]:
-    """The feeds of a batch: those named (even if disabled), all enabled ones, or the due ones."""
+    """The feeds of a batch: those named (even if disabled), all enabled ones, or the due ones;
+    never a feed without a url (fed by push or spool only)."""
     if names:
         unknown = [name for name in names if config.feed(name) is None]
         if unknown:
             raise ConfigError([f"no feed named {name!r} in the configuration" for name in unknown])
+        unpolled = [name for name in names if not config.feed(name).polled]
+        if unpolled:
+            raise ConfigError(
+                [f"feed {name!r} has no url to poll (it is fed by push or spool)" for name in unpolled]
+            )
         return [config.feed(name) for name in dict.fromkeys(names)]
-    enabled = [feed for feed in config.feeds if feed.enabled]
+    enabled = [feed for feed in config.feeds if feed.enabled and feed.polled]
     if all_feeds:
         return enabled
     due = set(store.due_feeds(now))

@@ -285,3 +285,43 @@ def test_status_shows_how_each_feed_is_fed_and_its_last_delivery(receiver, setup
     assert "poll+push+spool" in lines["agency"] and "ago (push)" in lines["agency"]
     assert " poll " in lines["polled"] and "(push)" not in lines["polled"]
     assert TOKEN not in result.output
+
+
+def test_a_feed_without_url_is_fed_by_push_only_and_never_polled(tmp_path):
+    from spiders.run import select_feeds
+
+    config = config_from_dict(
+        {"database": "w.db",
+         "feeds": [{"name": "wire", "push_token": TOKEN}, {"name": "polled", "url": "https://o.test/f"}],
+         "push": {"enabled": True, "port": 0}},
+        base_dir=tmp_path,
+    )  # fmt: skip
+    assert not config.feed("wire").polled and config.feed("polled").polled
+    now = datetime.now(timezone.utc)
+    with Store(config.database) as store:
+        sync_store_with_config(store, config)
+        assert store.due_feeds(now) == ["polled"]
+        assert [f.name for f in select_feeds(config, store, None, now, all_feeds=True)] == ["polled"]
+        with pytest.raises(Exception, match="'wire' has no url to poll"):
+            select_feeds(config, store, ["wire"], now)
+    app = PushApp(config.database, lambda: config)
+    server = PushServer(app, host="127.0.0.1", port=0, threads=1, max_body=MAX_BYTES).start()
+    try:
+        assert push(server, feed="wire", **bearer()).status_code == 202
+    finally:
+        server.stop()
+    with Store(config.database) as store:
+        assert store.query("SELECT feed, url FROM articles") == [
+            {"feed": "wire", "url": "https://agency.test/story-1"}
+        ]
+
+
+def test_a_feed_with_neither_url_nor_push_nor_spool_is_refused(tmp_path):
+    from crawler.errors import ConfigError
+
+    with pytest.raises(ConfigError) as refused:
+        config_from_dict({"feeds": [{"name": "nothing"}]}, base_dir=tmp_path)
+    assert refused.value.problems == [
+        "config.yaml: feeds[0]: give the feed a url to poll, or a spool folder or"
+        " push_token/push_secret to be fed by its agency"
+    ]

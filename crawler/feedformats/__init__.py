@@ -56,6 +56,10 @@ class RawFeed:
     parser: str = "feedparser"
     # Fast path: raw hashes of the items left unread because the caller already knew them.
     unchanged_hashes: tuple[str, ...] = ()
+    # WebSub discovery: the hubs the document names (Atom/RSS ``link rel="hub"``, JSON Feed
+    # ``hubs``) and its own URL (``rel="self"``, JSON Feed ``feed_url``), as written.
+    hubs: tuple[str, ...] = ()
+    self_url: str | None = None
 
 
 class FastPathRefused(Exception):

@@ -49,7 +49,22 @@ def read_jsonfeed(text: str) -> RawFeed:
         lang=_string(document.get("language")) or None,
         problems=tuple(problems),
         parser="json",
+        hubs=_hubs(document.get("hubs")),
+        self_url=_string(document.get("feed_url")) or None,
     )
+
+
+def _hubs(value: object) -> tuple[str, ...]:
+    """JSON Feed ``hubs``: objects with a ``type`` and a ``url``; the WebSub ones (the type
+    names the protocol, "WebSub" or its older name "PubSubHubbub")."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        _string(hub.get("url"))
+        for hub in value
+        if isinstance(hub, dict) and _string(hub.get("url"))
+        and _string(hub.get("type")).casefold() in ("websub", "pubsubhubbub")
+    )  # fmt: skip
 
 
 def _item(item: dict) -> RawItem:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import datetime
+from urllib.parse import urljoin
 
 from crawler.feedformats import RawFeed, RawItem
 from crawler.feedformats.dateline import parse_dateline
@@ -86,7 +87,17 @@ def build_parsed_feed(
         parser=raw.parser,
         item_hashes=tuple(item_hashes) if recognisable else (),
         unchanged_items=len(raw.unchanged_hashes),
+        hubs=tuple(dict.fromkeys(h for h in (_absolute(u, url) for u in raw.hubs) if h)),
+        self_url=_absolute(raw.self_url, url),
     )
+
+
+def _absolute(link: str | None, feed_url: str) -> str | None:
+    """A hub or self link resolved against the feed's URL; None unless it is http(s)."""
+    if not link or not link.strip():
+        return None
+    absolute = urljoin(feed_url, link.strip()) if feed_url else link.strip()
+    return absolute if absolute.startswith(("http://", "https://")) else None
 
 
 def _entry(

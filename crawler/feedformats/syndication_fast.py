@@ -198,6 +198,7 @@ def _feed(format_, channel, items, roles, title_spec, url, known_items) -> RawFe
             unchanged.append(digest)
         else:
             read.append(_item(item, roles, format_, digest))
+    hubs, self_url = _websub_links(channel)
     return RawFeed(
         format=format_,
         items=tuple(read),
@@ -205,7 +206,21 @@ def _feed(format_, channel, items, roles, title_spec, url, known_items) -> RawFe
         lang=_feed_language(channel),
         parser="fast",
         unchanged_hashes=tuple(unchanged),
+        hubs=hubs,
+        self_url=self_url,
     )
+
+
+def _websub_links(channel: etree._Element) -> tuple[tuple[str, ...], str | None]:
+    """The feed's ``atom:link rel="hub"`` hrefs and its ``rel="self"`` (WebSub discovery)."""
+    hubs, self_url = [], None
+    for link in channel.iterchildren(_q(ATOM, "link")):
+        rel, href = (link.get("rel") or "").strip().lower(), (link.get("href") or "").strip()
+        if href and rel == "hub":
+            hubs.append(href)
+        elif href and rel == "self" and self_url is None:
+            self_url = href
+    return tuple(hubs), self_url
 
 
 def item_hash(item: etree._Element, format_: str, url: str) -> str:

@@ -49,8 +49,18 @@ def read_syndication_feedparser(data: bytes, *, url: str) -> tuple[RawFeed, bool
         title=_detail_text(feed, "title", format_, "guess") or None,
         lang=feed.get("language") or None,
         parser="feedparser",
+        hubs=tuple(link["href"] for link in _links(feed, "hub")),
+        self_url=next((link["href"] for link in _links(feed, "self")), None),
     )
     return raw, bool(version) or bool(raw.items)
+
+
+def _links(feed: dict, rel: str) -> list[dict]:
+    """The feed-level links of one relation (WebSub discovery: "hub", "self")."""
+    return [
+        link for link in feed.get("links") or ()
+        if isinstance(link, dict) and link.get("rel") == rel and link.get("href")
+    ]  # fmt: skip
 
 
 def _item(entry: dict, format_: str) -> RawItem:

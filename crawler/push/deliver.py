@@ -1,7 +1,7 @@
 """One pushed document in, stored once: the step every push path shares.
 
 :func:`deliver` takes the bytes a feed's agency pushed (HTTP POST, a file dropped in its spool
-folder) and runs them through exactly what a poll runs:
+folder, a WebSub hub's signed distribution) and runs them through exactly what a poll runs:
 :func:`crawler.ingest.prepare` (size cap, charset, hostile-XML guard, parsing, normalising) and
 :func:`crawler.ingest.commit` (entries upserted by GUID, a poll record), so dedup, merging and
 the outbox see no difference. The feed's poll state (validators, schedule, health) is left to
@@ -12,7 +12,7 @@ A document that is not a feed (or too large) is refused with the one-line reason
 a failed poll of its feed, so ``status`` and Datasette show it; nothing is stored from it.
 
 What this module leaves to others: transport and authentication (crawler.push.server,
-crawler.push.spool), and everything after storage (crawler.pipeline, run by the daemon's processor).
+crawler.push.spool, crawler.push.callback), and everything after storage (crawler.pipeline, run by the daemon's processor).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def deliver(
         log.info("delivery repeated feed=%s via=%s origin=%s", feed_name, via, origin)
         return Delivery("duplicate")
     fetched = Fetched(
-        feed=feed_name, url=feed.url, started=now, duration_s=0.0, body=body,
+        feed=feed_name, url=feed.url or "", started=now, duration_s=0.0, body=body,
         content_type=content_type,
     )  # fmt: skip
     max_bytes = config.fetch.max_feed_size  # over it, prepare refuses the body

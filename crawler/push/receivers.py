@@ -1,7 +1,7 @@
 """Starting the push paths a configuration asks for, for the daemon.
 
-The HTTP receiver runs when ``push.enabled`` is true; the spool watcher when a feed names a
-``spool`` folder. Both are started once with the daemon; a reloaded configuration changes what
+The HTTP receiver runs when ``push.enabled`` is true, and the WebSub subscriber with it when
+``push.websub`` is set; the spool watcher when a feed names a ``spool`` folder. Both are started once with the daemon; a reloaded configuration changes what
 they accept (feeds, tokens, new spool folders) but not the address the receiver listens on.
 """
 
@@ -17,6 +17,7 @@ from crawler.config import Config
 from crawler.errors import ConfigError
 from crawler.push.server import PushApp, PushServer
 from crawler.push.spool import SpoolWatcher
+from crawler.push.subscriber import WebSubSubscriber
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ def start_receivers(
                 [f"push: cannot listen on {where}: {e.strerror or e} (change push.listen or push.port)"]
             ) from None
         started.append(server.start())
+        if current.push.websub is not None:
+            started.append(WebSubSubscriber(db_path, config, clock).start())
     if any(feed.spool is not None for feed in current.feeds):
         started.append(SpoolWatcher(db_path, config, on_stored, clock).start())
     return started

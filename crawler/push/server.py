@@ -1,12 +1,13 @@
-"""The HTTP push receiver: ``POST /push/<feed>`` with a feed document, inside the daemon.
+"""The HTTP push receiver: ``POST /push/<feed>`` with a feed document, and the WebSub callback
+``/websub/<feed>/<token>`` (crawler.push.callback), inside the daemon.
 
 Served by waitress, a production WSGI server of the Pylons project in pure Python: it runs
 requests on a pool of threads, which is what the daemon already is (no event loop to bridge
 to the SQLite code), it refuses a body over ``max_request_body_size`` itself with a 413 before
 reading it, and it is small, with no dependency of its own. The application below is plain WSGI:
-four routes do not need a framework.
+two routes do not need a framework.
 
-Answers (a short ``text/plain`` line each, and one log line):
+Answers to pushes (a short ``text/plain`` line each, and one log line):
 
 * 202 the document is stored (committed to the database) and the processor woken;
 * 200 the same bytes were stored before for this feed: nothing done;
@@ -14,8 +15,8 @@ Answers (a short ``text/plain`` line each, and one log line):
 * 404 no such feed in the configuration (or not a /push/ path), 405 not a POST;
 * 413 over ``fetch.max_feed_size`` (waitress), 422 not a feed (the reason given).
 
-What this module leaves to others: authentication rules (crawler.push.auth) and storing
-(crawler.push.deliver).
+What this module leaves to others: authentication rules (crawler.push.auth), storing
+(crawler.push.deliver) and the WebSub callback's answers (crawler.push.callback).
 """
 
 from __future__ import annotations
@@ -26,19 +27,22 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from waitress import create_server, wasyncore
 
 from crawler.config import Config
 from crawler.push.auth import SIGNATURE_HEADER, push_refusal
+from crawler.push.callback import CallbackRequest, answer_callback
 from crawler.push.deliver import deliver
+from crawler.push.websub import SIGNATURE_HEADER as WEBSUB_SIGNATURE
 from crawler.storage import Store
 
 log = logging.getLogger(__name__)
 
 REASONS = {200: "OK", 202: "Accepted", 401: "Unauthorized", 403: "Forbidden",
-           404: "Not Found", 405: "Method Not Allowed", 422: "Unprocessable Content",
-           500: "Internal Server Error"}  # fmt: skip
+           404: "Not Found", 405: "Method Not Allowed", 410: "Gone",
+           422: "Unprocessable Content", 500: "Internal Server Error"}  # fmt: skip
 
 
 class PushApp:
@@ -61,12 +65,17 @@ class PushApp:
         self._stores_lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> list[bytes]:
-        code, text = self._answer(environ)
+        parts = environ.get("PATH_INFO", "").strip("/").split("/")
+        if len(parts) == 3 and parts[0] == "websub" and all(parts):
+            code, text = self._websub(environ, parts[1], parts[2])  # a challenge: as it came
+        else:
+            code, text = self._answer(environ)
+            text += "\n"
         start_response(
             f"{code} {REASONS.get(code, '')}",
             [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")],
         )
-        return [(text + "\n").encode()]
+        return [text.encode()]
 
     def close(self) -> None:
         with self._stores_lock:
@@ -120,6 +129,26 @@ class PushApp:
             return 200, "already stored: the same document was received before"
         self.on_stored()
         return 202, f"stored: {outcome.new} new, {outcome.updated} updated"
+
+
+    def _websub(self, environ: dict[str, Any], feed: str, token: str) -> tuple[int, str]:
+        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        request = CallbackRequest(
+            method=environ["REQUEST_METHOD"], feed=feed, token=token,
+            params={key: values[0] for key, values in query.items()},
+            signature=environ.get("HTTP_" + WEBSUB_SIGNATURE.upper().replace("-", "_")),
+            body=_body(environ) if environ["REQUEST_METHOD"] == "POST" else b"",
+            content_type=environ.get("CONTENT_TYPE"), origin=environ.get("REMOTE_ADDR"),
+        )  # fmt: skip
+        try:
+            code, text, stored = answer_callback(self._store(), self.config(), request,
+                                                 self.clock())  # fmt: skip
+        except Exception:  # a request's surprise must not take the receiver down
+            log.exception("websub callback failed feed=%s", feed)
+            return 500, "internal error"
+        if stored:
+            self.on_stored()
+        return code, text
 
 
 def _body(environ: dict[str, Any]) -> bytes:
