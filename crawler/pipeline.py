@@ -248,7 +248,7 @@ def _process(
 ) -> None:
     now = settings.now
     if article.pub_status is not None:
-        _withdraw(store, article, now)
+        summary.alerts += _withdraw(store, settings, article)
         return
     extraction = _extract(extractor, article, settings.config)
     store.save_extraction(article.id, extraction, now)
@@ -264,14 +264,32 @@ def _process(
     store.mark_processed(article.id, now)
 
 
-def _withdraw(store: Store, article: Article, now: datetime) -> None:
+def _withdraw(store: Store, settings: Processing, article: Article) -> int:
     """A wire story its agency withheld or canceled: no report, so it opens no incident and
     raises no alert. An incident an earlier version joined keeps it, no longer counted as a
-    report (its extraction says "withdrawn")."""
+    report (its extraction says "withdrawn"). When that incident was alerted and no other
+    report supports it any more, the channels hear of the withdrawal: one "withdrawn" alert
+    per channel, ever (its key is per incident, not per version). Returns the alerts queued."""
+    now = settings.now
     lang = article.lang or ""
     store.save_extraction(article.id, Extraction(False, 0.0, lang, reason="withdrawn"), now)
     store.mark_processed(article.id, now)
     log.info("article withdrawn article_id=%d status=%s", article.id, article.pub_status)
+    incident_id = store.incident_of_article(article.id)
+    if incident_id is None or not settings.channels or not store.was_alerted(incident_id):
+        return 0
+    if store.supporting_reports(incident_id):
+        return 0  # other reports still stand for it: nothing to take back
+    incident = store.incident(incident_id)
+    assert incident is not None
+    payload = {"withdrawn": {"title": article.title, "outlet": article.source or article.feed,
+                             "status": article.pub_status}}  # fmt: skip
+    queued = store.enqueue_alerts(
+        incident_id, incident.version, "withdrawn", settings.channels, now, payload
+    )
+    if queued:
+        log.info("incident withdrawn incident=%d article_id=%d", incident_id, article.id)
+    return queued
 
 
 def _extract(extractor: ArticleExtractor, article: Article, config: Config) -> Extraction:

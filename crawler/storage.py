@@ -934,7 +934,8 @@ class Store:
         """Write one pending alert per channel for this incident version; returns how many.
 
         Call it inside the transaction that created or changed the incident. The key
-        ``incident:<id>:<channel>:v<version>`` is unique, so enqueuing twice adds nothing.
+        ``incident:<id>:<channel>:v<version>`` (``:withdrawn`` for a withdrawal, whatever the
+        version) is unique, so enqueuing twice adds nothing.
         """
         added = 0
         body = json.dumps(payload or {}, sort_keys=True, ensure_ascii=False)
@@ -945,7 +946,7 @@ class Store:
                     " attempts, next_attempt, created, payload)"
                     " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
                     [
-                        alert_key(incident_id, channel, version),
+                        alert_key(incident_id, channel, version, kind),
                         channel,
                         kind,
                         incident_id,
@@ -1444,6 +1445,16 @@ class Store:
             ],
         )
 
+    def supporting_reports(self, incident_id: int) -> int:
+        """How many of an incident's articles still speak for it: reports (relevant
+        extractions) that their agency has not withdrawn."""
+        return self.db.execute(
+            "SELECT count(*) FROM incident_articles i JOIN articles a ON a.id = i.article_id"
+            " JOIN extractions e ON e.article_id = i.article_id"
+            " WHERE i.incident_id = ? AND e.relevant = 1 AND a.pub_status IS NULL",
+            [incident_id],
+        ).fetchone()[0]
+
     def was_alerted(self, incident_id: int) -> bool:
         """Has a "new" alert been queued for this incident (so its updates are worth sending)?"""
         row = self.db.execute(
@@ -1833,8 +1844,11 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             time.sleep(WAL_SWITCH_RETRY_S)
 
 
-def alert_key(incident_id: int, channel: str, version: int) -> str:
-    """The idempotence key of an alert: one incident version is sent once per channel."""
+def alert_key(incident_id: int, channel: str, version: int, kind: str = "new") -> str:
+    """The idempotence key of an alert: one incident version is sent once per channel, and a
+    withdrawal once per incident and channel."""
+    if kind == "withdrawn":
+        return f"incident:{incident_id}:{channel}:withdrawn"
     return f"incident:{incident_id}:{channel}:v{version}"
 
 

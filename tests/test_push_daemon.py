@@ -1,7 +1,8 @@
 """Pushed wire as users run it: a real `wirewatch run` with the push receiver and a spool
 folder, alerting on the console. A NewsML-G2 file dropped while the daemon was down and a
-document POSTed to it both alert; a canceled version of a story raises nothing new; an
-embargoed story alerts only once its embargo ends."""
+document POSTed to it both alert; a canceled version of an alerted story sends one "withdrawn"
+follow-up and nothing new; an embargoed story alerts only once its embargo ends. A feed whose
+document names a WebSub hub is subscribed by the daemon, and what the hub delivers alerts."""
 
 from __future__ import annotations
 
@@ -121,11 +122,64 @@ def test_dropped_and_pushed_wire_alerts_withdrawals_do_not_embargoes_wait(tmp_pa
         until = datetime.now(timezone.utc) + timedelta(seconds=6)
         embargoed = item("Basra", embargo=until)
         assert requests.post(url, data=embargoed, headers=auth, timeout=5).status_code == 202
+        assert console.wait_for("=== WITHDRAWN ")
         assert not console.wait_for("near Basra", timeout_s=4)
         assert console.wait_for("near Basra", timeout_s=20)
         assert datetime.now(timezone.utc) >= until
         time.sleep(2)
-        assert console.text.count("Incident #") == alerts + 1  # Basra only
+        assert console.text.count("Incident #") == alerts + 2  # the withdrawal, then Basra
+        assert console.text.count("=== WITHDRAWN ") == 1
+    finally:
+        daemon.terminate()
+        assert daemon.wait(timeout=30) == 0
+
+
+def test_a_websub_hub_delivery_alerts_through_the_daemon(tmp_path, httpserver):
+    from tests.websub_hub import Hub, feed_document
+
+    port = free_port()
+    hub = Hub(httpserver).install()
+    topic = httpserver.url_for("/feed")
+    httpserver.expect_request("/feed").respond_with_data(
+        feed_document(hub.url, topic), content_type="application/rss+xml"
+    )
+    config = {
+        "database": "w.db",
+        "fetch": {"contact": "tests@localhost", "timeout": "5s"},
+        "feeds": [{"name": "agency", "url": topic, "interval": "5m", "allow_private": True,
+                   "language": "en"}],
+        "alerts": {"channels": [{"name": "console", "type": "console"}]},
+        "daemon": {"heartbeat": "1s", "jitter": "0s", "shutdown_grace": "10s"},
+        "push": {"enabled": True, "port": port,
+                 "websub": {"callback": f"http://127.0.0.1:{port}", "secret": "${WS_SECRET}"}},
+    }  # fmt: skip
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), WS_SECRET="daemon-websub-secret")
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "--config", str(path), "run"], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+    )  # fmt: skip
+    console = Console(daemon.stdout)
+    try:
+        deadline = time.monotonic() + 60
+        while topic not in hub.subscriptions and time.monotonic() < deadline:
+            time.sleep(0.2)  # first poll, discovery, subscription, verification
+        assert topic in hub.subscriptions, (hub.requests, hub.verifications)
+        story = {"guid": "websub-1", "title": "Roadside bomb kills two soldiers near Tikrit",
+                 "text": "A roadside bomb exploded as an Iraqi army patrol passed near Tikrit,"
+                 " killing two soldiers, a security official said.",
+                 "date": datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")}  # fmt: skip
+        sent = time.monotonic()
+        assert hub.publish(topic, feed_document(hub.url, topic, [story])).status_code == 202
+        assert console.wait_for("near Tikrit"), console.text
+        assert time.monotonic() - sent < 10
+        status = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "--config", str(path), "status"], env=env,
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert "poll+websub until" in status.stdout, status.stdout + status.stderr
+        assert "ago (websub)" in status.stdout
     finally:
         daemon.terminate()
         assert daemon.wait(timeout=30) == 0

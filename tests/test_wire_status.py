@@ -151,19 +151,62 @@ def test_versions_of_one_dispatch_are_one_article_and_an_older_one_never_wins(tm
     assert stored["version"] == 3 and "version 3" in stored["summary"]
 
 
-def test_a_canceled_version_withdraws_the_story_without_a_new_incident_or_alert(tmp_path):
+def alert_rows(store: Store) -> list[dict]:
+    return store.query("SELECT key, kind, payload FROM alerts ORDER BY id")
+
+
+def test_a_canceled_alerted_story_sends_one_withdrawn_follow_up_and_no_new_incident(tmp_path):
     with Store(tmp_path / "w.db") as store:
         store_document(store, g2(version=1))
         assert run(store)["new_incidents"] == 1
-        alerts = store.query("SELECT count(*) AS n FROM alerts")[0]["n"]
+        assert [a["kind"] for a in alert_rows(store)] == ["new"]
         assert store_document(store, g2(version=2, status="canceled")) == (0, 1)
         summary = run(store)
         assert summary["processed"] == 1 and summary["new_incidents"] == 0
-        assert summary["alerts"] == 0
-        assert store.query("SELECT count(*) AS n FROM alerts")[0]["n"] == alerts
+        assert summary["alerts"] == 1
+        new, withdrawn = alert_rows(store)
+        assert withdrawn["kind"] == "withdrawn"
+        assert withdrawn["key"] == "incident:1:console:withdrawn"
+        assert '"status": "canceled"' in withdrawn["payload"]
         stored = article(store)
         assert stored["pub_status"] == "canceled"
         assert store.extraction(stored["id"]).reason == "withdrawn"
+        # A later version, still canceled, is processed again but withdraws nothing more.
+        assert store_document(store, g2(version=3, status="canceled")) == (0, 1)
+        assert run(store)["alerts"] == 0
+        assert len(alert_rows(store)) == 2
+
+
+def test_a_withdrawn_story_is_not_followed_up_while_another_report_supports_it(tmp_path):
+    other = "Embassy in Baghdad targeted by rockets"
+    table = {HEADLINE: attack(when=utc(2020, 2, 16, 0, 30)),
+             other: attack(when=utc(2020, 2, 16, 0, 35))}  # fmt: skip
+    with Store(tmp_path / "w.db") as store:
+        store_document(store, g2(version=1))
+        second = parse_feed(g2(headline=other).replace(b"EN-1", b"EN-2"),
+                            url="https://wire.test/push", now=NOW)  # fmt: skip
+        store.upsert_entries("wire", second.entries, NOW, entry_fingerprint)
+        summary = process_pending(store, ScriptedExtractor(table), make_config(), NOW)
+        assert summary["new_incidents"] == 1 and summary["alerts"] == 1
+        store_document(store, g2(version=2, status="canceled"))
+        assert process_pending(store, ScriptedExtractor(table), make_config(), NOW)["alerts"] == 0
+        assert [a["kind"] for a in alert_rows(store)] == ["new"]
+
+
+def test_a_withdrawn_follow_up_reads_as_one_on_the_console(tmp_path):
+    from crawler.alerts.message import build_message
+
+    with Store(tmp_path / "w.db") as store:
+        store_document(store, g2(version=1))
+        run(store)
+        store_document(store, g2(version=2, status="canceled"))
+        run(store)
+        alert_id = store.query("SELECT id FROM alerts WHERE kind = 'withdrawn'")[0]["id"]
+        message = build_message(store.alert_context(alert_id), NOW)
+    assert message.kind == "withdrawn" and message.thread_key == "incident:1:console:v1"
+    assert message.update_text == (
+        f'Withdrawn: WIRE canceled "{HEADLINE}"; no other report supports this incident'
+    )
 
 
 def test_a_story_canceled_before_it_was_seen_opens_nothing(tmp_path):

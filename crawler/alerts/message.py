@@ -86,7 +86,7 @@ class Message:
     """One alert, rendered from the incident's current state. Strings from feeds are raw."""
 
     key: str
-    kind: str  # "new" | "update" | "test"
+    kind: str  # "new" | "update" | "withdrawn" | "test"
     channel: str
     incident_id: int | None
     version: int
@@ -113,7 +113,8 @@ class Message:
     counters: tuple[CounterLine, ...]
     sources: tuple[SourceLine, ...]
     changes: tuple[dict[str, Any], ...]
-    update_text: str | None  # "Update: casualties now 3 killed (was 1)"
+    # "Update: casualties now 3 killed (was 1)"; for a withdrawal, what was withdrawn.
+    update_text: str | None
     rendered_at: str
 
     def as_data(self) -> dict[str, Any]:
@@ -160,7 +161,7 @@ def build_message(context: dict[str, Any], now: datetime) -> Message:
         counters=counters,
         sources=tuple(_source_line(a) for a in context["articles"]),
         changes=changes,
-        update_text=update_text(changes) if alert["kind"] == "update" else None,
+        update_text=_follow_up_text(alert["kind"], changes, alert["payload"]),
         rendered_at=now.astimezone(timezone.utc).isoformat(),
     )
 
@@ -236,6 +237,27 @@ def update_text(changes: tuple[dict[str, Any], ...]) -> str:
         if c.get("field") not in CASUALTY_FIELDS
     ]
     return "Update: " + ("; ".join(clauses) if clauses else "new reports")
+
+
+def withdrawn_text(withdrawn: dict[str, Any]) -> str:
+    """``Withdrawn: AFP canceled "Rockets hit ..."; no other report supports this incident``."""
+    status = withdrawn.get("status") or "withdrew"
+    verb = {"canceled": "canceled", "withheld": "withheld"}.get(status, "withdrew")
+    outlet = withdrawn.get("outlet") or "the agency"
+    return (
+        f"Withdrawn: {outlet} {verb} \"{withdrawn.get('title') or 'its story'}\";"
+        " no other report supports this incident"
+    )
+
+
+def _follow_up_text(
+    kind: str, changes: tuple[dict[str, Any], ...], payload: dict[str, Any]
+) -> str | None:
+    if kind == "update":
+        return update_text(changes)
+    if kind == "withdrawn":
+        return withdrawn_text(payload.get("withdrawn") or {})
+    return None
 
 
 def safe_url(url: str | None) -> str | None:
