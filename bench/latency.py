@@ -1,24 +1,29 @@
-"""Alert latency by the way a document arrives: polled, POSTed, dropped in a spool folder.
+"""Alert latency by the way a document arrives: polled, POSTed, dropped in a spool folder,
+delivered by a WebSub hub.
 
-One real daemon (`wirewatch run`, a subprocess) takes three feeds at once: one polled every
+One real daemon (`wirewatch run`, a subprocess) takes four feeds at once: one polled every
 `--interval` seconds on the local feed server, one fed by HTTP push (the daemon's receiver), one
-fed by a spool folder (a file written then renamed into place, as FTP servers do). Items
-reporting new incidents (each in a different Iraqi city) arrive at random moments, the three
-ways in turn. For each item the latency is the moment its alert block appears on the console
-channel (the daemon's stdout) minus its arrival: its publication on the feed server, the start
-of its POST, its rename into the folder. Prints p50, p95 and max per way, and the push ways'
-p95 as a fraction of polling's, measured in the same run.
+fed by a spool folder (a file written then renamed into place, as FTP servers do), and one whose
+document names a local WebSub hub (tests/websub_hub.py): the daemon's first poll finds the hub,
+subscribes, answers its verification, and the hub then POSTs each item, signed. Items
+reporting new incidents (each in a different Iraqi city) arrive at random moments, the ways in
+turn. For each item the latency is the moment its alert block appears on the console channel
+(the daemon's stdout) minus its arrival: its publication on the feed server, the start of its
+POST, its rename into the folder, the start of the hub's delivery. Prints p50, p95 and max per
+way, and the push ways' p95 as a fraction of polling's, measured in the same run.
 
-Targets: p95 <= 2 s for push and spool; polling p95 <= interval + 2 s.
+Targets: p95 <= 2 s for push, spool and websub; polling p95 <= interval + 2 s.
 
-    .venv/bin/python bench/latency.py [--items 20] [--interval 10] [--mean-gap 2]
+    .venv/bin/python bench/latency.py [--items 20] [--interval 10] [--mean-gap 2] [--ways poll,push,spool,websub]
 
-WebSub deliveries are not measured here: wirewatch does not subscribe to hubs yet.
+``--ways poll`` measures polling alone (the same item rate), to tell the polling path's own
+latency from what the other paths' load does to it.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import platform
 import random
@@ -34,13 +39,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import requests  # noqa: E402
+from pytest_httpserver import HTTPServer  # noqa: E402
 
 from bench._daemon import ROOT, percentile, stop_daemon, write_config  # noqa: E402
 from crawler.demo.feedserver import FeedServer  # noqa: E402
 from crawler.demo.sample import SampleItem  # noqa: E402
+from tests.websub_hub import Hub, feed_document  # noqa: E402
 
 TOKEN = "latency-bench-token"
-WAYS = ("poll", "push", "spool")
+WAYS = ("poll", "push", "spool", "websub")
+WEBSUB_SECRET = "latency-bench-websub-secret"
 PUSH_TARGET_S = 2.0
 
 # Candidate towns; those kept are far enough apart that every item is a new incident (and so
@@ -119,6 +127,34 @@ CANDIDATE_TOWNS = (
     "Mandali",
     "Balad Ruz",
     "Dujail",
+    "Hamza",
+    "Ain al-Tamr",
+    "Baaj",
+    "Rabia",
+    "Zummar",
+    "Dibis",
+    "Dokan",
+    "Choman",
+    "Mergasor",
+    "Bardarash",
+    "Qara Tapa",
+    "Udhaim",
+    "Afak",
+    "Qalat Salih",
+    "Numaniya",
+    "Abu al-Khasib",
+    "Shamiya",
+    "Bashiqa",
+    "Hamdaniya",
+    "Said Sadiq",
+    "Qaladiza",
+    "Mishkhab",
+    "Hashimiya",
+    "Hindiya",
+    "Rumaitha",
+    "Khidr",
+    "Maimouna",
+    "Jabala",
 )
 
 
@@ -195,6 +231,26 @@ class Console:
                 self.seen.setdefault(town, at)
 
 
+def wait_for_subscription(hub: Hub, topic: str, deadline_s: float) -> bool:
+    """Wait until the daemon has subscribed to the hub and answered its verification."""
+    deadline = time.monotonic() + deadline_s
+    while topic not in hub.subscriptions and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return topic in hub.subscriptions
+
+
+def poll_gaps(database: Path, feed: str) -> list[float]:
+    """Seconds between the polled feed's successive polls (from the polls table)."""
+    import sqlite3
+
+    from crawler.storage import parse_iso
+
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT started FROM polls WHERE feed = ? ORDER BY started", [feed])
+        times = [parse_iso(r[0]) for r in rows]
+    return [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -207,17 +263,28 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=10.0, help="polled feed interval, s")
     parser.add_argument("--mean-gap", type=float, default=2.0, help="mean seconds between items")
     parser.add_argument("--seed", type=int, default=20200216)
+    parser.add_argument("--ways", default=",".join(WAYS), help="comma-separated: " + ", ".join(WAYS))
     args = parser.parse_args()
-    # Twice the default merging distance (incidents.distance_km = 15) apart.
-    towns = distinct_towns(min_km=30)
-    if args.items * len(WAYS) > len(towns):
-        parser.error(f"at most {len(towns) // len(WAYS)} items per way (one town each)")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the local hub's request lines
+    ways = tuple(w for w in WAYS if w in args.ways.split(","))
+    if not ways:
+        parser.error(f"--ways: name one or more of {', '.join(WAYS)}")
+    # Farther apart than the default merging distance (incidents.distance_km = 15).
+    towns = distinct_towns(min_km=20)
+    if args.items * len(ways) > len(towns):
+        parser.error(f"at most {len(towns) // len(ways)} items per way (one town each)")
     rng = random.Random(args.seed)
     port = free_port()
     with (
         tempfile.TemporaryDirectory(prefix="wirewatch-latency-") as tmp,
         FeedServer(items=[]) as server,
+        HTTPServer(host="127.0.0.1") as hub_server,
     ):
+        hub = Hub(hub_server).install()
+        topic = hub_server.url_for("/websub-feed")
+        hub_server.expect_request("/websub-feed").respond_with_data(
+            feed_document(hub.url, topic), content_type="application/rss+xml"
+        )
         spool = Path(tmp) / "spool"
         definitions = {d.name: d for d in server.feed_definitions()}
         polled = definitions["afp-en"].config_entry()
@@ -225,12 +292,16 @@ def main() -> int:
                   "interval": "1h", "push_token": TOKEN}
         dropped = {**definitions["afp-ar"].config_entry(), "name": "agency-spool",
                    "interval": "1h", "spool": str(spool)}  # fmt: skip
+        hubbed = {"name": "agency-websub", "url": topic, "interval": "1h", "allow_private": True,
+                  "language": "en"}  # fmt: skip
+        feeds = {"poll": polled, "push": pushed, "spool": dropped, "websub": hubbed}
+        websub = {"callback": f"http://127.0.0.1:{port}", "secret": WEBSUB_SECRET}
         config = write_config(
             Path(tmp),
-            [polled, pushed, dropped],
+            [feeds[way] for way in ways],
             interval=f"{args.interval:g}s",
             channels=[{"name": "console", "type": "console"}],
-            push={"enabled": True, "port": port, "spool_scan": "30s"},
+            push={"enabled": True, "port": port, "spool_scan": "30s", "websub": websub},
         )
         proc = subprocess.Popen(
             [sys.executable, "-m", "crawler.cli", "--config", str(config), "run"],
@@ -244,9 +315,12 @@ def main() -> int:
         session = requests.Session()
         try:
             time.sleep(args.interval + 3)  # the daemon's start and first poll of the empty feed
-            for number, city in enumerate(towns[: args.items * len(WAYS)]):
+            if "websub" in ways and not wait_for_subscription(hub, topic, deadline_s=60):
+                print("the daemon never subscribed to the hub; see", Path(tmp) / "daemon.log")
+                return 1
+            for number, city in enumerate(towns[: args.items * len(ways)]):
                 time.sleep(rng.expovariate(1 / args.mean_gap))
-                way = WAYS[number % len(WAYS)]
+                way = ways[number % len(ways)]
                 if way == "poll":
                     publication = server.publish(item(number, city))
                     arrived[city] = (way, publication.published.timestamp())
@@ -256,6 +330,12 @@ def main() -> int:
                     answer = session.post(url, data=body, timeout=10,
                                           headers={"Authorization": f"Bearer {TOKEN}"})  # fmt: skip
                     answer.raise_for_status()
+                elif way == "websub":
+                    story = {"guid": f"websub-{number}", "title": item(number, city).title,
+                             "text": " ".join(item(number, city).body),
+                             "date": time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime())}  # fmt: skip
+                    arrived[city] = (way, time.time())
+                    hub.publish(topic, feed_document(hub.url, topic, [story])).raise_for_status()
                 else:
                     partial = spool / f"{number}.xml.part"
                     partial.write_bytes(newsml_item(number, city))
@@ -266,7 +346,8 @@ def main() -> int:
                 time.sleep(0.2)
         finally:
             code = stop_daemon(proc)
-    latencies: dict[str, list[float]] = {way: [] for way in WAYS}
+        gaps = poll_gaps(Path(tmp) / "bench.db", polled["name"]) if "poll" in ways else []
+    latencies: dict[str, list[float]] = {way: [] for way in ways}
     missing = []
     for city, (way, at) in arrived.items():
         if city in console.seen:
@@ -283,7 +364,7 @@ def main() -> int:
         f"mean gap: {args.mean_gap:g}s, missing: {len(missing)}, daemon exit: {code}"
     )
     p95s = {}
-    for way in WAYS:
+    for way in ways:
         values = latencies[way]
         if not values:
             continue
@@ -294,7 +375,12 @@ def main() -> int:
             f"{way:5}  p50: {p50:.2f}s  p95: {p95:.2f}s  max: {max(values):.2f}s  "
             f"(target p95 <= {target:g}s: {'met' if p95 <= target else 'NOT met'})"
         )
-    for way in ("push", "spool"):
+    if gaps:
+        print(
+            f"polls of the polled feed: {len(gaps) + 1}, gap between polls p50: "
+            f"{percentile(gaps, 0.5):.1f}s  max: {max(gaps):.1f}s (interval {args.interval:g}s)"
+        )
+    for way in ("push", "spool", "websub"):
         if way in p95s and p95s.get("poll"):
             print(f"{way} p95 / poll p95: {p95s[way] / p95s['poll']:.2f}")
     return 0 if not missing and all(latencies.values()) else 1

@@ -149,8 +149,8 @@ def init(app: App) -> None:
 @main.command()
 @pass_app
 def status(app: App) -> None:
-    """Show the daemon, feeds (how fed, last poll and delivery, errors, backoff), counters and
-    the alert outbox."""
+    """Show the daemon, feeds (how fed: poll, push, spool, WebSub and its lease end; last poll
+    and delivery, errors, backoff), counters and the alert outbox."""
     now = utc_now()
     with app.open_store() as store:
         click.echo(f"config:   {app.config_path}")
@@ -459,7 +459,8 @@ def _geojson(rows: Any) -> dict[str, Any]:
 @main.command("run")
 @pass_app
 def run_daemon(app: App) -> None:
-    """Run the daemon: poll feeds on schedule, merge incidents, send alerts (SIGTERM stops it)."""
+    """Run the daemon: poll feeds on schedule, take pushed wire (HTTP push, drop folders,
+    WebSub hubs) when configured, merge incidents, send alerts (SIGTERM stops it)."""
     from crawler.daemon import Daemon
 
     code = Daemon(app.config_path, app.config, app.db_path).run()

@@ -18,8 +18,9 @@ Threads of the daemon, each with its own database connection:
   about once a second, which is what the children's stored articles wait for;
 - one dispatcher per alert channel delivers due alerts, so a channel that hangs never delays
   another;
-- when configured, the push receiver (HTTP, its own thread pool) and the spool watcher store
-  pushed documents as polls of their feeds and wake the processor at once (crawler.push);
+- when configured, the push receiver (HTTP, its own thread pool: agency pushes and the WebSub
+  callback) and the spool watcher store pushed documents as polls of their feeds and wake the
+  processor at once, and the WebSub subscriber keeps hub subscriptions in step (crawler.push);
 - the main thread beats the heartbeat and handles signals: SIGHUP reloads config.yaml (a bad
   file is refused and the old one kept), SIGTERM/SIGINT stop within ``daemon.shutdown_grace``:
   no new polls, children given the grace to finish then killed (their writes are transactional,
@@ -68,6 +69,17 @@ PROGRESS_EVERY_S = 0.5
 BATCH_GATHER_S = 0.2
 # Exit code of a daemon that lost one of its threads: the service manager restarts it.
 EXIT_THREAD_LOST = 1
+# A feed's next poll may lie this long after its job fires and the job still polls it: more
+# than a poll child's start-up and fetch on a busy machine (bench/latency.py saw 2-4 s), little
+# against the minutes a server asks with Retry-After.
+POLL_LAG_TOLERANCE_MAX_S = 15.0
+
+
+def poll_lag_tolerance_s(interval_s: float) -> float:
+    """How far past a job's firing a feed's next poll may lie and the job still poll it: half
+    the interval (a backoff holds a feed back by at least a whole one), at most
+    ``POLL_LAG_TOLERANCE_MAX_S`` (a Retry-After is never cut short by more), at least 1 s."""
+    return max(1.0, min(interval_s / 2, POLL_LAG_TOLERANCE_MAX_S))
 
 
 def utc_now() -> datetime:
@@ -530,9 +542,15 @@ class Daemon:
     def _may_poll(self, store: Store, name: str, now: datetime) -> bool:
         row = store.feed_row(name)
         next_poll = parse_iso(row["next_poll"]) if row else None
-        # Backoff and Retry-After push next_poll past the job's own schedule; honour them.
-        # A small tolerance lets the job that was scheduled for exactly next_poll go ahead.
-        return next_poll is None or next_poll <= now + timedelta(seconds=1)
+        if next_poll is None:
+            return True
+        # Backoff and Retry-After push next_poll past the job's own schedule; honour them. A
+        # regular poll sets next_poll an interval after its child stored it, which is the
+        # child's start-up and fetch (seconds, more on a busy machine) after this job fired:
+        # the next job must not take that for a hold, or every other one is skipped.
+        feed = self.config.feed(name)
+        interval_s = self.config.feed_interval(feed).total_seconds() if feed else 0.0
+        return next_poll <= now + timedelta(seconds=poll_lag_tolerance_s(interval_s))
 
     def _reap_batches(self) -> None:
         timeout_s = self.config.fetch.batch_timeout.total_seconds()

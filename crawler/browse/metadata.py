@@ -137,6 +137,22 @@ TABLES: dict[str, dict[str, Any]] = {
         "description": "One row per poll of a feed.",
         "sort_desc": "started",
     },
+    "deliveries": {
+        "title": "Deliveries",
+        "description": "Each document pushed to wirewatch (via: push, spool, websub), stored "
+        "once per feed; the same bytes again are not stored twice.",
+        "sort_desc": "received",
+    },
+    "websub_subscriptions": {
+        "title": "WebSub subscriptions",
+        "description": "One per feed whose document names a WebSub hub: its hub, topic, state "
+        "(pending, verified, expired, denied, failed, unsubscribing) and lease end. "
+        "Secrets are derived from the configuration, never stored.",
+        "columns": {
+            "pending": "The request (subscribe, unsubscribe) waiting for the hub to verify it",
+            "lease_end": "When the hub stops delivering unless the subscription is renewed",
+        },
+    },
 }
 
 
