@@ -238,10 +238,11 @@ class FeedConfig(_Model):
     @property
     def shown_url(self) -> str:
         """The URL as stored and shown: credentials stay in the configuration (they are sent
-        as HTTP Basic authentication, spiders.feed_spider.split_credentials)."""
+        as HTTP Basic authentication, spiders.feed_spider.split_credentials). Empty for a feed
+        fed by push or spool only."""
         from crawler.urls import public_url
 
-        return public_url(self.url)
+        return public_url(self.url) if self.url is not None else ""
 
 
 class ExtractionConfig(_Model):
@@ -439,10 +440,10 @@ class WebSubConfig(_Model):
         description="Master key: each subscription's hub.secret and callback token are derived"
         " from it, so none is stored in the database."
     )
-    lease: Duration = timedelta(days=7)
-    renew_before: Duration = timedelta(days=1)
-    poll_interval: Duration = timedelta(hours=1)
-    retry: Duration = timedelta(hours=1)
+    lease: PositiveDuration = timedelta(days=7)
+    renew_before: PositiveDuration = timedelta(days=1)
+    poll_interval: PositiveDuration = timedelta(hours=1)
+    retry: PositiveDuration = timedelta(hours=1)
 
 
 class PushConfig(_Model):
@@ -453,7 +454,7 @@ class PushConfig(_Model):
     listen: str = "127.0.0.1"
     port: int = Field(8787, ge=0, le=65535)
     threads: int = Field(4, ge=1, le=64)
-    spool_scan: Duration = timedelta(seconds=30)
+    spool_scan: PositiveDuration = timedelta(seconds=30)
     websub: WebSubConfig | None = None
 
 

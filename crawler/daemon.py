@@ -130,13 +130,13 @@ def sync_store_with_config(store: Store, config: Config, now: datetime | None = 
 
 
 def shortest_interval(config: Config, now: datetime) -> timedelta | None:
-    """The shortest time between two polls of an enabled feed (None without feeds). A cron
-    feed counts the gap between its next two runs."""
+    """The shortest time between two polls of an enabled, polled feed (None without any). A
+    cron feed counts the gap between its next two runs."""
     from crawler.scheduler import next_cron_time
 
     gaps = []
     for feed in config.feeds:
-        if not feed.enabled:
+        if not feed.enabled or not feed.polled:
             continue
         if feed.cron is None:
             gaps.append(config.feed_interval(feed))

@@ -69,3 +69,8 @@ def test_a_daemon_without_a_completed_poll_while_feeds_are_due_is_stalled():
 def test_feeds_all_waiting_out_a_backoff_are_not_a_stalled_daemon():
     nothing_due = lambda moment: []  # noqa: E731
     assert polls_stalled(beat(NOW - timedelta(hours=5)), CONFIG, NOW, nothing_due) is None
+
+
+def test_a_feed_fed_only_by_push_has_no_interval_to_keep():
+    push_only = config_from_dict({"feeds": [{"name": "wire", "push_token": "t"}]})
+    assert shortest_interval(push_only, NOW) is None

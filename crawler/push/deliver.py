@@ -61,7 +61,7 @@ def deliver(
         log.info("delivery repeated feed=%s via=%s origin=%s", feed_name, via, origin)
         return Delivery("duplicate")
     fetched = Fetched(
-        feed=feed_name, url=feed.url or "", started=now, duration_s=0.0, body=body,
+        feed=feed_name, url=feed.shown_url, started=now, duration_s=0.0, body=body,
         content_type=content_type,
     )  # fmt: skip
     max_bytes = config.fetch.max_feed_size  # over it, prepare refuses the body
