@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
+from crawler.extract.violence import STATE_ACTORS
 
 
 def _actor_for(segment: Segment, hit: Hit, exclude: str | None = None) -> str | None:
@@ -28,14 +29,11 @@ def _actor_for(segment: Segment, hit: Hit, exclude: str | None = None) -> str | 
     return None
 
 
-STATES = ("United States", "Turkey", "Iran")
-
-
 def striker(document: Document) -> str | None:
     """The state named in the title or first sentence of an airstrike's report."""
     for segment in document.lead(1):
         for hit in segment.of("actor"):
-            if hit.tag.value in STATES:
+            if hit.tag.value in STATE_ACTORS:
                 return hit.tag.value
     return None
 

@@ -43,8 +43,13 @@ def ground_taken(segment: Segment) -> bool:
     "les forces irakiennes reprennent", "القوات العراقية تستعيد جامعة الأنبار من داعش"."""
     return segment.has("advance") and (
         any(hit.tag.value in ARMED_TARGETS for hit in segment.of("target"))
-        or any(hit.tag.value not in STATE_ACTORS for hit in segment.of("actor"))
+        or names_armed_group(segment)
     )
+
+
+def names_armed_group(segment: Segment) -> bool:
+    """An armed group is named ("ISIS", "الكردستاني", "les jihadistes"), not only a state."""
+    return any(hit.tag.value not in STATE_ACTORS for hit in segment.of("actor"))
 
 
 def _deaths_in_fighting(segment: Segment) -> bool:
@@ -55,5 +60,5 @@ def _deaths_in_fighting(segment: Segment) -> bool:
     return (
         segment.has("operation")
         or any(hit.tag.value in ARMED_TARGETS for hit in segment.of("target"))
-        or any(hit.tag.value not in STATE_ACTORS for hit in segment.of("actor"))
+        or names_armed_group(segment)
     )
