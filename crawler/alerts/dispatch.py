@@ -60,7 +60,8 @@ log = logging.getLogger(__name__)
 # over while it is still being sent. An SMTP delivery makes up to four blocking exchanges
 # (connect, TLS, AUTH, DATA), each bounded by the channel timeout.
 CLAIM_LEASE_TIMEOUTS = 4
-# ... plus time for the database: a write may wait up to storage.BUSY_TIMEOUT_MS for a lock.
+# ... plus time for the database: a write may wait for a lock up to
+# crawler.storage.connection.BUSY_TIMEOUT_MS.
 CLAIM_LEASE_MARGIN_S = 30
 # "Equal jitter": each retry waits between half and all of its exponential step, so channels
 # that failed together do not all retry in the same second.
