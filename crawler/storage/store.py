@@ -30,7 +30,26 @@ from crawler.types import (
 class Store(Connection):
     """A wirewatch database file. Use as a context manager or call :meth:`close`."""
 
-    # -- lifecycle ---------------------------------------------------------------------------
+    # -- verbs that span aggregates: each part writes its own tables -------------------------
+
+    def link_article(self, article_id: int, incident_id: int, reason: str, now: datetime) -> None:
+        """Attach an article to an incident (replacing an earlier link), count it there, and
+        count the tally it stated (if any) for that incident."""
+        self._attach_article(article_id, incident_id, reason, now)
+        self._file_tally(article_id, incident_id)
+
+    def reset_processing(self) -> None:
+        """Forget everything derived from the articles (extractions, duplicate links, incidents,
+        counter ticks, tallies, the LSH index) and queue every article again. The outbox is kept.
+        Call it in the transaction that rebuilds, then :meth:`detach_orphan_alerts`."""
+        # Incidents are rebuilt with the same ids when the result is the same; the outbox
+        # still refers to them, so foreign keys are checked at commit, not row by row.
+        self.db.execute("PRAGMA defer_foreign_keys = ON")
+        self._clear_ticks()
+        self._clear_tallies()
+        self._clear_incidents()
+        self._clear_extractions()
+        self._clear_dedup()
 
     # -- feeds and polls ---------------------------------------------------------------------
 
@@ -675,7 +694,9 @@ class Store(Connection):
         )
         return cursor.lastrowid
 
-    def link_article(self, article_id: int, incident_id: int, reason: str, now: datetime) -> None:
+    def _attach_article(
+        self, article_id: int, incident_id: int, reason: str, now: datetime
+    ) -> None:
         """Attach an article to an incident (replacing an earlier link) and count it there."""
         previous = self.incident_of_article(article_id)
         self.db.execute(
@@ -683,16 +704,42 @@ class Store(Connection):
             " VALUES (?, ?, ?, ?)",
             [article_id, incident_id, reason, iso(now)],
         )
-        self.db.execute(
-            "UPDATE reported_tallies SET incident_id = ? WHERE article_id = ?",
-            [incident_id, article_id],
-        )
         for changed in {previous, incident_id} - {None}:
             self.db.execute(
                 "UPDATE incidents SET articles ="
                 " (SELECT count(*) FROM incident_articles WHERE incident_id = ?) WHERE id = ?",
                 [changed, changed],
             )
+
+    def _file_tally(self, article_id: int, incident_id: int) -> None:
+        """The tally an article stated (if any) now counts for the incident it joined."""
+        self.db.execute(
+            "UPDATE reported_tallies SET incident_id = ? WHERE article_id = ?",
+            [incident_id, article_id],
+        )
+
+    def _clear_ticks(self) -> None:
+        self.db.execute("DELETE FROM counter_ticks")
+
+    def _clear_tallies(self) -> None:
+        self.db.execute("DELETE FROM reported_tallies")
+
+    def _clear_incidents(self) -> None:
+        self.db.execute("DELETE FROM incident_changes")
+        self.db.execute("DELETE FROM incident_articles")
+        self.db.execute("DELETE FROM incidents")
+
+    def _clear_extractions(self) -> None:
+        self.db.execute("DELETE FROM extractions")
+
+    def _clear_dedup(self) -> None:
+        """Forget the MinHash index and every article's dedup keys; queue every article again."""
+        self.db.execute("DELETE FROM minhash_bands")
+        self.db.execute("DELETE FROM minhash_signatures")
+        self.db.execute(
+            "UPDATE articles SET duplicate_of = NULL, duplicate_reason = NULL,"
+            " fingerprint = NULL, processed_at = NULL, process_error = NULL"
+        )
 
     def incident_article_ids(self, incident_id: int) -> list[int]:
         rows = self.db.execute(
@@ -918,29 +965,6 @@ class Store(Connection):
             )
             for r in self._stream("SELECT * FROM corrections ORDER BY id")
         ]
-
-    def reset_processing(self) -> None:
-        """Forget everything derived from the articles (extractions, duplicate links, incidents,
-        counter ticks, tallies, the LSH index) and queue every article again. The outbox is kept.
-        Call it in the transaction that rebuilds, then :meth:`detach_orphan_alerts`."""
-        # Incidents are rebuilt with the same ids when the result is the same; the outbox
-        # still refers to them, so foreign keys are checked at commit, not row by row.
-        self.db.execute("PRAGMA defer_foreign_keys = ON")
-        for table in (
-            "counter_ticks",
-            "reported_tallies",
-            "incident_changes",
-            "incident_articles",
-            "incidents",
-            "extractions",
-            "minhash_bands",
-            "minhash_signatures",
-        ):
-            self.db.execute(f"DELETE FROM [{table}]")
-        self.db.execute(
-            "UPDATE articles SET duplicate_of = NULL, duplicate_reason = NULL,"
-            " fingerprint = NULL, processed_at = NULL, process_error = NULL"
-        )
 
     def detach_orphan_alerts(self) -> int:
         """Alerts about incidents that no longer exist keep their row but lose the link."""
