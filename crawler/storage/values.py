@@ -7,6 +7,7 @@ reads well in Datasette. Booleans are 0/1 integers. JSON columns hold lists and 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -24,3 +25,8 @@ def parse_iso(text: str | None) -> datetime | None:
         return None
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def iso_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values with their datetimes as stored (ISO-8601 text)."""
+    return {k: iso(v) if isinstance(v, datetime) else v for k, v in values.items()}
