@@ -1,15 +1,21 @@
-"""The Store: one database file with every verb of wirewatch's tables.
+"""The Store: one object with the verbs of every aggregate, over one connection.
 
-What this module does NOT do: decide anything. Which article duplicates which, which incident an
-article joins, when an alert is due: those are decided by the pure modules and handed here to be
-stored.
+Each aggregate's verbs are a class of its own module (:class:`FeedStore`, :class:`ArticleStore`
+...), a subclass of :class:`crawler.storage.connection.Connection` that writes only its own
+tables; :class:`Store` inherits them all, so its verbs share one connection and one
+transaction, and callers say ``store.upsert_entries(...)`` as they always did. Each part is a
+complete store on its own too (``OutboxStore(path)`` opens the file with the outbox's verbs
+only). What belongs here is only the verbs that span aggregates, made of each part's own
+writes: linking an article to an incident, and forgetting everything processing derived.
+
+What this module does NOT do: hold SQL of a table, or decide anything. Which article
+duplicates which, which incident an article joins, when an alert is due: those are decided by the
+pure modules and handed here to be stored.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 
 from crawler.storage.articles import ArticleStore
 from crawler.storage.counters import CounterStore
@@ -18,11 +24,18 @@ from crawler.storage.feeds import FeedStore
 from crawler.storage.incidents import IncidentStore
 from crawler.storage.outbox import OutboxStore
 from crawler.storage.push import PushStore
-from crawler.storage.values import iso
+from crawler.storage.upkeep import UpkeepStore
 
 
 class Store(
-    FeedStore, PushStore, ArticleStore, ExtractionStore, IncidentStore, CounterStore, OutboxStore
+    FeedStore,
+    PushStore,
+    ArticleStore,
+    ExtractionStore,
+    IncidentStore,
+    CounterStore,
+    OutboxStore,
+    UpkeepStore,
 ):
     """A wirewatch database file. Use as a context manager or call :meth:`close`."""
 
@@ -46,77 +59,3 @@ class Store(
         self._clear_incidents()
         self._clear_extractions()
         self._clear_dedup()
-
-    # -- articles ----------------------------------------------------------------------------
-
-    def index_pending_articles(self) -> int:
-        """Add new and changed articles to the full-text index; returns how many.
-
-        New: above the ``search_index`` watermark; changed: queued by the update trigger
-        (migration 11). One transaction, so no article is stored between the two reads.
-        """
-        with self.transaction():
-            upto = self.db.execute(
-                "SELECT indexed_upto FROM search_index WHERE name = 'articles'"
-            ).fetchone()[0]
-            indexed = self.db.execute(
-                "INSERT INTO articles_fts (rowid, title, summary, text)"
-                " SELECT id, title, summary, text FROM articles WHERE id > ?"
-                " UNION ALL SELECT a.id, a.title, a.summary, a.text"
-                " FROM articles_fts_queue q JOIN articles a ON a.id = q.article_id",
-                [upto],
-            ).rowcount
-            self.db.execute(
-                "UPDATE search_index SET indexed_upto = (SELECT coalesce(max(id), ?) FROM articles)"
-                " WHERE name = 'articles'",
-                [upto],
-            )
-            self.db.execute("DELETE FROM articles_fts_queue")
-            return indexed
-
-    # -- outbox ------------------------------------------------------------------------------
-
-    # -- daily digests (crawler.alerts.digest) -----------------------------------------------
-
-    # -- processing: extraction, dedup, incidents, counters, tallies -------------------------
-    # Called by crawler.pipeline inside its one-transaction-per-article.
-
-    def index_pending_incidents(self) -> int:
-        """Add queued new or changed incidents to the full-text index; returns how many."""
-        with self.transaction():
-            self.db.execute(
-                "INSERT INTO incidents_fts (rowid, title, place_name, governorate, attack_type,"
-                " target, claimed_by, blamed_on) SELECT i.id, i.title, i.place_name,"
-                " i.governorate, i.attack_type, i.target, i.claimed_by, i.blamed_on"
-                " FROM incidents_fts_queue q JOIN incidents i ON i.id = q.incident_id"
-            )
-            return self.db.execute("DELETE FROM incidents_fts_queue").rowcount
-
-    # -- reporting (read-only views for the CLI, exports and browsing) ----------------------
-
-    def table_counts(self) -> dict[str, int]:
-        return {
-            name: self.db.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]
-            for name in ("feeds", "articles", "incidents", "alerts")
-        }
-
-    # -- health ------------------------------------------------------------------------------
-
-    def beat(
-        self, name: str, pid: int, started: datetime, now: datetime, state: dict[str, Any]
-    ) -> None:
-        with self.transaction():
-            self.db["heartbeat"].upsert(
-                {
-                    "name": name,
-                    "pid": pid,
-                    "started": iso(started),
-                    "beat": iso(now),
-                    "state": json.dumps(state, sort_keys=True),
-                },
-                pk="name",
-            )
-
-    def heartbeat(self, name: str = "daemon") -> dict[str, Any] | None:
-        rows = self.query("SELECT * FROM heartbeat WHERE name = ?", [name])
-        return rows[0] if rows else None
