@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import Config, load_config
+from crawler.due import due_feeds, is_due
 from crawler.errors import ConfigError
 from crawler.lock import DatabaseLock
 from crawler.scheduler import FeedScheduler
@@ -69,17 +70,6 @@ PROGRESS_EVERY_S = 0.5
 BATCH_GATHER_S = 0.2
 # Exit code of a daemon that lost one of its threads: the service manager restarts it.
 EXIT_THREAD_LOST = 1
-# A feed's next poll may lie this long after its job fires and the job still polls it: more
-# than a poll child's start-up and fetch on a busy machine (bench/latency.py saw 2-4 s), little
-# against the minutes a server asks with Retry-After.
-POLL_LAG_TOLERANCE_MAX_S = 15.0
-
-
-def poll_lag_tolerance_s(interval_s: float) -> float:
-    """How far past a job's firing a feed's next poll may lie and the job still poll it: half
-    the interval (a backoff holds a feed back by at least a whole one), at most
-    ``POLL_LAG_TOLERANCE_MAX_S`` (a Retry-After is never cut short by more), at least 1 s."""
-    return max(1.0, min(interval_s / 2, POLL_LAG_TOLERANCE_MAX_S))
 
 
 def utc_now() -> datetime:
@@ -542,15 +532,11 @@ class Daemon:
     def _may_poll(self, store: Store, name: str, now: datetime) -> bool:
         row = store.feed_row(name)
         next_poll = parse_iso(row["next_poll"]) if row else None
-        if next_poll is None:
-            return True
-        # Backoff and Retry-After push next_poll past the job's own schedule; honour them. A
-        # regular poll sets next_poll an interval after its child stored it, which is the
-        # child's start-up and fetch (seconds, more on a busy machine) after this job fired:
-        # the next job must not take that for a hold, or every other one is skipped.
+        # Backoff and Retry-After push next_poll past the job's own schedule; a regular poll's
+        # next time, stored by its child seconds after this job fired, does not (crawler.due).
         feed = self.config.feed(name)
-        interval_s = self.config.feed_interval(feed).total_seconds() if feed else 0.0
-        return next_poll <= now + timedelta(seconds=poll_lag_tolerance_s(interval_s))
+        interval = self.config.feed_interval(feed) if feed else timedelta(0)
+        return is_due(next_poll, now, interval)
 
     def _reap_batches(self) -> None:
         timeout_s = self.config.fetch.batch_timeout.total_seconds()
@@ -737,7 +723,7 @@ def poll_once(
         elif all_feeds:
             feeds = [f.name for f in config.feeds if f.enabled and f.polled]
         else:
-            feeds = store.due_feeds(now)
+            feeds = due_feeds(config, store, now)
         summary: dict[str, Any] = {"feeds": 0}
         if feeds != []:
             command = spider_command(

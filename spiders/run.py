@@ -25,6 +25,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from crawler.config import Config, FeedConfig
+from crawler.due import due_feeds
 from crawler.errors import ConfigError, StorageError
 from crawler.ingest import summarize
 from crawler.storage import Store
@@ -53,13 +54,16 @@ def select_feeds(
         unpolled = [name for name in names if not config.feed(name).polled]
         if unpolled:
             raise ConfigError(
-                [f"feed {name!r} has no url to poll (it is fed by push or spool)" for name in unpolled]
+                [
+                    f"feed {name!r} has no url to poll (it is fed by push or spool)"
+                    for name in unpolled
+                ]
             )
         return [config.feed(name) for name in dict.fromkeys(names)]
     enabled = [feed for feed in config.feeds if feed.enabled and feed.polled]
     if all_feeds:
         return enabled
-    due = set(store.due_feeds(now))
+    due = set(due_feeds(config, store, now))
     return [feed for feed in enabled if feed.name in due]
 
 
