@@ -133,6 +133,49 @@ def test_the_embassy_of_a_story_that_names_the_us_is_the_us_embassy(ex, lang, ti
     assert got.target == "us_embassy" and got.us_interest
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "text", "place_id"),
+    [
+        (
+            "en",
+            "Drone attack targets Harir base",
+            "A drone attack targeted Harir air base, which hosts coalition troops, on Sunday, "
+            "Kurdish officials said.",
+            "site:harir-base",
+        ),
+        (
+            "fr",
+            "Une attaque de drone vise la base de Harir",
+            "Un drone a visé dimanche la base aérienne de Harir, qui abrite des soldats de la "
+            "coalition, selon des responsables kurdes.",
+            "site:harir-base",
+        ),
+    ],
+)
+def test_a_base_named_in_full_sets_the_story_in_iraq(ex, lang, title, text, place_id):
+    assert _relevant(ex, lang, title, text).place.id == place_id
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "en",
+            "Security forces kill protesters in Najaf",
+            "Security forces shot dead four protesters in the Iraqi city of Najaf on Sunday, "
+            "medics said.",
+        ),
+        (
+            "ar",
+            "قوات الأمن تقتل متظاهرين في النجف",
+            "قتلت قوات الأمن أربعة متظاهرين في مدينة النجف العراقية الأحد، وفق مصادر طبية.",
+        ),
+    ],
+)
+def test_who_kills_is_not_the_target(ex, lang, title, text):
+    assert _relevant(ex, lang, title, text).target == "protesters"
+
+
 # --- a foreign place locates a story where things happen, not where someone acts -------------
 
 
