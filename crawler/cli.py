@@ -400,9 +400,19 @@ EXPORT_DATE = click.DateTime(formats=["%Y-%m-%d"])
     "--since", type=EXPORT_DATE, help="Only incidents from this day on (UTC, YYYY-MM-DD)."
 )
 @click.option("--until", type=EXPORT_DATE, help="Only incidents up to this day included (UTC).")
+@click.option(
+    "--with-withdrawn",
+    is_flag=True,
+    help="Also incidents whose every report its agency withheld or canceled.",
+)
 @pass_app
 def export(
-    app: App, fmt: str, out: io.TextIOBase, since: datetime | None, until: datetime | None
+    app: App,
+    fmt: str,
+    out: io.TextIOBase,
+    since: datetime | None,
+    until: datetime | None,
+    with_withdrawn: bool,
 ) -> None:
     """Export incidents as CSV, JSON, GeoJSON, or CSV in ACLED's columns (--format acled:
     event_date, event_type, admin1, location, latitude, longitude, fatalities, source, notes...)
@@ -412,7 +422,7 @@ def export(
     if start and end and start >= end:
         raise click.BadParameter("--since must be on or before --until", param_hint="--since")
     with app.open_store() as store:
-        rows = store.incidents_for_export(start, end)
+        rows = store.incidents_for_export(start, end, withdrawn=with_withdrawn)
         if fmt == "csv":
             _write_csv(rows, out)
         elif fmt == "acled":

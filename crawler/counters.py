@@ -1,10 +1,12 @@
 """Attack counters: which incidents a counter counts, their ordinals, and stated tallies.
 
 A counter is derived from the incident table, never incremented by hand: its ordinals are the
-matching live incidents since the counter's date, numbered in order of event time (then incident
-id) after the ``start`` value (``start: 18`` -> the first incident wirewatch sees is #19). So a
-split or a merge of incidents fixes the numbers by recomputing them (:func:`plan_ticks`), and an
-incident reported late, about an earlier night, takes its place in the sequence.
+matching live incidents (neither merged away nor withdrawn) since the counter's date, numbered
+in order of event time (then incident id) after the ``start`` value (``start: 18`` -> the first
+incident wirewatch sees is #19). So a split or a merge of incidents fixes the numbers by
+recomputing them (:func:`plan_ticks`), and an incident reported late, about an earlier night,
+takes its place in the sequence. An incident whose every report was withdrawn leaves the
+sequence the same way, and takes its place again when a report supports it anew.
 
 Tally reconciliation: an article that states "the 19th attack on US interests since October 28"
 gives a :class:`~crawler.types.ReportedTally`; :func:`tally_applies` says whether it speaks of
@@ -41,6 +43,8 @@ def counter_definition(counter: CounterConfig) -> dict[str, Any]:
 def counts(counter: CounterConfig, incident: Incident) -> bool:
     """Does this counter count this incident? (Empty filter lists mean "any".)"""
     rule = counter.filter
+    if incident.withdrawn is not None:
+        return False
     if incident.event_time is None or event_date(incident.event_time) < counter.since:
         return False
     if rule.us_interest is not None and incident.us_interest != rule.us_interest:

@@ -11,7 +11,8 @@ but not below ``extraction.join_min_score`` joins an incident it matches, and co
 as one of its reports; it never opens one.
 
 A wire story its agency withheld or canceled (NewsML ``pubStatus``) is no report: it opens no
-incident and raises no alert. One under an embargo is not processed before the embargo ends.
+incident and raises no alert; an incident left with no report standing is withdrawn (it leaves
+the counters, which renumber, until a new report supports it). One under an embargo is not processed before the embargo ends.
 
 Alerts: a new incident enqueues a "new" alert per enabled channel unless it is older than
 ``alerts.first_run_max_age`` (a first run or an archive replay must not flood the channels);
@@ -267,28 +268,31 @@ def _process(
 def _withdraw(store: Store, settings: Processing, article: Article) -> int:
     """A wire story its agency withheld or canceled: no report, so it opens no incident and
     raises no alert. An incident an earlier version joined keeps it, no longer counted as a
-    report (its extraction says "withdrawn"). When that incident was alerted and no other
-    report supports it any more, the channels hear of the withdrawal: one "withdrawn" alert
-    per channel, ever (its key is per incident, not per version). Returns the alerts queued."""
+    report (its extraction says "withdrawn"). When no other report supports it any more, the
+    incident is withdrawn: marked so, and no longer counted (the counters renumber). When it
+    was alerted, the channels hear of the withdrawal: one "withdrawn" alert per channel, ever
+    (its key is per incident, not per version). Returns the alerts queued."""
     now = settings.now
     lang = article.lang or ""
     store.save_extraction(article.id, Extraction(False, 0.0, lang, reason="withdrawn"), now)
     store.mark_processed(article.id, now)
     log.info("article withdrawn article_id=%d status=%s", article.id, article.pub_status)
     incident_id = store.incident_of_article(article.id)
-    if incident_id is None or not settings.channels or not store.was_alerted(incident_id):
-        return 0
-    if store.supporting_reports(incident_id):
+    if incident_id is None or store.supporting_reports(incident_id):
         return 0  # other reports still stand for it: nothing to take back
-    incident = store.incident(incident_id)
-    assert incident is not None
+    incident = _stored_incident(store, incident_id)
+    if incident.withdrawn is None:
+        incident = replace(incident, withdrawn=now)
+        store.save_incident(incident)
+        _count(store, settings.config.counters, incident, now)
+        log.info("incident withdrawn incident=%d article_id=%d", incident_id, article.id)
+    if not settings.channels or not store.was_alerted(incident_id):
+        return 0
     payload = {"withdrawn": {"title": article.title, "outlet": article.source or article.feed,
                              "status": article.pub_status}}  # fmt: skip
     queued = store.enqueue_alerts(
         incident_id, incident.version, "withdrawn", settings.channels, now, payload
     )
-    if queued:
-        log.info("incident withdrawn incident=%d article_id=%d", incident_id, article.id)
     return queued
 
 
@@ -446,6 +450,7 @@ def _attach(
     if report.extraction.relevant:  # an irrelevant copy joins but does not speak for it
         after, changes = incidents.merge_report(before, report, now)
     after, coverage = _with_coverage(store, replace(after, updated=now))
+    after = _standing(store, after)
     store.save_incident(after)
     changes += coverage
     if not changes:
@@ -464,6 +469,14 @@ def _attach(
         incident_id, report.article_id, after.version, ",".join(c.field for c in changes),
     )  # fmt: skip
     return after
+
+
+def _standing(store: Store, incident: Incident) -> Incident:
+    """A withdrawn incident that a report supports again is withdrawn no more (so counted)."""
+    if incident.withdrawn is not None and store.supporting_reports(incident.id):
+        log.info("incident restored incident=%d", incident.id)
+        return replace(incident, withdrawn=None)
+    return incident
 
 
 def _with_coverage(store: Store, incident: Incident) -> tuple[Incident, tuple[Change, ...]]:
@@ -630,8 +643,11 @@ def _rebuilt(store: Store, article_ids: Sequence[int], now: datetime) -> Inciden
 
 def _replace_rebuilt(store: Store, before: Incident, rebuilt: Incident, now: datetime) -> None:
     """Overwrite an incident with its recomputation, recording what changed."""
-    after = replace(rebuilt, id=before.id, version=before.version + 1, updated=now)
+    after = replace(
+        rebuilt, id=before.id, version=before.version + 1, updated=now, withdrawn=before.withdrawn
+    )
     after, _ = _with_coverage(store, after)
+    after = _standing(store, after)
     store.save_incident(after)
     changes = [c.as_dict() for c in incidents.incident_changes(before, after)]
     store.record_incident_changes(before.id, after.version, None, changes, now)

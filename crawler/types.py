@@ -229,6 +229,7 @@ class Incident:
     sources: int = 0
     place_kind: str | None = None  # one of PLACE_KINDS: how specific the place is
     place_city: str | None = None  # the city a site or district belongs to
+    withdrawn: datetime | None = None  # when every report of it was withheld or canceled
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from tests.browse_fixtures import build_database, free_port, headless_chromium, 
 pytestmark = pytest.mark.slow
 
 RENDER_TIMEOUT_S = 30
-LIVE = "i.merged_into is null"
+LIVE = "i.merged_into is null and i.withdrawn is null"
 
 
 @pytest.fixture(scope="module")

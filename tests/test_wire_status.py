@@ -12,7 +12,7 @@ from crawler.feeds import parse_feed
 from crawler.ingest import entry_fingerprint
 from crawler.pipeline import process_pending
 from crawler.storage import Store
-from tests.pipeline_fixtures import ScriptedExtractor, attack, make_config, utc
+from tests.pipeline_fixtures import AIN_AL_ASAD, ScriptedExtractor, attack, make_config, utc
 
 NOW = utc(2020, 2, 16, 1, 0)
 HEADLINE = "Rockets hit near US embassy in Baghdad"
@@ -224,3 +224,80 @@ def test_an_embargoed_story_is_processed_only_once_its_embargo_ends(tmp_path):
         assert run(store, NOW + timedelta(minutes=59))["processed"] == 0
         summary = run(store, utc(2020, 2, 16, 2, 0, 1))
         assert summary["processed"] == 1 and summary["new_incidents"] == 1
+
+
+# -- withdrawn incidents leave the counters ------------------------------------------------
+
+LATER = "Rockets hit Ain al-Asad air base"
+
+
+def later_story() -> bytes:
+    return g2(headline=LATER).replace(b"EN-1", b"EN-2")
+
+
+def ordinals_by_title(store: Store) -> dict[str, int]:
+    rows = store.query(
+        "SELECT i.title, t.ordinal FROM counter_ticks t JOIN incidents i ON i.id = t.incident_id"
+        " WHERE t.counter = 'us-interests-iraq' ORDER BY t.ordinal"
+    )
+    return {r["title"]: r["ordinal"] for r in rows}
+
+
+def run_both(store: Store, table: dict | None = None, now=NOW) -> dict:
+    table = table or {HEADLINE: attack(when=utc(2020, 2, 16, 0, 30)),
+                      LATER: attack(AIN_AL_ASAD, when=utc(2020, 2, 16, 0, 40))}  # fmt: skip
+    return process_pending(store, ScriptedExtractor(table), make_config(), now)
+
+
+def test_a_withdrawn_incident_leaves_the_counter_and_a_republished_story_brings_it_back(tmp_path):
+    with Store(tmp_path / "w.db") as store:
+        store_document(store, g2(version=1))
+        store_document(store, later_story())
+        run_both(store)
+        assert list(ordinals_by_title(store).values()) == [19, 20]
+        first = store.incident_of_article(article(store)["id"])
+        assert first is not None
+        store_document(store, g2(version=2, status="canceled"))
+        run_both(store)
+        assert store.incident(first).withdrawn == NOW
+        assert [(t, n) for t, n in ordinals_by_title(store).items()] == [(LATER, 19)]
+        assert [r["title"] for r in store.incidents_for_export()] == [LATER]
+        assert len(list(store.incidents_for_export(withdrawn=True))) == 2
+        assert [r["title"] for r in store.latest_incidents()] == [LATER]
+        # The agency publishes the story again: its incident counts again, in its place.
+        store_document(store, g2(version=3))
+        run_both(store)
+        assert store.incident(first).withdrawn is None
+        assert list(ordinals_by_title(store).values()) == [19, 20]
+        assert ordinals_by_title(store)[LATER] == 20
+
+
+def test_an_incident_another_report_supports_stays_counted(tmp_path):
+    other = "Embassy in Baghdad targeted by rockets"
+    table = {HEADLINE: attack(when=utc(2020, 2, 16, 0, 30)),
+             other: attack(when=utc(2020, 2, 16, 0, 35))}  # fmt: skip
+    with Store(tmp_path / "w.db") as store:
+        store_document(store, g2(version=1))
+        store_document(store, g2(headline=other).replace(b"EN-1", b"EN-2"))
+        run_both(store, table)
+        store_document(store, g2(version=2, status="canceled"))
+        run_both(store, table)
+        (incident,) = store.query("SELECT id, withdrawn FROM incidents")
+        assert incident["withdrawn"] is None
+        assert store.incident_ordinals(incident["id"]) == {"us-interests-iraq": 19}
+
+
+def test_a_new_report_brings_a_withdrawn_incident_back_into_the_count(tmp_path):
+    other = "Embassy in Baghdad targeted by rockets"
+    with Store(tmp_path / "w.db") as store:
+        store_document(store, g2(version=1))
+        run_both(store)
+        store_document(store, g2(version=2, status="canceled"))
+        run_both(store)
+        (incident,) = store.query("SELECT id, withdrawn FROM incidents")
+        assert incident["withdrawn"] is not None and ordinals_by_title(store) == {}
+        store_document(store, g2(headline=other).replace(b"EN-1", b"EN-2"))
+        table = {other: attack(when=utc(2020, 2, 16, 0, 35))}
+        assert run_both(store, table)["new_incidents"] == 0
+        assert store.incident(incident["id"]).withdrawn is None
+        assert store.incident_ordinals(incident["id"]) == {"us-interests-iraq": 19}

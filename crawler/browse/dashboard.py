@@ -54,11 +54,12 @@ WHEN = "coalesce(i.event_time, i.first_seen)"
 
 
 def incident_filter(alias: str = "i") -> str:
-    """The WHERE conditions every incident chart shares: live incidents in the period (or between
+    """The WHERE conditions every incident chart shares: live incidents (neither merged away
+    nor withdrawn) in the period (or between
     the dates given, which win over the period), of the governorate, type and US interest
     chosen; an empty parameter means "any"."""
     when = WHEN.replace("i.", f"{alias}.")
-    return f"""{alias}.merged_into is null
+    return f"""{alias}.merged_into is null and {alias}.withdrawn is null
   and (case when :since = '' and :until = ''
       then :period in ('', 'all time')
         or {when} >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-' || :period)

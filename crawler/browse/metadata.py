@@ -27,7 +27,7 @@ CANNED_QUERIES: dict[str, dict[str, Any]] = {
         "description": "The 100 most recent incidents, with place, type, target and casualties.",
         "sql": """select id, event_time, title, place_name, governorate, attack_type, target,
   us_interest, killed, wounded, claimed_by, languages, sources, latitude, longitude
-from incidents where merged_into is null
+from incidents where merged_into is null and withdrawn is null
 order by coalesce(event_time, first_seen) desc limit 100""",
     },
     "incident_articles": {
@@ -92,6 +92,9 @@ TABLES: dict[str, dict[str, Any]] = {
             "wounded": "Wounded (empty when not stated; 0 when none)",
             "version": "Bumped by each material change (casualties, place, claim)",
             "merged_into": "Set when merged by hand into another incident",
+            "withdrawn": "When every report of it was withheld or canceled by its agency "
+            "(NewsML pubStatus); such an incident is not counted, mapped nor exported until "
+            "a new report supports it",
         },
     },
     "articles": {

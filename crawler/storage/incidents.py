@@ -2,7 +2,7 @@
 changed, and the splits and merges an analyst made by hand.
 
 Owns the tables ``incidents`` (one row per incident, ``merged_into`` set when it was folded into
-another), ``incident_articles`` (an article's link to its incident), ``incident_changes`` (one
+another, ``withdrawn`` set while every report of it is withheld or canceled by its agency), ``incident_articles`` (an article's link to its incident), ``incident_changes`` (one
 row per changed field per version) and ``corrections`` (manual splits and merges, by article).
 Reads ``articles`` and ``extractions`` for an incident's coverage, supporting reports, outlets
 and publication order, and ``counter_ticks`` for the export's ordinals. The incidents' full-text
@@ -42,6 +42,7 @@ class IncidentStore(Connection):
         span_deg: tuple[float, float] = (0.0, 0.0),
     ) -> list[Incident]:
         """Live (not merged away) incidents whose event time is in [start, end], by the index.
+        Withdrawn ones are among them: a new report of the event brings one back.
 
         With ``near``, only those whose place could be the same scene: no place or only the
         country, the same place, the same governorate, the city ``near`` lies in or a place
@@ -96,6 +97,7 @@ class IncidentStore(Connection):
             "first_seen": iso(incident.first_seen),
             "updated": iso(incident.updated),
             "version": incident.version,
+            "withdrawn": iso(incident.withdrawn),
         }
         # Plain SQL: sqlite-utils' update() and insert() introspect the table on every call,
         # a third of the cost of saving an incident once per processed article.
@@ -230,18 +232,23 @@ class IncidentStore(Connection):
         ]
 
     def latest_incidents(self, limit: int = 20) -> list[dict[str, Any]]:
-        """Most recent live incidents (not merged away), newest event first."""
+        """Most recent live incidents (not merged away nor withdrawn), newest event first."""
         return self.query(
-            "SELECT * FROM incidents WHERE merged_into IS NULL"
+            "SELECT * FROM incidents WHERE merged_into IS NULL AND withdrawn IS NULL"
             " ORDER BY coalesce(event_time, first_seen) DESC, id DESC LIMIT ?",
             [limit],
         )
 
     def incidents_for_export(
-        self, since: datetime | None = None, until: datetime | None = None
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        withdrawn: bool = False,
     ) -> Iterator[dict[str, Any]]:
         """Live incidents that happened (or, time unknown, were first seen) in [since, until),
-        either bound optional, with their counter ordinals and outlets, oldest first, streamed."""
+        either bound optional, with their counter ordinals and outlets, oldest first, streamed.
+        Withdrawn incidents only with ``withdrawn``."""
         yield from self._stream(
             "SELECT i.*, (SELECT group_concat(t.counter || '#' || t.ordinal, ' ')"
             " FROM counter_ticks t WHERE t.incident_id = i.id) AS counters,"
@@ -249,10 +256,11 @@ class IncidentStore(Connection):
             "  FROM incident_articles ia JOIN articles a ON a.id = ia.article_id"
             "  WHERE ia.incident_id = i.id) AS outlets"
             " FROM incidents i WHERE i.merged_into IS NULL"
+            " AND (:withdrawn OR i.withdrawn IS NULL)"
             " AND (:since IS NULL OR coalesce(i.event_time, i.first_seen) >= :since)"
             " AND (:until IS NULL OR coalesce(i.event_time, i.first_seen) < :until)"
             " ORDER BY coalesce(i.event_time, i.first_seen), i.id",
-            {"since": iso(since), "until": iso(until)},
+            {"since": iso(since), "until": iso(until), "withdrawn": int(withdrawn)},
         )
 
     def _clear_incidents(self) -> None:
@@ -286,6 +294,7 @@ def incident_from_row(row: dict[str, Any]) -> Incident:
         sources=row["sources"],
         place_kind=row["place_kind"],
         place_city=row["place_city"],
+        withdrawn=parse_iso(row["withdrawn"]),
     )
 
 

@@ -231,7 +231,7 @@ class OutboxStore(Connection):
         """No incident first seen and no poll failed in [start, end)."""
         row = self.db.execute(
             "SELECT EXISTS (SELECT 1 FROM incidents WHERE merged_into IS NULL"
-            "  AND first_seen >= ? AND first_seen < ?)"
+            "  AND withdrawn IS NULL AND first_seen >= ? AND first_seen < ?)"
             " OR EXISTS (SELECT 1 FROM polls WHERE status = 'error'"
             "  AND started >= ? AND started < ?)",
             [iso(start), iso(end), iso(start), iso(end)],
@@ -247,7 +247,8 @@ class OutboxStore(Connection):
             incidents = self.query(
                 "SELECT id, title, event_time, time_precision, place_name, governorate,"
                 " attack_type, killed, wounded, us_interest FROM incidents"
-                " WHERE merged_into IS NULL AND first_seen >= ? AND first_seen < ?"
+                " WHERE merged_into IS NULL AND withdrawn IS NULL"
+                " AND first_seen >= ? AND first_seen < ?"
                 " ORDER BY coalesce(event_time, first_seen), id",
                 window,
             )
@@ -256,7 +257,8 @@ class OutboxStore(Connection):
                 " i.id AS incident_id, i.title FROM counter_ticks t"
                 " JOIN incidents i ON i.id = t.incident_id"
                 " LEFT JOIN counters c ON c.name = t.counter"
-                " WHERE i.merged_into IS NULL AND i.first_seen >= ? AND i.first_seen < ?"
+                " WHERE i.merged_into IS NULL AND i.withdrawn IS NULL"
+                " AND i.first_seen >= ? AND i.first_seen < ?"
                 " ORDER BY c.rowid, t.counter, t.ordinal",
                 window,
             )

@@ -469,6 +469,14 @@ def _m13_websub_subscriptions(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m14_withdrawn_incidents(db: sqlite_utils.Database) -> None:
+    # An incident whose every report its agency withheld or canceled is withdrawn: kept (its
+    # articles and alerts point at it) but no longer counted, shown or exported as an incident.
+    # Stored rather than derived so that the dashboard, Datasette and the digest read it as
+    # they read merged_into, without joining articles and extractions per incident.
+    db.execute("ALTER TABLE incidents ADD COLUMN withdrawn TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_core_tables,
     _m2_full_text_search,
@@ -483,5 +491,6 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m11_search_index_new_articles_by_id,
     _m12_wire_deliveries,
     _m13_websub_subscriptions,
+    _m14_withdrawn_incidents,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
