@@ -12,7 +12,8 @@ as one of its reports; it never opens one.
 
 A wire story its agency withheld or canceled (NewsML ``pubStatus``) is no report: it opens no
 incident and raises no alert; an incident left with no report standing is withdrawn (it leaves
-the counters, which renumber, until a new report supports it). One under an embargo is not processed before the embargo ends.
+the counters, which renumber, until a new report supports it). One under an embargo is not
+processed before the embargo ends.
 
 Alerts: a new incident enqueues a "new" alert per enabled channel unless it is older than
 ``alerts.first_run_max_age`` (a first run or an archive replay must not flood the channels);
