@@ -263,7 +263,9 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=10.0, help="polled feed interval, s")
     parser.add_argument("--mean-gap", type=float, default=2.0, help="mean seconds between items")
     parser.add_argument("--seed", type=int, default=20200216)
-    parser.add_argument("--ways", default=",".join(WAYS), help="comma-separated: " + ", ".join(WAYS))
+    parser.add_argument(
+        "--ways", default=",".join(WAYS), help="comma-separated: " + ", ".join(WAYS)
+    )
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the local hub's request lines
     ways = tuple(w for w in WAYS if w in args.ways.split(","))
@@ -288,8 +290,12 @@ def main() -> int:
         spool = Path(tmp) / "spool"
         definitions = {d.name: d for d in server.feed_definitions()}
         polled = definitions["afp-en"].config_entry()
-        pushed = {**definitions["afp-fr"].config_entry(), "name": "agency-push",
-                  "interval": "1h", "push_token": TOKEN}
+        pushed = {
+            **definitions["afp-fr"].config_entry(),
+            "name": "agency-push",
+            "interval": "1h",
+            "push_token": TOKEN,
+        }
         dropped = {**definitions["afp-ar"].config_entry(), "name": "agency-spool",
                    "interval": "1h", "spool": str(spool)}  # fmt: skip
         hubbed = {"name": "agency-websub", "url": topic, "interval": "1h", "allow_private": True,

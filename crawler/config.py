@@ -294,7 +294,9 @@ def parse_digest_time(text: str) -> tuple[time, ZoneInfo]:
     """``"07:00 Asia/Baghdad"`` -> (07:00, the zone). Raises ValueError saying what is wrong."""
     match = _DIGEST_TIME.match(text) if isinstance(text, str) else None
     if not match:
-        raise ValueError(f'expected a time and a time zone like "07:00 Asia/Baghdad", got {_shown(text)}')
+        raise ValueError(
+            f'expected a time and a time zone like "07:00 Asia/Baghdad", got {_shown(text)}'
+        )
     try:
         zone = ZoneInfo(match[3])
     except (ZoneInfoNotFoundError, ValueError):
@@ -660,7 +662,9 @@ def _error_lines(error: ValidationError) -> list[str]:
         loc = tuple(p for p in err["loc"] if p not in CHANNEL_TYPES or err["loc"][-1] == p)
         if err["loc"] and err["loc"][-1] in CHANNEL_TYPES and err["type"] != "missing":
             loc = err["loc"][:-1]
-        secret = err["loc"][:1] in (("alerts",), ("push",)) and any(p in SECRET_KEYS for p in err["loc"])
+        secret = err["loc"][:1] in (("alerts",), ("push",)) and any(
+            p in SECRET_KEYS for p in err["loc"]
+        )
         lines.append(f"{_dotted(loc)}: {_message(err, hide_input=secret)}")
     return lines
 

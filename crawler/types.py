@@ -174,7 +174,12 @@ class ReportedTally:
 # and it may join an incident that a clearer report opened.
 SETTLED_REASONS = frozenset(
     {
-        "no_incident_term", "no_violence", "accident", "outside_iraq", "not_in_iraq", "stale",
+        "no_incident_term",
+        "no_violence",
+        "accident",
+        "outside_iraq",
+        "not_in_iraq",
+        "stale",
         "withdrawn",
     }
 )

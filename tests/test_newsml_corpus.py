@@ -101,9 +101,7 @@ def test_every_text_item_becomes_an_article_in_its_language(replayed):
     stored = Counter(article["file"] for article in articles)
     expected = {name: text_items(CORPUS / name) for name in rows}
     assert sum(n for n in expected.values() if n) > 200
-    missing = {
-        name: (n, stored[name]) for name, n in expected.items() if n and stored[name] != n
-    }
+    missing = {name: (n, stored[name]) for name, n in expected.items() if n and stored[name] != n}
     assert not missing, f"text items stored / expected: {missing}"
     not_text = {name for name, n in expected.items() if n == 0 and stored[name]}
     assert not not_text, f"articles from documents without text items: {not_text}"
@@ -134,8 +132,6 @@ def test_withheld_items_are_stored_with_their_status_and_never_form_an_incident(
 
 def test_skipped_items_are_reported_one_line_each(replayed):
     with Store(replayed) as store:
-        problems = " | ".join(
-            row["error"] or "" for row in store.query("SELECT error FROM polls")
-        )
+        problems = " | ".join(row["error"] or "" for row in store.query("SELECT error FROM polls"))
     for kind in ("picture item", "packageItem", "conceptItem", "knowledgeItem", "photo item"):
         assert kind in problems

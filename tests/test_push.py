@@ -301,7 +301,9 @@ def test_a_feed_without_url_is_fed_by_push_only_and_never_polled(tmp_path):
     with Store(config.database) as store:
         sync_store_with_config(store, config)
         assert store.due_feeds(now) == ["polled"]
-        assert [f.name for f in select_feeds(config, store, None, now, all_feeds=True)] == ["polled"]
+        assert [f.name for f in select_feeds(config, store, None, now, all_feeds=True)] == [
+            "polled"
+        ]
         with pytest.raises(Exception, match="'wire' has no url to poll"):
             select_feeds(config, store, ["wire"], now)
     app = PushApp(config.database, lambda: config)

@@ -106,7 +106,12 @@ class Hub:
                 self.subscriptions.pop(topic, None)
 
     def publish(
-        self, topic: str, body: bytes, *, method: str = "sha256", key: str | None = None,
+        self,
+        topic: str,
+        body: bytes,
+        *,
+        method: str = "sha256",
+        key: str | None = None,
         signed: bool = True,
     ) -> requests.Response:
         """Distribute ``body`` to the topic's subscriber, signed with its hub.secret (or

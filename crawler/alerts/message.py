@@ -245,7 +245,7 @@ def withdrawn_text(withdrawn: dict[str, Any]) -> str:
     verb = {"canceled": "canceled", "withheld": "withheld"}.get(status, "withdrew")
     outlet = withdrawn.get("outlet") or "the agency"
     return (
-        f"Withdrawn: {outlet} {verb} \"{withdrawn.get('title') or 'its story'}\";"
+        f'Withdrawn: {outlet} {verb} "{withdrawn.get("title") or "its story"}";'
         " no other report supports this incident"
     )
 

@@ -42,7 +42,9 @@ def start_receivers(
         except OSError as e:
             where = f"{push.listen}:{push.port}"
             raise ConfigError(
-                [f"push: cannot listen on {where}: {e.strerror or e} (change push.listen or push.port)"]
+                [
+                    f"push: cannot listen on {where}: {e.strerror or e} (change push.listen or push.port)"
+                ]
             ) from None
         started.append(server.start())
         if current.push.websub is not None:

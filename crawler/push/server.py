@@ -130,7 +130,6 @@ class PushApp:
         self.on_stored()
         return 202, f"stored: {outcome.new} new, {outcome.updated} updated"
 
-
     def _websub(self, environ: dict[str, Any], feed: str, token: str) -> tuple[int, str]:
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         request = CallbackRequest(
