@@ -176,6 +176,27 @@ def test_who_kills_is_not_the_target(ex, lang, title, text):
     assert _relevant(ex, lang, title, text).target == "protesters"
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "en",
+            "Car bomb kills 24 in Baquba",
+            "A car bomb killed 24 people in the Yarmouk district of the Iraqi city of Baquba on "
+            "Sunday, police said.",
+        ),
+        (
+            "ar",
+            "مقتل 24 عراقيا في تفجير ببعقوبة",
+            "قتل 24 شخصا الأحد في تفجير سيارة مفخخة في حي اليرموك بمدينة بعقوبة العراقية.",
+        ),
+    ],
+)
+def test_a_quarter_named_like_one_of_baghdad_is_in_the_city_the_lead_names(ex, lang, title, text):
+    got = _relevant(ex, lang, title, text)
+    assert got.place.id == "city:baqubah" and got.place.governorate == "Diyala"
+
+
 # --- a foreign place locates a story where things happen, not where someone acts -------------
 
 

@@ -43,6 +43,8 @@ ALLEGIANCE_PREFIXES = ("pro ", "anti ")
 # Body sentences (after the title) searched for the incident's place: the first names it, the
 # second may refine it.
 PLACE_LEAD_SENTENCES = 2
+# Places that contain others: a district or site named beside one of them lies in it.
+AREA_KINDS = ("city", "governorate")
 # A seat of governorate ranks this much below a city of the same kind (less than one rank).
 SEAT_DISCOUNT = 0.5
 # What may stand between a landmark word and its place: an article ("north of the ...").
@@ -314,7 +316,7 @@ def _is_topic(segment: Segment, start: int, end: int) -> bool:
 
 def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     """The best place of the title and first sentence, refined by the second sentence."""
-    first = [loc for loc in iraqi if loc.segment <= 1]
+    first = _within_named_areas([loc for loc in iraqi if loc.segment <= 1])
     second = [loc for loc in iraqi if loc.segment > 1 and not loc.landmark]
     if not first:
         first, second = second or [loc for loc in iraqi if loc.segment > 1], []
@@ -332,6 +334,23 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     if inside:
         return max(inside, key=lambda loc: _rank(loc, gazetteer)).place
     return best
+
+
+def _within_named_areas(located: list[Located]) -> list[Located]:
+    """A district of a governorate that no city or governorate the lead names lies in is a
+    homonym: every Iraqi city has its Yarmouk, Jihad or Shuhada quarter, and "24 killed in
+    Baqubah ... in Yarmouk" is Baqubah's, not Baghdad's. It is left out when the lead names
+    such an area (not when a district is all it names). Sites keep their own names."""
+    areas = [loc.place for loc in located if loc.place.kind in AREA_KINDS and not loc.landmark]
+    if not areas:
+        return located
+    kept = [
+        loc
+        for loc in located
+        if loc.place.kind != "district"
+        or any(loc.place.governorate == area.governorate for area in areas)
+    ]
+    return kept or located
 
 
 def _rank(loc: Located, gazetteer: Gazetteer) -> tuple[bool, float, int, int]:
