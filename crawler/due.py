@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from crawler.config import Config
-from crawler.storage import Store, parse_iso
+from crawler.storage import Store
 
 # More than a poll child's start-up and fetch on a busy machine (bench/latency.py saw 2-4 s),
 # little against the minutes a server asks with Retry-After.
@@ -42,12 +42,9 @@ def is_due(next_poll: datetime | None, now: datetime, interval: timedelta) -> bo
 def due_feeds(config: Config, store: Store, now: datetime) -> list[str]:
     """The enabled, polled feeds due at ``now``, by name."""
     ahead = now + timedelta(seconds=POLL_LAG_TOLERANCE_MAX_S)
-    candidates = set(store.due_feeds(ahead))
-    due = []
-    for row in store.feed_rows():
-        feed = config.feed(row["name"])
-        if row["name"] not in candidates or feed is None:
-            continue
-        if is_due(parse_iso(row["next_poll"]), now, config.feed_interval(feed)):
-            due.append(row["name"])
-    return due
+    return [
+        name
+        for name, next_poll in store.poll_schedule(ahead).items()
+        if (feed := config.feed(name)) is not None
+        and is_due(next_poll, now, config.feed_interval(feed))
+    ]

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from crawler.storage.connection import Connection
-from crawler.storage.values import iso, iso_values
+from crawler.storage.values import iso, iso_values, parse_iso
 from crawler.types import PollResult
 
 
@@ -64,12 +64,17 @@ class FeedStore(Connection):
 
     def due_feeds(self, now: datetime) -> list[str]:
         """Enabled, polled feeds never polled or whose next poll time has come."""
+        return list(self.poll_schedule(now))
+
+    def poll_schedule(self, until: datetime) -> dict[str, datetime | None]:
+        """Enabled, polled feeds never polled (None) or whose next poll comes by ``until``:
+        name -> next poll, by name."""
         rows = self.query(
-            "SELECT name FROM feeds WHERE enabled = 1 AND url != ''"
+            "SELECT name, next_poll FROM feeds WHERE enabled = 1 AND url != ''"
             " AND (next_poll IS NULL OR next_poll <= ?) ORDER BY name",
-            [iso(now)],
+            [iso(until)],
         )
-        return [r["name"] for r in rows]
+        return {r["name"]: parse_iso(r["next_poll"]) for r in rows}
 
     def record_poll(self, result: PollResult, feed_update: dict[str, Any]) -> None:
         """Store one poll and the feed state it leads to, in one transaction.
