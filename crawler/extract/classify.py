@@ -44,8 +44,8 @@ SIGNAL_REASONS = {
     "abroad_too": "abroad_too", "none": "no_place", "country": "vague_place",
 }  # fmt: skip
 
-US_FIRST = ("us_embassy", "logistics_convoy")
 US_EMBASSY = "us_embassy"
+US_FIRST = (US_EMBASSY, "logistics_convoy")
 # "The embassy", "l'ambassade", "السفارة": a mission of any country ("Sweden's embassy"), the
 # US one only when the sentence or the story says so.
 MISSION = "mission"
