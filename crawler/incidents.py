@@ -12,8 +12,8 @@ Compatibility, all four required:
   sides know the hour, at most :data:`EXACT_TIME_TOLERANCE_H`;
 * place: the same place id; a site or district inside the city the other side names; the same
   governorate when one side only knows the governorate; or within ``incidents.distance_km``.
-  A report without a place (or "Iraq") matches only an incident of the same or a related attack
-  type within :data:`VAGUE_PLACE_WINDOW`; airstrikes by one state within :data:`STRIKE_WAVE_WINDOW` are one
+  A report without a place (or "Iraq"), or a match on the governorate alone, needs the same or a
+  related attack type within :data:`VAGUE_PLACE_WINDOW`; airstrikes by one state within :data:`STRIKE_WAVE_WINDOW` are one
   wave wherever they fell;
 * attack type: equal, one side unknown or ``other``, or related (:data:`RELATED_ATTACK_TYPES`;
   a blast and fire from afar, more loosely);
@@ -185,10 +185,12 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
         if place is None:
             return None
     place_label, place_score = place
-    if place_score == 0 and (
+    if place_score <= SAME_GOVERNORATE_SCORE and (
         attack[1] < RELATED_SCORE or gap_h > VAGUE_PLACE_WINDOW.total_seconds() / 3600
     ):
-        return None  # no place on one side: only the same or a related kind, the same day
+        # No place, or only a governorate, on one side: a busy governorate has several attacks
+        # a day, so only the same or a related kind, the same day
+        return None
     score = place_score + time_score + attack[1] + target[1]
     reason = f"{place_label}, {gap_h:.1f} h apart, {attack[0]}, {target[0]}"
     return Match(incident.id, round(score, 6), reason)

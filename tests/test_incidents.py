@@ -94,6 +94,13 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, target="protesters")),
         (attack(EMBASSY, NIGHT), attack(None, None, kind=None)),  # no place, no type: too vague
         (attack(BAGHDAD_PROVINCE, NIGHT), attack(AIN_AL_ASAD, NIGHT)),
+        # only the governorate on one side: a busy governorate has several attacks a day, so
+        # neither another kind of attack nor the same kind the next day
+        (attack(BAGHDAD_PROVINCE, NIGHT), attack(EMBASSY, NIGHT, kind=None)),
+        (
+            attack(BAGHDAD_PROVINCE, NIGHT, precision="day"),
+            attack(EMBASSY, NIGHT + timedelta(hours=20), precision="day"),
+        ),
     ],
 )
 def test_incompatible_reports_do_not_match(first, second):
