@@ -74,6 +74,43 @@ def test_the_same_names_count_in_a_story_set_in_iraq(ex, lang, title, text, plac
     assert _relevant(ex, lang, title, text).place.id == place_id
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "en",
+            "Two Iraqi soldiers killed in clash with militants",
+            "Two Iraqi soldiers were killed on Sunday in a clash with Islamic State militants, "
+            "the army said.",
+        ),
+        ("ar", "مقتل جنديين عراقيين بهجوم لداعش", "قتل جنديان عراقيان الأحد بهجوم شنه مسلحو داعش."),
+    ],
+)
+def test_iraqi_victims_without_a_place_set_the_story_in_iraq(ex, lang, title, text):
+    assert _relevant(ex, lang, title, text).place.id == "country:iraq"
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "en",
+            "Former MP kidnapped by gunmen in Baghdad",
+            "Gunmen abducted a former member of parliament in Baghdad's Karrada district on "
+            "Sunday, police said.",
+        ),
+        (
+            "fr",
+            "Irak: un ancien député enlevé par des hommes armés à Bagdad",
+            "Un ancien député a été enlevé dimanche par des hommes armés dans le quartier de "
+            "Karrada, au centre de Bagdad, a indiqué la police.",
+        ),
+    ],
+)
+def test_a_former_official_attacked_today_is_news(ex, lang, title, text):
+    _relevant(ex, lang, title, text)
+
+
 def test_the_us_embassy_of_another_capital_is_not_baghdads(ex):
     got = _not_relevant(
         ex,

@@ -36,6 +36,7 @@ from crawler.extract.gazetteer import ANCHOR, DEMONYM_PREFIX, SPECIFICITY, Gazet
 from crawler.types import Place
 
 IRAQ = "IQ"
+IRAQ_ID = "country:iraq"
 # Gazetteer ids of the places of Iraq (foreign places are "foreign:...").
 IRAQI_ID_PREFIXES = ("country:iraq", "gov:", "city:", "district:", "site:")
 # A place name after these is an allegiance, not a location (folded: "pro-Iran" -> "pro iran").
@@ -202,10 +203,11 @@ def locate(
         # Only when the lead names no more than the country: a named governorate stands.
         if place is None or place.kind == "country":
             place = dateline_place
+    says_iraqi = _says_iraqi(segments) and not foreign
+    if place is None and says_iraqi:
+        place = gazetteer.get(IRAQ_ID)  # "Iraqi soldiers killed in a raid": somewhere in Iraq
     in_iraq = (
-        bool(iraqi)
-        or (dateline_place is not None and dateline_place.country == IRAQ)
-        or (_says_iraqi(segments) and not foreign)
+        bool(iraqi) or (dateline_place is not None and dateline_place.country == IRAQ) or says_iraqi
     )
     region = (
         place is not None
