@@ -111,6 +111,33 @@ def test_a_former_official_attacked_today_is_news(ex, lang, title, text):
     _relevant(ex, lang, title, text)
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "en",
+            "Turkish artillery pounds PKK positions in northern Iraq",
+            "Turkish artillery shelled positions of the PKK near Amadiya in Duhok province on "
+            "Sunday, local officials said.",
+        ),
+        (
+            "fr",
+            "L'artillerie turque pilonne des positions du PKK dans le nord de l'Irak",
+            "L'artillerie turque a pilonné dimanche des positions du PKK près d'Amadiya, dans la "
+            "province de Dohouk, selon des responsables locaux.",
+        ),
+        (
+            "ar",
+            "المدفعية التركية تقصف مواقع للعمال الكردستاني شمال العراق",
+            "قصفت المدفعية التركية الأحد مواقع لحزب العمال الكردستاني قرب العمادية في محافظة دهوك.",
+        ),
+    ],
+)
+def test_artillery_fire_is_indirect_fire(ex, lang, title, text):
+    got = _relevant(ex, lang, title, text)
+    assert got.attack_type == "mortar" and got.place.governorate == "Dohuk"
+
+
 def test_the_us_embassy_of_another_capital_is_not_baghdads(ex):
     got = _not_relevant(
         ex,

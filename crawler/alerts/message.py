@@ -27,7 +27,7 @@ MAP_ZOOM = 14
 
 ATTACK_LABELS = {
     "rocket": "Rocket attack",
-    "mortar": "Mortar attack",
+    "mortar": "Mortar or artillery fire",
     "drone": "Drone attack",
     "missile": "Missile attack",
     "ied": "Roadside bomb (IED)",
