@@ -13,7 +13,8 @@ Compatibility, all four required:
 * place: the same place id; a site or district inside the city the other side names; the same
   governorate when one side only knows the governorate; or within ``incidents.distance_km``.
   A report without a place (or "Iraq"), or a match on the governorate alone, needs the same or a
-  related attack type within :data:`VAGUE_PLACE_WINDOW`; airstrikes by one state within :data:`STRIKE_WAVE_WINDOW` are one
+  related attack type within :data:`VAGUE_PLACE_WINDOW` (or, failing that, must be the only
+  incident of that day it does not contradict); airstrikes by one state within :data:`STRIKE_WAVE_WINDOW` are one
   wave wherever they fell;
 * attack type: equal, one side unknown or ``other``, or related (:data:`RELATED_ATTACK_TYPES`;
   a blast and fire from afar, more loosely);
@@ -157,11 +158,40 @@ def candidate_area(
 def best_match(
     report: Report, candidates: Iterable[Incident], config: IncidentsConfig
 ) -> Match | None:
-    """The compatible incident with the best score; ties go to the oldest incident (lowest id)."""
+    """The compatible incident with the best score; ties go to the oldest incident (lowest id).
+    A report that names only the country and fits none joins the day's only incident it does
+    not contradict, when there is exactly one (:func:`sole_incident_that_day`)."""
+    candidates = list(candidates)
     matches = [m for m in (match(report, c, config) for c in candidates) if m is not None]
     if not matches:
-        return None
+        return sole_incident_that_day(report, candidates)
     return max(matches, key=lambda m: (m.score, -m.incident_id))
+
+
+def sole_incident_that_day(report: Report, candidates: Iterable[Incident]) -> Match | None:
+    """ "Hundreds storm Sweden's embassy in Iraq" after "Protesters storm Swedish embassy in
+    Baghdad": a report without a place whose kind of attack is only loosely related to an
+    incident's ("other" beside "other", a blast beside a strike) is that incident when it is
+    the only one within :data:`VAGUE_PLACE_WINDOW` whose time, kind and target it does not
+    contradict. With two or more, nothing tells which: it opens its own."""
+    if not _vague(report.extraction.place):
+        return None
+    fits = [
+        incident
+        for incident in candidates
+        if time_relation(
+            report.event_time,
+            report.time_precision,
+            incident.event_time,
+            incident.time_precision,
+            VAGUE_PLACE_WINDOW,
+        )
+        and attack_type_relation(report.extraction.attack_type, incident.attack_type)
+        and target_relation(report.extraction.target, incident.target)
+    ]
+    if len(fits) != 1:
+        return None
+    return Match(fits[0].id, 0.0, "place unknown, the only incident of a compatible kind that day")
 
 
 def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match | None:

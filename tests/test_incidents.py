@@ -108,6 +108,22 @@ def test_incompatible_reports_do_not_match(first, second):
     assert incidents.match(report(second, published), opened(first), CONFIG) is None
 
 
+def test_a_report_without_a_place_joins_the_only_incident_it_fits_that_day():
+    stormed = opened(attack(BAGHDAD, NIGHT, kind="other", target="other"), incident_id=1)
+    vague = report(attack(None, NIGHT + timedelta(hours=2), kind="other", target="other"))
+    assert incidents.match(vague, stormed, CONFIG) is None  # "other" beside "other": too loose
+    found = incidents.best_match(vague, [stormed], CONFIG)
+    assert found.incident_id == 1 and "only incident" in found.reason
+    # two that fit: nothing tells which
+    bombed = opened(attack(BALAD_BASE, NIGHT, kind="ied", target="other"), incident_id=2)
+    assert incidents.best_match(vague, [stormed, bombed], CONFIG) is None
+    # the next day, or an incident with a place on the report's side: no
+    later = report(attack(None, NIGHT + timedelta(hours=14), kind="other", target="other"))
+    assert incidents.best_match(later, [stormed], CONFIG) is None
+    placed = report(attack(GREEN_ZONE, NIGHT, kind="other", target="other"))
+    assert incidents.best_match(placed, [opened(attack(BALAD_BASE, NIGHT))], CONFIG) is None
+
+
 def test_best_match_prefers_the_better_fit_then_the_older_incident():
     city = opened(attack(BAGHDAD, NIGHT), incident_id=1)
     site = opened(attack(EMBASSY, NIGHT), incident_id=2)
