@@ -199,7 +199,6 @@ def newsml_item(number: int, city: str) -> bytes:
 def distinct_towns(min_km: float) -> list[str]:
     """Candidate towns the gazetteer knows, each at least ``min_km`` from all those before it."""
     from crawler.extract import Extractor
-    from crawler.incidents import distance_between
 
     gazetteer = Extractor().gazetteer
     kept: list[tuple[str, object]] = []
@@ -207,7 +206,7 @@ def distinct_towns(min_km: float) -> list[str]:
         place = gazetteer.lookup(town)
         if place is None or place.kind not in ("city", "district"):
             continue
-        if all(distance_between(place, other) >= min_km for _, other in kept):
+        if all(place.distance_km(other) >= min_km for _, other in kept):
             kept.append((town, place))
     return [town for town, _ in kept]
 

@@ -275,7 +275,7 @@ def place_relation(
         if outer.kind == "governorate" and _same_name(inner.governorate, outer.governorate):
             return f"same governorate {outer.governorate}", SAME_GOVERNORATE_SCORE
     if place.kind != "governorate" and other.kind != "governorate":
-        km = distance_between(place, other)
+        km = place.distance_km(other)
         if km <= distance_km:
             return f"{place.id} {km:.1f} km from {other.id}", NEARBY_PLACE_SCORE * (
                 1 - km / (2 * distance_km)
@@ -307,17 +307,6 @@ def target_relation(target: str | None, other: str | None) -> tuple[str, float] 
         side = "US interest" if target in US_INTEREST_TARGETS else "non-US"
         return f"targets {other}~{target} ({side})", RELATED_SCORE
     return None
-
-
-def distance_between(a: Place, b: Place) -> float:
-    """Great-circle distance in kilometres (haversine; plenty for a 15 km decision)."""
-    earth_radius_km = 6371.0
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * earth_radius_km * math.asin(math.sqrt(h))
 
 
 def incident_place(incident: Incident) -> Place | None:

@@ -7,6 +7,7 @@ or sqlite row crosses a module boundary. All datetimes are timezone-aware UTC.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -155,6 +156,16 @@ class Place:
     lon: float
     city: str | None = None  # the city a site or district belongs to
     country: str = "IQ"
+
+    def distance_km(self, other: Place) -> float:
+        """Great-circle distance in kilometres (haversine; plenty for decisions in tens of km)."""
+        earth_radius_km = 6371.0
+        lat1, lon1, lat2, lon2 = map(math.radians, (self.lat, self.lon, other.lat, other.lon))
+        h = (
+            math.sin((lat2 - lat1) / 2) ** 2
+            + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+        )
+        return 2 * earth_radius_km * math.asin(math.sqrt(h))
 
 
 @dataclass(frozen=True, slots=True)

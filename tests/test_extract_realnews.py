@@ -138,6 +138,20 @@ def test_artillery_fire_is_indirect_fire(ex, lang, title, text):
     assert got.attack_type == "mortar" and got.place.governorate == "Dohuk"
 
 
+@pytest.mark.parametrize(
+    "opening",
+    ["بغداد - ", "صحيفة النهار – بغداد ", "بغداد/ "],
+)
+def test_the_city_an_arabic_story_is_filed_from_is_not_its_scene(ex, opening):
+    got = _relevant(
+        ex,
+        "ar",
+        "مقتل ثلاثة جنود بهجوم لداعش",
+        opening + "قتل ثلاثة جنود عراقيين اليوم الأحد بهجوم شنه مسلحو داعش في محافظة ديالى.",
+    )
+    assert got.place.id == "gov:diyala"
+
+
 def test_the_us_embassy_of_another_capital_is_not_baghdads(ex):
     got = _not_relevant(
         ex,

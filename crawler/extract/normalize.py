@@ -161,10 +161,19 @@ _CAPS_DATELINE = re.compile(
     r"^\s*(?P<place>[A-Z\u00C0-\u00DE][A-Z\u00C0-\u00DE' .]{2,30}?)\s*(?:,\s*(?P<date>[^\u2013\u2014]{3,30}?))?\s*[\u2013\u2014-]{1,2}\s"
 )
 
+# Arabic papers open with where or who, then a dash or a slash: "بغداد - ...", "الرياض/ ...",
+# "عين اليوم – بغداد ..." (an outlet, then the city), "محمد علي – ..." (a reporter). One to three
+# words of Arabic letters; what the words are (a place or not) is for the gazetteer to say.
+_ARABIC_BYLINE = re.compile(
+    r"^\s*(?P<place>[\u0621-\u064a]+(?: [\u0621-\u064a]+){0,2})\s*[-\u2013\u2014/]\s*"
+)
+
 
 def split_dateline(cleaned: str) -> Dateline | None:
     """Find the dateline at the head of a cleaned dispatch body, if there is one."""
-    match = _DATELINE.match(cleaned) or _CAPS_DATELINE.match(cleaned)
+    match = (
+        _DATELINE.match(cleaned) or _CAPS_DATELINE.match(cleaned) or _ARABIC_BYLINE.match(cleaned)
+    )
     if not match:
         return None
-    return Dateline(match.group("place").strip(), match.group("date"), match.end())
+    return Dateline(match.group("place").strip(), match.groupdict().get("date"), match.end())

@@ -160,13 +160,14 @@ def locate(
 ) -> Whereabouts:
     """Where the article's incident is, and whether the story is set in Iraq or abroad.
     ``locatives`` are the folded words of the article's language that introduce a scene."""
-    dateline_place = gazetteer.lookup(document.dateline_text) if document.dateline_text else None
+    dateline_place, opening = _dateline_place(document, gazetteer)
     set_in = set_in_iraq(document, dateline_place)
     segments = document.lead(PLACE_LEAD_SENTENCES)
     raw = [
         (seg.index, span, places)
         for seg in segments
         for span, places in _places_by_span(seg, gazetteer).items()
+        if (seg.index, span[0]) != opening
     ]
     context = {
         p.governorate for _, _, places in raw if len(places) == 1 for p in places if p.governorate
@@ -219,6 +220,25 @@ def locate(
         )
     )
     return Whereabouts(place, in_iraq, outside, dateline_place, bool(foreign), region)
+
+
+def _dateline_place(
+    document: Document, gazetteer: Gazetteer
+) -> tuple[Place | None, tuple[int, int] | None]:
+    """The dateline's place, and where in the body it is when the body still holds it: after a
+    byline that names an outlet or a reporter ("عين اليوم – بغداد قالت مصادر ..."), the place
+    the story opens with is where it was filed, not where things happened."""
+    if document.dateline_text:
+        place = gazetteer.lookup(document.dateline_text)
+        if place is not None:
+            return place, None
+    if document.dateline is None or len(document.segments) < 2:
+        return None, None
+    first = document.segments[1]
+    for hit in first.of("place"):
+        if hit.start == 0:
+            return gazetteer.get(hit.tag.value), (first.index, 0)
+    return None, None
 
 
 def _after_direction(segment: Segment, start: int) -> bool:
