@@ -648,6 +648,9 @@ def test_language_detected_when_not_given_and_module_level_extract() -> None:
 def test_naive_publication_time_is_read_as_utc(ex: Extractor) -> None:
     naive = datetime(2020, 2, 16, 7, 0)
     got = ex.extract(
-        "Iraq", "Rockets hit the Green Zone in Baghdad this morning.", naive, lang="en"
+        "Rockets hit Baghdad's Green Zone",
+        "Rockets hit the Green Zone in Baghdad this morning.",
+        naive,
+        lang="en",
     )
     assert got.event_time.tzinfo is not None and got.event_time <= SUNDAY

@@ -87,7 +87,7 @@ def test_the_same_names_count_in_a_story_set_in_iraq(ex, lang, title, text, plac
     ],
 )
 def test_iraqi_victims_without_a_place_set_the_story_in_iraq(ex, lang, title, text):
-    assert _relevant(ex, lang, title, text).place.id == "country:iraq"
+    assert ex.extract(title, text, SUNDAY, lang=lang).place.id == "country:iraq"
 
 
 @pytest.mark.parametrize(
