@@ -188,6 +188,7 @@ def sole_incident_that_day(report: Report, candidates: Iterable[Incident]) -> Ma
         )
         and attack_type_relation(report.extraction.attack_type, incident.attack_type)
         and target_relation(report.extraction.target, incident.target)
+        and report.extraction.claimed_by in (None, incident.claimed_by)
     ]
     if len(fits) != 1:
         return None
@@ -206,7 +207,7 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     )
     attack = attack_type_relation(extraction.attack_type, incident.attack_type)
     target = target_relation(extraction.target, incident.target)
-    if timing is None or attack is None or target is None:
+    if timing is None or attack is None or target is None or _two_air_forces(report, incident):
         return None
     gap_h, time_score = timing
     place = place_relation(extraction.place, incident_place(incident), config.distance_km)
@@ -224,6 +225,18 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     score = place_score + time_score + attack[1] + target[1]
     reason = f"{place_label}, {gap_h:.1f} h apart, {attack[0]}, {target[0]}"
     return Match(incident.id, round(score, 6), reason)
+
+
+def _two_air_forces(report: Report, incident: Incident) -> bool:
+    """Airstrikes by two states (a coalition raid on Hawija, Turkish raids on the PKK the same
+    night) are two events, wherever each report places them."""
+    striker = report.extraction.claimed_by
+    return (
+        report.extraction.attack_type == AIRSTRIKE
+        and incident.attack_type == AIRSTRIKE
+        and None not in (striker, incident.claimed_by)
+        and striker != incident.claimed_by
+    )
 
 
 def _strike_wave(report: Report, incident: Incident, gap_h: float) -> tuple[str, float] | None:

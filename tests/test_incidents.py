@@ -92,6 +92,11 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
             attack(BALAD_BASE, NIGHT, kind="airstrike", target="pmf"),
         ),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, target="protesters")),
+        # two air forces the same night, even where one report names only the country
+        (
+            attack(GREEN_ZONE, NIGHT, kind="airstrike", target="pmf", claimed_by="United States"),
+            attack(None, NIGHT, kind="airstrike", target="pmf", claimed_by="Turkey"),
+        ),
         (attack(EMBASSY, NIGHT), attack(None, None, kind=None)),  # no place, no type: too vague
         (attack(BAGHDAD_PROVINCE, NIGHT), attack(AIN_AL_ASAD, NIGHT)),
         # only the governorate on one side: a busy governorate has several attacks a day, so
@@ -120,6 +125,9 @@ def test_a_report_without_a_place_joins_the_only_incident_it_fits_that_day():
     # the next day, or an incident with a place on the report's side: no
     later = report(attack(None, NIGHT + timedelta(hours=14), kind="other", target="other"))
     assert incidents.best_match(later, [stormed], CONFIG) is None
+    # a strike by a named state is not the day's bombing
+    struck = report(attack(None, NIGHT, kind="airstrike", target="other", claimed_by="Turkey"))
+    assert incidents.best_match(struck, [bombed], CONFIG) is None
     placed = report(attack(GREEN_ZONE, NIGHT, kind="other", target="other"))
     assert incidents.best_match(placed, [opened(attack(BALAD_BASE, NIGHT))], CONFIG) is None
 
