@@ -140,7 +140,8 @@ def sentence_starts(text: str) -> list[int]:
 
 @dataclass(frozen=True, slots=True)
 class Dateline:
-    """The head of a dispatch: ``BAGDAD, 16 fév 2020 (AFP) -`` → place "BAGDAD", date text."""
+    """The head of a dispatch: ``BAGDAD, 16 fév 2020 (AFP) -`` or ``ERBIL (Irak), 16 fév 2020
+    (AFP) -`` → place "BAGDAD" or "ERBIL", date text."""
 
     place: str
     date_text: str | None
@@ -151,8 +152,10 @@ _AGENCIES = (
     r"AFP|Reuters|AP|dpa|ANSA|Xinhua|Anadolu|AA|Rudaw|Kurdistan24|INA|"
     r"أ ف ب|ا ف ب|أ\.ف\.ب|رويترز|د ب ا|الأناضول|واع"
 )
+# AFP's French copy names the country after a city it thinks little known: "ERBIL (Irak), ...".
 _DATELINE = re.compile(
     r"^\s*(?P<place>[^\W\d_][^\W\d_' .\-]{1,40}?)\s*"
+    r"(?:\([^\W\d_][^()\d]{1,30}\)\s*)?"
     r"(?:,\s*(?P<date>[^()]{3,40}?)\s*)?"
     rf"\((?:{_AGENCIES})\)\s*[-\u2013\u2014:]+\s*"
 )
