@@ -10,9 +10,10 @@ for and against a report of a new incident, with weights fitted on real news.
 
 What the lead says is read after two cuts: the setting of a story about something else is not
 its news, and neither is an earlier event told in a clause: incident words from "amid", "sur fond
-de", "في ظل", or "days after", "au lendemain de", "غداة" to the end of the clause are dropped
-("meets envoy as tensions spike over drone attacks"; "votes to expel troops, days after a US
-strike killed a general").
+de", "في ظل", or "days after", "au lendemain de", "pour protester contre", "غداة" to the end of
+the clause are dropped ("meets envoy as tensions spike over drone attacks"; "votes to expel
+troops, days after a US strike killed a general"), and so are the words of other news there
+("protesters shot dead while rallying to denounce power cuts" is no story about electricity).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from crawler.extract.vocabulary import Numbers
 from crawler.types import US_INTEREST_TARGETS, ReportedTally
 
 INCIDENT_CATEGORIES = ("type", "type_weak", "incident", "outcome")
-# What the setting of a story hides from the judge: the words that would make it news.
-SETTING_HIDES = INCIDENT_CATEGORIES + ("event", "killed", "wounded")
+# What the setting of a story hides from the judge: the words that would make it news, and
+# those that would make it other news ("protesters shot ... rallying to denounce power cuts").
+SETTING_HIDES = INCIDENT_CATEGORIES + ("event", "killed", "wounded", "negative")
 SETTING_END_MARKS = ",;:()"
 RECAP = "recap"
 
@@ -172,11 +174,14 @@ def attack_type(document: Document) -> str | None:
     The first weapon or precise act of the title and first sentence, else of the second
     sentence, else of the rest. Arson, storming or a grenade ("other") yield to a weapon named
     beside them ("protesters set fire ..., guards opened fire": shooting); a generic act
-    ("gunmen", "an explosion", "an assassination") counts only where nothing more precise is. An assault by jihadists on a security post is a clash, even when the
-    lead says they opened fire.
+    ("gunmen", "an explosion", "an assassination") counts only where nothing more precise is.
+    An assault by jihadists on a security post is a clash, even when the lead says they opened
+    fire. The words of a setting or of an earlier event ("to protest against Sunday's US
+    strikes") are not the act.
     """
     found = None
-    for segments in (document.lead(1), document.lead(2), document.segments):
+    for whole in (document.lead(1), document.lead(2), document.segments):
+        segments = tuple(_foreground(segment) for segment in whole)
         found = _first_value(segments, "type", skip=OTHER) or _first_value(segments, "type")
         found = found or _first_value(segments, "type_weak")
         if found is None and any(ground_taken(seg) for seg in segments):
