@@ -12,7 +12,13 @@ import pytest
 
 from crawler.extract.lexicon import fold_term
 from crawler.extract.vocabulary import load_places
-from crawler.extract.worldgen import NOT_PLACES, _arabic_ok, _latin_ok, _spelling_of
+from crawler.extract.worldgen import (
+    FRENCH_CITY_NAMES,
+    NOT_PLACES,
+    _arabic_ok,
+    _latin_ok,
+    _spelling_of,
+)
 
 WORLD = json.loads(
     resources.files("crawler.extract").joinpath("data", "world.json").read_text("utf-8")
@@ -47,6 +53,13 @@ def test_latin_names_are_names(name, ok):
 )
 def test_arabic_names_are_names_not_words(name, ok):
     assert _arabic_ok(name) is ok
+
+
+def test_every_french_name_of_the_table_is_in_the_world_list():
+    """AFP's French copy writes "à Londres", "à Bruxelles": each name reached its city."""
+    french = {(e["country"], e["name"]): e.get("fr", []) for e in WORLD if e["kind"] == "city"}
+    for city, names in FRENCH_CITY_NAMES.items():
+        assert french.get(city) == names, city
 
 
 def test_alternate_spellings_are_kept_and_other_names_are_not():

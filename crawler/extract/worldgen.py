@@ -19,7 +19,9 @@ Sources, both maintained and standard:
   :data:`MIN_POPULATION` people, and of at least :data:`MIN_POPULATION_NEAR` in the countries
   whose news is read beside Iraq's (:data:`NEAR_COUNTRIES`), with its coordinates and the
   alternate names GeoNames gives it in Latin script and, for the largest cities
-  (:data:`MIN_POPULATION_AR`, :data:`MIN_POPULATION_AR_NEAR`), in Arabic script.
+  (:data:`MIN_POPULATION_AR`, :data:`MIN_POPULATION_AR_NEAR`), in Arabic script;
+* French names GeoNames cannot tell from other languages' ("Londres", "Bruxelles"): a short
+  table, :data:`FRENCH_CITY_NAMES`, and :data:`EXTRA_COUNTRY_NAMES_FR`.
 
 Filters, because alternate names are many and some are words: a Latin name must be written with
 a capital, be four letters or more, not be an airport code; an Arabic name must use Arabic
@@ -70,6 +72,20 @@ EXTRA_COUNTRY_NAMES = {
     "KR": ["South Korea"],
     "KP": ["North Korea"],
 }
+# French names the news uses that CLDR does not give ("Angleterre" for a part of the UK), and
+# French names of large cities (GeoNames lists them among dozens of other languages' names,
+# untagged, so they cannot be told apart there): AFP's French copy writes "à Londres".
+EXTRA_COUNTRY_NAMES_FR = {"GB": ["Angleterre", "Ecosse", "pays de Galles"]}
+FRENCH_CITY_NAMES = {
+    ("GB", "London"): ["Londres"], ("BE", "Brussels"): ["Bruxelles"], ("BE", "Antwerp"): ["Anvers"],
+    ("CH", "Geneva"): ["Genève"], ("DK", "Copenhagen"): ["Copenhague"], ("GR", "Athens"): ["Athènes"],
+    ("PT", "Lisbon"): ["Lisbonne"], ("PL", "Warsaw"): ["Varsovie"], ("CN", "Beijing"): ["Pékin"],
+    ("DZ", "Algiers"): ["Alger"], ("ES", "Barcelona"): ["Barcelone"], ("ES", "Sevilla"): ["Séville"],
+    ("DE", "Hamburg"): ["Hambourg"], ("IN", "Mumbai"): ["Bombay"], ("PH", "Manila"): ["Manille"],
+    ("RU", "Saint Petersburg"): ["Saint-Pétersbourg"], ("MA", "Marrakesh"): ["Marrakech"],
+    ("LY", "Sirte"): ["Syrte"], ("YE", "Taiz"): ["Taëz"], ("YE", "Mukalla"): ["Moukalla"],
+    ("SY", "Latakia"): ["Lattaquié"],
+}  # fmt: skip
 # Names GeoNames and CLDR list as places that news uses for something else: first names, words
 # ("Grenade", Grenada in French, is a hand grenade), a country's name for one of its cities, or
 # a place better known in Iraq's news ("Babylon"). Compared after folding.
@@ -177,7 +193,7 @@ def country_entries(cities: dict, taken: set[str]) -> Iterator[dict]:
         english = [names["en"][code], *EXTRA_COUNTRY_NAMES.get(code, [])]
         aliases = {
             "en": _unique(english, taken),
-            "fr": _unique([names["fr"][code]], taken),
+            "fr": _unique([names["fr"][code], *EXTRA_COUNTRY_NAMES_FR.get(code, [])], taken),
             "ar": _unique([names["ar"][code]], taken),
         }
         if not any(aliases.values()):
@@ -210,6 +226,8 @@ def city_entries(cities: dict, taken: set[str]) -> Iterator[dict]:
         main = fold_term(city["name"], place=True)[0]
         if main in taken:
             continue  # its name means something else, or a larger place: its spellings too
+        # The French name first: GeoNames may list it among the spellings left out below.
+        french = _unique(FRENCH_CITY_NAMES.get((city["countrycode"], city["name"]), ()), taken)
         spellings = (n for n in names if _latin_ok(n) and _spelling_of(n, main))
         latin = _unique(spellings, taken)[:MAX_LATIN_SPELLINGS]
         arabic = (
@@ -217,7 +235,7 @@ def city_entries(cities: dict, taken: set[str]) -> Iterator[dict]:
             if _arabic_names_kept(city)
             else []
         )
-        if not latin and not arabic:
+        if not latin and not arabic and not french:
             continue
         entry = {
             "id": f"world:{city['countrycode'].lower()}:{city['geonameid']}",
@@ -230,6 +248,8 @@ def city_entries(cities: dict, taken: set[str]) -> Iterator[dict]:
         }
         if latin:
             entry["en"] = latin
+        if french:
+            entry["fr"] = french
         if arabic:
             entry["ar"] = arabic
         yield entry
