@@ -5,23 +5,12 @@ incident make one incident through the daemon's pipeline."""
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
-from datetime import datetime
-from pathlib import Path
-
 import pytest
 
-from crawler.analyze import analyze
-from crawler.config import config_from_dict
 from crawler.types import ATTACK_TYPES, GOVERNORATES
+from tests.wire_fixtures import NEGATIVE_KINDS, extract_row, incidents_found, load_wire
 
-WIRE = Path(__file__).parent / "data" / "wire_fr.jsonl"
-ROWS = [json.loads(line) for line in WIRE.read_text(encoding="utf-8").splitlines()]
-NEGATIVE_KINDS = {
-    "abroad", "recap", "trial", "anniversary", "reaction", "politics", "threat", "feature",
-    "accident", "economy", "arrest",
-}  # fmt: skip
+ROWS = load_wire("wire_fr.jsonl")
 
 
 def test_the_set_has_its_shape():
@@ -38,14 +27,10 @@ def test_the_set_has_its_shape():
             assert label["negative_kind"] in NEGATIVE_KINDS and row["incident"] is None
 
 
-def _extract(ex, row):
-    return ex.extract(row["title"], row["text"], datetime.fromisoformat(row["published"]), "fr")
-
-
 def test_reports_are_recognised_and_negatives_are_not(ex):
     """Nine reports in ten, and no more than one negative in twenty: the weighing is learnt on
     English and Arabic news, and a flash that states little may fall short."""
-    got = {row["id"]: _extract(ex, row) for row in ROWS}
+    got = {row["id"]: extract_row(ex, row) for row in ROWS}
     reports = [r["id"] for r in ROWS if r["label"]["relevant"]]
     negatives = [r["id"] for r in ROWS if not r["label"]["relevant"]]
     missed = [(i, got[i].reason, got[i].score) for i in reports if not got[i].relevant]
@@ -58,13 +43,13 @@ def test_reports_are_recognised_and_negatives_are_not(ex):
     "row", [r for r in ROWS if r["label"]["negative_kind"] == "abroad"], ids=lambda r: r["id"]
 )
 def test_an_attack_abroad_is_ruled_out_by_its_places(ex, row):
-    assert _extract(ex, row).reason in ("outside_iraq", "not_in_iraq")
+    assert extract_row(ex, row).reason in ("outside_iraq", "not_in_iraq")
 
 
 def test_the_governorate_is_right_for_nine_reports_in_ten(ex):
     # (The Qandil mountains, say, straddle Erbil and Sulaymaniyah: the gazetteer has one.)
     placed = [
-        (r["label"]["governorate"], _extract(ex, r).place)
+        (r["label"]["governorate"], extract_row(ex, r).place)
         for r in ROWS
         if r["label"]["governorate"]
     ]
@@ -73,22 +58,6 @@ def test_the_governorate_is_right_for_nine_reports_in_ten(ex):
 
 
 def test_the_reports_of_one_incident_make_one_incident(tmp_path):
-    source, sink = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    keys = ("id", "url", "title", "text", "published", "lang", "source")
-    source.write_text(
-        "".join(json.dumps({k: r[k] for k in keys}, ensure_ascii=False) + "\n" for r in ROWS),
-        encoding="utf-8",
-    )
-    analyze(source, sink, config_from_dict({}))
-    results = {r["id"]: r for r in map(json.loads, sink.read_text(encoding="utf-8").splitlines())}
-    groups = defaultdict(set)
-    for row in ROWS:
-        if row["incident"]:
-            groups[row["incident"]].add(results[row["id"]]["incident"])
-    split = {key: ids - {None} for key, ids in groups.items() if len(ids - {None}) > 1}
+    split, mixed = incidents_found(ROWS, tmp_path)
     assert not split, split
-    keys_of = defaultdict(set)  # and no two groups in one incident
-    for key, ids in groups.items():
-        for incident in ids - {None}:
-            keys_of[incident].add(key)
-    assert all(len(keys) == 1 for keys in keys_of.values()), keys_of
+    assert not mixed, mixed  # and no two groups in one incident
