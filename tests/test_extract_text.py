@@ -63,6 +63,7 @@ def _matcher() -> Matcher:
             ("=الاثنين", Tag("term", "weekday", "0", "ar")),
             ("Hit", Tag("place", "place", "city:hit", None, "context")),
             ("Balad", Tag("place", "place", "city:balad", None)),
+            ("sur fond d'", Tag("term", "setting", "", "fr")),
         ]
     )
 
@@ -82,6 +83,7 @@ def _matcher() -> Matcher:
         ("Rockets hit the base", "en", ["rocket"]),  # the verb "hit" is not the town
         ("clashes in Hit on Sunday", "en", ["hit"]),
         ("the Baladiyat district", "en", []),  # word boundary: Balad is not Baladiyat
+        ("sur fond d’attaques", "fr", ["sur fond d'"]),  # an elided article binds the next word
     ],
 )
 def test_matcher_boundaries(text: str, lang: str, found: list[str]) -> None:

@@ -39,6 +39,9 @@ ARABIC_ACCUSATIVE = "ا"
 ARABIC_ENDINGS = frozenset({ARABIC_ACCUSATIVE, "ها", "هم", "هما", "هن"})
 ARABIC_LAM_ARTICLE = "لل"  # "ل" + "ال": the preposition absorbs the article's alef
 LITERAL_MARK = "="
+# A French term may end with an elided article ("sur fond d'", "au nord d'"): the next word
+# follows it without a space, and is no part of a longer word.
+ELISION = "'"
 
 # Clitics an Arabic word may carry before the term: conjunction, preposition, article.
 _CONJUNCTIONS = ("", "و", "ف")
@@ -200,7 +203,7 @@ class Matcher:
         size = len(folded)
         for last, (length, stem, arabic, capitals, guarded, tags) in automaton.iter(folded):
             end = last + 1
-            if not stem and end < size and folded[end].isalnum():
+            if not stem and end < size and folded[end].isalnum() and folded[last] != ELISION:
                 if not (arabic and _arabic_ending(folded, end)):
                     continue
             start = end - length
