@@ -31,9 +31,10 @@ from crawler.extract.vocabulary import Numbers
 from crawler.types import US_INTEREST_TARGETS, ReportedTally
 
 INCIDENT_CATEGORIES = ("type", "type_weak", "incident", "outcome")
-# What the setting of a story hides from the judge: the words that would make it news, and
-# those that would make it other news ("protesters shot ... rallying to denounce power cuts").
-SETTING_HIDES = INCIDENT_CATEGORIES + ("event", "killed", "wounded", "negative")
+# What the setting of a story hides from the judge: the words that would make it news, those
+# that would make it other news ("protesters shot ... rallying to denounce power cuts"), and the
+# past of the earlier event it recalls ("a week after a previous attack").
+SETTING_HIDES = INCIDENT_CATEGORIES + ("event", "killed", "wounded", "negative", "past")
 SETTING_END_MARKS = ",;:()"
 RECAP = "recap"
 

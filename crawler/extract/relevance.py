@@ -221,10 +221,13 @@ AGAINST = (
     "none", "abroad_too", *NEGATIVE_KINDS,
 )  # fmt: skip
 # A headline (or first sentence) about a trial, an anniversary, a reaction, a feature or a
-# threat, or dating its news in an earlier year, or counting many attacks, is rarely the first
+# threat, or dating its news in an earlier year, or counting many attacks or summing up a period
+# ("so far this year", "depuis le début de l'année"), is rarely the first
 # report of an attack, whatever else it says: such a signal weighs at least this much against
 # a story, however few labelled stories show it.
-DECISIVE = ("trial", "anniversary", "reaction", "feature", "threat", "old_year", "many_attacks")
+DECISIVE = (
+    "trial", "anniversary", "reaction", "feature", "threat", "old_year", "many_attacks", "aggregate",
+)  # fmt: skip
 DECISIVE_AT_LEAST = {"title": 2.5, "first": 1.0}
 
 
