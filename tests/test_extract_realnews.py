@@ -152,6 +152,33 @@ def test_the_city_an_arabic_story_is_filed_from_is_not_its_scene(ex, opening):
     assert got.place.id == "gov:diyala"
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "claimant"),
+    [
+        ("en", "Islamic Resistance in Iraq claims drone attack on US base in Erbil", "Islamic "
+         "Resistance in Iraq"),
+        ("en", "Rocket attack on US embassy in Baghdad claimed by Kataib Hezbollah",
+         "Kataeb Hezbollah"),
+        ("fr", "L'EI revendique l'attentat contre un marché de Bagdad", "Islamic State group"),
+        ("fr", "Attentat à Bagdad revendiqué par l'EI contre des soldats américains",
+         "Islamic State group"),
+    ],
+)  # fmt: skip
+def test_the_claimant_is_the_subject_of_an_active_claim(ex, lang, title, claimant):
+    assert ex.extract(title, "", SUNDAY, lang=lang).claimed_by == claimant
+
+
+def test_a_pro_iran_commander_struck_by_a_drone_is_no_iranian_strike(ex):
+    got = ex.extract(
+        "Drone strike kills pro-Iran commander near Baghdad airport",
+        "A drone strike killed a commander of an Iran-backed faction near Baghdad airport on "
+        "Sunday, security sources said.",
+        SUNDAY,
+        lang="en",
+    )
+    assert got.attack_type == "airstrike" and got.claimed_by is None
+
+
 def test_the_us_embassy_of_another_capital_is_not_baghdads(ex):
     got = _not_relevant(
         ex,

@@ -17,23 +17,58 @@ from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
 from crawler.extract.violence import STATE_ACTORS
 
+PASSIVE_ENDINGS = (" by", " par")
+# Words that make a state's name an allegiance (folded: hyphens are spaces).
+ALLEGIANCE_BEFORE = ("pro ", "anti ")
+ALLEGIANCE_AFTER = (
+    " backed",
+    " aligned",
+    " allied",
+    " linked",
+    " made",
+    " sponsored",
+    " supported",
+)
 
-def _actor_for(segment: Segment, hit: Hit, exclude: str | None = None) -> str | None:
-    actors = [a for a in segment.of("actor") if a.tag.value != exclude]
+
+def _actor_for(
+    segment: Segment, hit: Hit, exclude: str | None = None, subject_first: bool = False
+) -> str | None:
+    """The actor nearest after the hit, else nearest before it; with ``subject_first``, the
+    other way round."""
+    actors = [
+        a for a in segment.of("actor") if a.tag.value != exclude and not _allegiance(segment, a)
+    ]
     after = [a for a in actors if a.start >= hit.end]
-    if after:
-        return min(after, key=lambda a: a.start).tag.value
     before = [a for a in actors if a.end <= hit.start]
-    if before:
-        return max(before, key=lambda a: a.end).tag.value
-    return None
+    nearest_after = min(after, key=lambda a: a.start).tag.value if after else None
+    nearest_before = max(before, key=lambda a: a.end).tag.value if before else None
+    if subject_first:
+        return nearest_before or nearest_after
+    return nearest_after or nearest_before
+
+
+def _allegiance(segment: Segment, hit: Hit) -> bool:
+    """The actor names whom a group serves, not who acts: "pro-Iran", "Iran-backed"."""
+    before = segment.folded[max(0, hit.start - 5) : hit.start]
+    after = segment.folded[hit.end : hit.end + 12]
+    return before.endswith(ALLEGIANCE_BEFORE) or after.startswith(ALLEGIANCE_AFTER)
+
+
+def _claimant(document: Document, segment: Segment, hit: Hit) -> str | None:
+    """Who makes a claim: in English and French the subject before an active verb ("IS claims
+    the attack on a US base", "l'EI revendique"), the agent after a passive one ("claimed by",
+    "revendiqué par"); in Arabic, whose verb comes first ("تبنى تنظيم داعش"), the actor after."""
+    said = segment.folded[hit.start : hit.end + len(PASSIVE_ENDINGS[0]) + 2]
+    passive = any(f"{word} " in said or said.endswith(word) for word in PASSIVE_ENDINGS)
+    return _actor_for(segment, hit, subject_first=document.lang != "ar" and not passive)
 
 
 def striker(document: Document) -> str | None:
     """The state named in the title or first sentence of an airstrike's report."""
     for segment in document.lead(1):
         for hit in segment.of("actor"):
-            if hit.tag.value in STATE_ACTORS:
+            if hit.tag.value in STATE_ACTORS and not _allegiance(segment, hit):
                 return hit.tag.value
     return None
 
@@ -44,7 +79,7 @@ def attribution(document: Document) -> tuple[str | None, str | None]:
     for segment in document.segments:
         for hit in segment.of("claim"):
             if claimed is None and not segment.negated(hit):
-                claimed = _actor_for(segment, hit)
+                claimed = _claimant(document, segment, hit)
         for hit in segment.of("blame"):
             if blamed is None:
                 # "Washington blames pro-Iran factions": the accuser is not the accused.
