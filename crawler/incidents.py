@@ -9,9 +9,11 @@ and lists each changed field, flagging the *material* ones (those worth an "upda
 Compatibility, all four required:
 
 * time: the two event times are at most ``incidents.window`` apart (36 h by default); when both
-  sides know the hour, at most :data:`EXACT_TIME_TOLERANCE_H`;
+  sides know the hour, at most :data:`EXACT_TIME_TOLERANCE_H`; when the kinds of attack are
+  only loosely related, at most :data:`LOOSE_KIND_WINDOW`, unless both name the same site;
 * place: the same place id; a site or district inside the city the other side names; the same
-  governorate when one side only knows the governorate; or within ``incidents.distance_km``.
+  governorate when one side (or each) only knows the governorate; or within
+  ``incidents.distance_km``.
   A report without a place (or "Iraq"), or a match on the governorate alone, needs the same or a
   related attack type within :data:`VAGUE_PLACE_WINDOW` (or, failing that, must be the only
   incident of that day it does not contradict); airstrikes by one state within :data:`STRIKE_WAVE_WINDOW` are one
@@ -56,6 +58,9 @@ FIRE_FROM_AFAR = RELATED_ATTACK_TYPES[0][1]
 # incident of the same or a related attack type within these hours, not the whole window: on a
 # busy day the country has several attacks of one kind.
 VAGUE_PLACE_WINDOW = timedelta(hours=12)
+# Reports whose kinds of attack are only loosely related (one side unknown, a blast beside fire
+# from afar) are one event within these hours, unless they name the same site or district.
+LOOSE_KIND_WINDOW = timedelta(hours=12)
 # One night's airstrikes by one state on several places are one wave, reported place by place
 # ("US strikes hit Jurf al-Sakhar", "... and al-Qaim"): they make one incident.
 STRIKE_WAVE_WINDOW = timedelta(hours=12)
@@ -216,6 +221,12 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
         if place is None:
             return None
     place_label, place_score = place
+    if (
+        attack[1] < RELATED_SCORE
+        and gap_h > LOOSE_KIND_WINDOW.total_seconds() / 3600
+        and not _same_spot(extraction.place, incident)
+    ):
+        return None  # a loosely related kind ("an explosion" beside mortars): the same day
     if place_score <= SAME_GOVERNORATE_SCORE and (
         attack[1] < RELATED_SCORE or gap_h > VAGUE_PLACE_WINDOW.total_seconds() / 3600
     ):
@@ -225,6 +236,12 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     score = place_score + time_score + attack[1] + target[1]
     reason = f"{place_label}, {gap_h:.1f} h apart, {attack[0]}, {target[0]}"
     return Match(incident.id, round(score, 6), reason)
+
+
+def _same_spot(place: Place | None, incident: Incident) -> bool:
+    return (
+        place is not None and place.id == incident.place_id and place.kind in ("site", "district")
+    )
 
 
 def _two_air_forces(report: Report, incident: Incident) -> bool:
@@ -280,6 +297,8 @@ def place_relation(
         return "place unknown", 0.0
     assert place is not None and other is not None
     if place.id == other.id:
+        if place.kind == "governorate":  # a whole governorate is no more precise a scene
+            return f"same governorate {place.governorate}", SAME_GOVERNORATE_SCORE
         return f"same place {place.id}", SAME_PLACE_SCORE
     for inner, outer in ((place, other), (other, place)):
         if outer.kind == "city" and inner.city and _same_name(inner.city, outer.name):

@@ -102,6 +102,16 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         # only the governorate on one side: a busy governorate has several attacks a day, so
         # neither another kind of attack nor the same kind the next day
         (attack(BAGHDAD_PROVINCE, NIGHT), attack(EMBASSY, NIGHT, kind=None)),
+        # the same governorate named on both sides is still only the governorate
+        (
+            attack(BAGHDAD_PROVINCE, NIGHT, precision="day"),
+            attack(BAGHDAD_PROVINCE, NIGHT + timedelta(hours=20), precision="day"),
+        ),
+        # a loosely related kind in one city: the same day only
+        (
+            attack(BAGHDAD, NIGHT, kind="ied", precision="day"),
+            attack(BAGHDAD, NIGHT + timedelta(hours=20), kind="mortar", precision="day"),
+        ),
         (
             attack(BAGHDAD_PROVINCE, NIGHT, precision="day"),
             attack(EMBASSY, NIGHT + timedelta(hours=20), precision="day"),
