@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.errors import ConfigError
 from crawler.extract import Extractor
 from crawler.extract.lexicon import Matcher, Tag
 from crawler.extract.normalize import clean, fold, normalize, split_dateline
@@ -177,3 +178,23 @@ def test_extra_places_and_terms() -> None:
     )
     assert result.relevant and result.attack_type == "drone"
     assert result.place.id == "site:camp-x" and result.us_interest
+
+
+def test_a_province_name_anchors_where_the_bare_name_does_not(ex) -> None:
+    """ "محافظة ميسان" is Iraq's; "ميسان" alone is also a woman's name."""
+    from datetime import UTC, datetime
+
+    when = datetime(2018, 8, 2, 20, tzinfo=UTC)
+    title = "اغتيال ضابط في الشرطة أمام منزله"
+    lead = "اغتيل ضابط في الشرطة، مساء الخميس، بنيران مسلحين مجهولين أمام منزله في {}."
+    named = ex.extract(title, lead.format("محافظة ميسان"), when, "ar")
+    bare = ex.extract(title, lead.format("حي ميسان"), when, "ar")
+    assert named.relevant and named.place.governorate == "Maysan"
+    assert not bare.relevant and bare.reason == "not_in_iraq"
+
+
+def test_an_anchor_must_be_a_language_or_an_alias_of_its_entry() -> None:
+    entry = {"id": "city:x", "name": "X", "kind": "city", "lat": 33.0, "lon": 44.0}
+    Extractor(extra_places=[{**entry, "en": ["X town"], "anchor": ["X town", "fr"]}])
+    with pytest.raises(ConfigError, match="anchor 'Y town'"):
+        Extractor(extra_places=[{**entry, "en": ["X town"], "anchor": ["Y town"]}])

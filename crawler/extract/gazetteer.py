@@ -73,12 +73,8 @@ class Gazetteer:
             self._targets[place.id] = entry.get("target")
             if entry.get("seat"):
                 self._seats.add(place.id)
-            anchor = entry.get("anchor")
-            if anchor:
-                langs = ALIAS_LANGS if anchor is True else tuple(anchor)
-                self._anchors[place.id] = [str(a) for lang in langs for a in entry.get(lang) or ()]
-                if anchor is True:
-                    self._anchors[place.id].append(str(entry["name"]))
+            if entry.get("anchor"):
+                self._anchors[place.id] = _anchoring_aliases(entry)
             demonyms = entry.get("demonyms") or {}
             self._demonyms[place.id] = [
                 str(d) for lang in ALIAS_LANGS for d in demonyms.get(lang) or ()
@@ -145,6 +141,33 @@ class Gazetteer:
         if not places:
             return None
         return max(places, key=lambda p: SPECIFICITY[p.kind])
+
+
+def _anchoring_aliases(entry: Mapping[str, Any]) -> list[str]:
+    """The aliases of an entry that set a story in Iraq on their own: all of them (``anchor:
+    true``), those of the languages listed (``[en, fr]``), or the aliases listed themselves
+    (``[محافظة ميسان]``: "Maysan province" is Iraq's, "ميسان" alone is also a first name)."""
+    anchor = entry["anchor"]
+    if anchor is True:
+        return [
+            *(str(a) for lang in ALIAS_LANGS for a in entry.get(lang) or ()),
+            str(entry["name"]),
+        ]
+    aliases = set(aliases_of(entry))
+    chosen = []
+    for item in anchor:
+        if item in ALIAS_LANGS:
+            chosen += [str(a) for a in entry.get(item) or ()]
+        elif item in aliases:
+            chosen.append(str(item))
+        else:
+            raise ConfigError(
+                [
+                    f"gazetteer entry {entry['id']}: anchor {item!r} is neither a language "
+                    f"({', '.join(ALIAS_LANGS)}) nor one of the entry's aliases"
+                ]
+            )
+    return chosen
 
 
 def _with_article(name: str) -> str:
