@@ -256,6 +256,41 @@ TYPES = [
         "killing two.",
         "shooting",
     ),
+    # protesters shot in confrontations: a shooting, not an armed clash
+    (
+        "en",
+        "Two protesters killed in Basra clashes",
+        "Two Iraqi protesters were killed in clashes with security forces in Basra on Sunday, "
+        "hit by live ammunition, medics said.",
+        "shooting",
+    ),
+    (
+        "fr",
+        "Irak: deux manifestants tués dans des heurts à Bassora",
+        "Deux manifestants irakiens ont été tués dimanche dans des heurts avec les forces de sécurité "
+        "à Bassora, touchés par des tirs à balles réelles, selon des médecins.",
+        "shooting",
+    ),
+    (
+        "ar",
+        "قتيلان في مواجهات احتجاجات البصرة",
+        "قتل متظاهران الأحد في مواجهات مع قوات الأمن في البصرة بعد إصابتهما بطلقات نارية.",
+        "shooting",
+    ),
+    # a jihadist attack told only by its gunmen: a raid
+    (
+        "en",
+        "Three villagers killed in attack by IS gunmen in Diyala",
+        "Three villagers were killed on Sunday in an attack by Islamic State gunmen on a village "
+        "in Iraq's Diyala province, a security source said.",
+        "clash",
+    ),
+    (
+        "ar",
+        "ثلاثة قتلى بهجوم شنه مسلحو داعش على قرية في ديالى",
+        "قتل ثلاثة مدنيين مساء الأحد في هجوم شنه مسلحون من تنظيم داعش على قرية في محافظة ديالى.",
+        "clash",
+    ),
     # an assassination is named by its weapon
     (
         "ar",

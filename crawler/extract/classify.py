@@ -59,6 +59,8 @@ CIVILIANS = "civilians"
 # State air forces strike from the air: in an airstrike the US is the striker, not the target.
 AIRSTRIKE = "airstrike"
 CLASH = "clash"
+SHOOTING = "shooting"
+PROTESTERS = "protesters"
 OTHER = "other"
 JIHADISTS = "Islamic State group"  # the actor whose raids on army posts are clashes
 # How far (characters) a source word may stand from the target word it introduces or closes:
@@ -177,20 +179,29 @@ def attack_type(document: Document) -> str | None:
     beside them ("protesters set fire ..., guards opened fire": shooting); a generic act
     ("gunmen", "an explosion", "an assassination") counts only where nothing more precise is.
     An assault by jihadists on a security post is a clash, even when the lead says they opened
-    fire. The words of a setting or of an earlier event ("to protest against Sunday's US
-    strikes") are not the act.
+    fire, and so is a jihadist attack told only by its gunmen ("an IS attack on a village, the
+    gunmen opened fire on the houses"). Confrontations with protesters in which they are shot
+    are a shooting, not an armed clash. The words of a setting or of an earlier event ("to
+    protest against Sunday's US strikes") are not the act.
     """
-    found = None
+    found, weak, segments = None, False, document.lead(1)
     for whole in (document.lead(1), document.lead(2), document.segments):
         segments = tuple(_foreground(segment) for segment in whole)
         found = _first_value(segments, "type", skip=OTHER) or _first_value(segments, "type")
-        found = found or _first_value(segments, "type_weak")
+        if found is None:
+            found = _first_value(segments, "type_weak")
+            weak = found is not None
         if found is None and any(ground_taken(seg) for seg in segments):
             found = CLASH
         if found:
             break
-    if found in (None, "shooting") and _assault_on_post(document.lead(1)):
+    lead = document.lead(1)
+    if found in (None, SHOOTING) and _assault_on_post(lead):
         return CLASH
+    if found == SHOOTING and weak and _jihadist_attack(lead):
+        return CLASH
+    if found == CLASH and _protesters_shot(segments):
+        return SHOOTING
     return found
 
 
@@ -207,6 +218,21 @@ def _first_value(
 def _assault_on_post(segments: tuple[Segment, ...]) -> bool:
     return any(seg.has("post") for seg in segments) and any(
         hit.tag.value == JIHADISTS for seg in segments for hit in seg.of("actor")
+    )
+
+
+def _jihadist_attack(segments: tuple[Segment, ...]) -> bool:
+    """ "An attack by IS gunmen", "هجوم شنه مسلحو داعش": an attack word and the jihadists."""
+    return any(seg.has("incident") for seg in segments) and any(
+        hit.tag.value == JIHADISTS for seg in segments for hit in seg.of("actor")
+    )
+
+
+def _protesters_shot(segments: tuple[Segment, ...]) -> bool:
+    """Protesters are named and so is gunfire: "confrontations between protesters and the
+    police ... wounded by live rounds"."""
+    return any(hit.tag.value == PROTESTERS for seg in segments for hit in seg.of("target")) and any(
+        hit.tag.value == SHOOTING for seg in segments for hit in seg.of("type")
     )
 
 
