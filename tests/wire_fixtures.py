@@ -1,5 +1,5 @@
-"""Self-written French wire sets (tests/data/wire_fr*.jsonl): reading them, extracting one of
-their items, and running a whole set through the daemon's pipeline (``wirewatch analyze``) to
+"""Self-written wire sets (tests/data/wire_*.jsonl, French and Arabic): reading them, extracting
+one of their items, and running a whole set through the daemon's pipeline (``wirewatch analyze``) to
 see which reports were joined into which incident.
 
 A row is one dispatch as a portal republishes it (id, url, title, text, published, lang,
@@ -20,7 +20,7 @@ from crawler.extract import Extractor
 from crawler.types import Extraction
 
 DATA = Path(__file__).parent / "data"
-# What a wire item is not, when it is no report of a new incident in Iraq.
+# What a French wire item is not, when it is no report of a new incident in Iraq.
 NEGATIVE_KINDS = frozenset(
     {
         "abroad", "recap", "trial", "anniversary", "reaction", "politics", "threat", "feature",
@@ -37,7 +37,8 @@ def load_wire(name: str) -> list[dict]:
 
 
 def extract_row(ex: Extractor, row: dict) -> Extraction:
-    return ex.extract(row["title"], row["text"], datetime.fromisoformat(row["published"]), "fr")
+    published = datetime.fromisoformat(row["published"])
+    return ex.extract(row["title"], row["text"], published, row["lang"])
 
 
 def incidents_found(rows: list[dict], workdir: Path) -> tuple[dict, dict]:
