@@ -318,3 +318,34 @@ def test_a_running_tally_in_the_lead_keeps_its_toll(ex: Extractor) -> None:
         "Rockets hit Taji base",
         "Rockets killed two soldiers at the Taji base on Sunday in the 21st attack since October.",
     ) == (2, None)
+
+
+# --- Arabic word forms of a toll ------------------------------------------------------------------
+
+ARABIC_FORMS = [
+    # the figure after the next casualty word is that word's
+    ("لقي متظاهر مصرعه وأصيب أربعة آخرون الأحد بإطلاق نار في البصرة.", 1, 4),
+    # a dual casualty word counts two; a person's noun with a possessive counts one
+    ("انفجرت سيارة مفخخة الأحد في القائم، ما أسفر عن سقوط قتيلين.", 2, None),
+    ("انفجرت عبوة لاصقة بسيارة مسؤول في كركوك الأحد، ما أسفر عن إصابة سائقه بجروح.", None, 1),
+    # victim groups of one toll add up, whatever follows them
+    (
+        "سقطت قذيفتا هاون على منازل في المقدادية الأحد، ما أدى إلى إصابة امرأة وطفلين بجروح.",
+        None,
+        3,
+    ),
+    ("أصيب شرطي ومدنيان بجروح بانفجار عبوة في الموصل الأحد.", None, 3),
+    ("أعلن محافظ أربيل الأحد إصابة مدني واحد بجروح في القصف الصاروخي.", None, 1),
+    # a figure carrying the conjunction
+    ("ارتفعت حصيلة تفجير القائم الأحد إلى خمسة قتلى و12 جريحا.", 5, 12),
+    # a singular passive and a death named by its noun
+    ("اغتيلت ناشطة الأحد برصاص مسلحين في البصرة.", 1, None),
+    ("اغتال مسلحون ناشطة الأحد في البصرة، ما أدى إلى وفاتها، فيما أصيب سائقها بجروح.", 1, 1),
+]
+
+
+@pytest.mark.parametrize(("text", "killed", "wounded"), ARABIC_FORMS)
+def test_arabic_word_forms_of_a_toll(
+    ex: Extractor, text: str, killed: int | None, wounded: int | None
+) -> None:
+    assert _toll(ex, "ar", "هجوم في العراق", text) == (killed, wounded)

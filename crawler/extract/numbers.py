@@ -4,7 +4,8 @@ Reading: digits (ASCII or Arabic-Indic, "3,000" / "3 000"), cardinal words and t
 ("vingt et un", "twenty-eight", "ثلاثة وعشرين", "deux cents"), vague quantities read as their
 lower bound as listed in the lexicon ("une dizaine" 10, "dozens"/"des dizaines"/"عشرات" 20,
 "hundreds" 200), an article before a noun as one ("a soldier was killed", "un policier tué"),
-and Arabic singular/dual nouns after a casualty word ("مقتل جندي" 1, "إصابة شخصين" 2).
+Arabic singular/dual nouns after a casualty word ("مقتل جندي" 1, "إصابة شخصين" 2, "إصابة سائقه"
+1) and a dual casualty word itself ("سقوط قتيلين" 2).
 
 Casualties: each killed/wounded word takes the number right after it ("killing three",
 "مقتل ثلاثة"), else the nearest before it ("three soldiers were killed", "deux morts"), else one
@@ -57,6 +58,8 @@ GROUP_GAP_TOKENS = 6
 # A figure this close before a casualty word is that word's own toll ("cinq blessés").
 OWNER_REACH_TOKENS = 2
 ARABIC_AND = "و"
+# Possessive endings of an Arabic noun of a person ("سائقه", his driver; "حارسها", her guard).
+ARABIC_POSSESSIVES = ("ها", "ه")
 # Body sentences read for casualty figures: the facts come first in wire copy, background
 # (earlier attacks and their tolls) after.
 CASUALTY_SENTENCES = 4
@@ -110,6 +113,8 @@ def _word(token: str) -> str:
 def read_number(tokens: list[Token], i: int, numbers: Numbers) -> Reading | None:
     """The number starting at token ``i``, if any."""
     text = tokens[i].text
+    if len(text) > 1 and text[0] in ARABIC_CONJUNCTIONS and text[1].isdigit():
+        text = text[1:]  # "و12 جريحا": the conjunction written onto the digits
     if text[0].isdigit():
         digits = "".join(ch for ch in text if ch.isdigit())
         if not text.isdigit() and not any(sep in text for sep in ",.\u202f"):
@@ -199,8 +204,9 @@ def _number_near(
                 return reading
             fallback = fallback or reading
     for k in range(after_word, min(len(tokens), after_word + AFTER_REACH_TOKENS)):
-        if _joiner_at(tokens, k, numbers):
-            break  # "a protester was killed and dozens wounded": that figure is not this one
+        if _joiner_at(tokens, k, numbers) or k in word_starts:
+            break  # "a protester was killed and dozens wounded", "لقي متظاهر مصرعه وأصيب
+            # أربعة": the figure after the next casualty word is that word's
         reading = read_number(tokens, k, numbers)
         if reading and not reading.weak and _is_count(segment, tokens, reading, thing_starts):
             return reading
@@ -272,12 +278,20 @@ def _skip_approximate(tokens: list[Token], j: int, numbers: Numbers) -> int:
 
 
 def _arabic_person(word: str, numbers: Numbers) -> int | None:
+    """1 for a singular noun of a person ("جندي", "سائقه": his driver), 2 for a dual."""
     word = word[2:] if word.startswith("ال") else word
-    if word in numbers.person_one:
-        return 1
-    if word in numbers.person_two:
-        return 2
+    for form in (word, *(word[: -len(s)] for s in ARABIC_POSSESSIVES if word.endswith(s))):
+        if form in numbers.person_one:
+            return 1
+        if form in numbers.person_two:
+            return 2
     return None
+
+
+def _counted_word(tokens: list[Token], at: int, numbers: Numbers) -> Reading | None:
+    """A casualty word that is itself a dual ("سقوط قتيلين": two): its count, with no figure."""
+    person = _arabic_person(tokens[at].text, numbers) if at < len(tokens) else None
+    return Reading(person, at + 1, start=at) if person == 2 else None
 
 
 def count_before(segment: Segment, hit: Hit, numbers: Numbers) -> int | None:
@@ -337,6 +351,10 @@ def casualties(
         things = _thing_starts(segment)
         updates = _toll_updates(segment, tokens, numbers, scope.until)
         for category in ("killed", "wounded"):
+            other = "wounded" if category == "killed" else "killed"
+            marks = _Marks(
+                word_starts, {_token_index(tokens, h.start) for h in segment.of(other)}, things
+            )
             found: list[tuple[int, Reading]] = list(updates[category])
             for hit in segment.of(category):
                 if _inside(hit, covered) or not scope.holds(hit):
@@ -358,9 +376,11 @@ def casualties(
                     unknown[category] = True
                     continue
                 if reading is None:
-                    reading = _one_victim(tokens, after, numbers)
+                    reading = _one_victim(tokens, after, numbers) or _counted_word(
+                        tokens, at, numbers
+                    )
                 if reading is not None:
-                    total = _group_total(tokens, reading, at, after, numbers, word_starts, things)
+                    total = _group_total(tokens, reading, at, after, numbers, marks)
                     found.append((hit.start, replace(reading, value=total)))
             figures[category] += _statement_figures(segment, found)
     return (
@@ -525,14 +545,25 @@ def _unknown_before(tokens: list[Token], at: int, numbers: Numbers) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class _Marks:
+    """Where a sentence's casualty words stand (token indices) while one toll is summed:
+    ``words`` all of them, ``owners`` those of the other toll (a figure right before one is
+    that toll's: "قتيلا و60 جريحا"; one of the same toll is not: "أصيب جندي ومدنيان بجروح" is
+    three wounded), and ``things`` the starts of words that count things, not people."""
+
+    words: set[int]
+    owners: set[int]
+    things: set[int]
+
+
 def _group_total(
     tokens: list[Token],
     reading: Reading,
     at: int,
     after: int,
     numbers: Numbers,
-    word_starts: set[int],
-    things: set[int],
+    marks: _Marks,
 ) -> int:
     """The reading plus the victim groups joined to it in one statement: "two soldiers and a
     civilian were killed" (3), "killing three soldiers and two civilians" (5), "tué avec deux
@@ -540,13 +571,13 @@ def _group_total(
     blessés") is not added."""
     total = reading.value
     start, end = reading.start, reading.end
-    while (joined := _joined_before(tokens, start, numbers, word_starts, things)) is not None:
+    while (joined := _joined_before(tokens, start, numbers, marks)) is not None:
         total, start = total + joined.value, joined.start
-    while (joined := _joined_after(tokens, end, numbers, word_starts, things)) is not None:
+    while (joined := _joined_after(tokens, end, numbers, marks)) is not None:
         total, end = total + joined.value, joined.end
     if reading.end <= at:  # the figure stood before the word: "... killed with two guards"
         end = after
-        while (joined := _joined_after(tokens, end, numbers, word_starts, things)) is not None:
+        while (joined := _joined_after(tokens, end, numbers, marks)) is not None:
             if joined.weak:
                 break  # "un chauffeur a été blessé et un camion endommagé": not a head count
             total, end = total + joined.value, joined.end
@@ -561,9 +592,7 @@ def _joiner_at(tokens: list[Token], k: int, numbers: Numbers) -> int:
     return 0
 
 
-def _group_figure(
-    tokens: list[Token], k: int, numbers: Numbers, word_starts: set[int], things: set[int]
-) -> Reading | None:
+def _group_figure(tokens: list[Token], k: int, numbers: Numbers, marks: _Marks) -> Reading | None:
     """A head count at token ``k`` that is not another casualty word's figure."""
     k = _skip_approximate(tokens, k, numbers)
     if k >= len(tokens):
@@ -574,28 +603,28 @@ def _group_figure(
         reading = Reading(person, k + 1, start=k) if person else None
     if reading is None or reading.value >= YEAR_MIN:
         return None
-    if reading.end < len(tokens) and tokens[reading.end].start in things:
+    if reading.end < len(tokens) and tokens[reading.end].start in marks.things:
         return None
-    if any(reading.end + i in word_starts for i in range(OWNER_REACH_TOKENS)):
+    if any(reading.end + i in marks.owners for i in range(OWNER_REACH_TOKENS)):
         return None  # "... et cinq blessés": that figure is the wounded toll
     return reading
 
 
-def _joined_after(
-    tokens: list[Token], j: int, numbers: Numbers, word_starts: set[int], things: set[int]
-) -> Reading | None:
+def _joined_after(tokens: list[Token], j: int, numbers: Numbers, marks: _Marks) -> Reading | None:
     for k in range(j, min(len(tokens), j + GROUP_GAP_TOKENS + 1)):
-        if k in word_starts:
+        if k in marks.words:
             return None
         size = _joiner_at(tokens, k, numbers)
         if size:
-            return _group_figure(tokens, k + size, numbers, word_starts, things)
-        if _arabic_joined(tokens[k].text):  # "ومدني", "وثلاثة": the conjunction is a prefix
-            figure = _group_figure(tokens, k, numbers, word_starts, things)
+            return _group_figure(tokens, k + size, numbers, marks)
+        if _arabic_joined(
+            tokens[k].text, numbers
+        ):  # "ومدني", "وثلاثة": the conjunction is a prefix
+            figure = _group_figure(tokens, k, numbers, marks)
             if figure is None:
-                figure = _arabic_person_joined(tokens, k, numbers, word_starts)
+                figure = _arabic_person_joined(tokens, k, numbers, marks)
             if figure is None and k + 1 < len(tokens):  # "ومتعاقدين اثنين": noun, then figure
-                figure = _group_figure(tokens, k + 1, numbers, word_starts, things)
+                figure = _group_figure(tokens, k + 1, numbers, marks)
             if figure is not None:
                 return figure
         reading = read_number(tokens, k, numbers)
@@ -604,37 +633,37 @@ def _joined_after(
     return None
 
 
-def _joined_before(
-    tokens: list[Token], i: int, numbers: Numbers, word_starts: set[int], things: set[int]
-) -> Reading | None:
+def _joined_before(tokens: list[Token], i: int, numbers: Numbers, marks: _Marks) -> Reading | None:
     joiner_start = None
     for phrase in numbers.group_joiner:
         size = len(phrase)
         if i >= size and tuple(t.text for t in tokens[i - size : i]) == phrase:
             joiner_start = i - size
-    if joiner_start is None and i < len(tokens) and _arabic_joined(tokens[i].text):
+    if joiner_start is None and i < len(tokens) and _arabic_joined(tokens[i].text, numbers):
         joiner_start = i
     if joiner_start is None:
         return None
     for k in range(joiner_start - 1, max(-1, joiner_start - 1 - GROUP_GAP_TOKENS), -1):
-        if k in word_starts:
+        if k in marks.words:
             return None
         reading = _phrase_ending_at(tokens, k, numbers)
         if reading is not None and reading.end <= joiner_start:
             start = reading.start
-            figure = _group_figure(tokens, start, numbers, word_starts, things)
+            figure = _group_figure(tokens, start, numbers, marks)
             return figure if figure is not None and figure.end == reading.end else None
     return None
 
 
-def _arabic_joined(word: str) -> bool:
-    return len(word) > 2 and word[0] == ARABIC_AND and not word.isascii()
+def _arabic_joined(word: str, numbers: Numbers) -> bool:
+    """A word carrying the conjunction "و" ("ومدني", "وثلاثة"), not one that starts with its
+    letter ("واحد": "مدني واحد" is one civilian)."""
+    return len(word) > 2 and word[0] == ARABIC_AND and _conjoined(word, numbers)
 
 
 def _arabic_person_joined(
-    tokens: list[Token], k: int, numbers: Numbers, word_starts: set[int]
+    tokens: list[Token], k: int, numbers: Numbers, marks: _Marks
 ) -> Reading | None:
     person = _arabic_person(tokens[k].text[1:], numbers)
-    if person and not any(k + 1 + i in word_starts for i in range(OWNER_REACH_TOKENS)):
+    if person and not any(k + 1 + i in marks.owners for i in range(OWNER_REACH_TOKENS)):
         return Reading(person, k + 1, start=k)
     return None
