@@ -42,7 +42,7 @@ RECAP = "recap"
 RELEVANCE_THRESHOLD = 0.5
 # What a signal against a story says of it, for the reason shown to users ("trial", "recap").
 SIGNAL_REASONS = {
-    "many_attacks": RECAP, "aggregate": RECAP, "question": RECAP, "old_year": "past",
+    "many_attacks": RECAP, "aggregate": RECAP, "question": RECAP, "old_date": "past",
     "past": "past", "background": "past", "speaker": "statement", "quiet": "other_news",
     "abroad_too": "abroad_too", "none": "no_place", "country": "vague_place",
 }  # fmt: skip

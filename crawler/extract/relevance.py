@@ -59,7 +59,11 @@ PERIOD_WORDS = frozenset(
     {"in", "during", "throughout", "en", "durant", "pendant", "mois", "de", "du"}
 )
 PERIOD_WORDS_AR = ("خلال", "طيلة", "شهر")
+# Words before a month that make it a date ("at the end of March", "early May", "fin mars").
+MONTH_LEADS = frozenset({"of", "early", "late", "mid", "last", "fin", "debut", "mi", "في"})
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+# A month named without a day this many months before publication dates an old event.
+OLD_MONTHS_MIN, OLD_MONTHS_MAX = 2, 6
 PLACE_KIND_RANK = {"country": 0, "governorate": 1, "city": 2, "district": 3, "site": 4}
 # Words of violence or war in a headline: one without any of them ("Iraq digitises its
 # manuscripts", "Kurdish parties agree on ...") tells other news, whatever its lead goes on to.
@@ -113,9 +117,30 @@ def _whole_month(segment: Segment) -> bool:
     return False
 
 
-def _old_year(segment: Segment, published: datetime) -> bool:
-    """The sentence dates something in an earlier year ("the 2016 bombing", "في عام 2014")."""
-    return any(int(year) < published.year for year in _YEAR.findall(segment.folded))
+def _old_date(segment: Segment, published: datetime) -> bool:
+    """The sentence dates something in an earlier year ("the 2016 bombing", "في عام 2014"), or
+    months earlier in a month it names without a day ("kidnapped at the end of March",
+    published in July). A month just past may be last week's; one more than
+    :data:`OLD_MONTHS_MAX` back may be ahead ("elections in October")."""
+    if any(int(year) < published.year for year in _YEAR.findall(segment.folded)):
+        return True
+    for hit in segment.of("month"):
+        months_back = (published.month - int(hit.tag.value)) % 12
+        if (
+            OLD_MONTHS_MIN <= months_back <= OLD_MONTHS_MAX
+            and _dates_by_month(segment, hit)
+            and day_number_near(segment, hit) is None
+        ):
+            return True
+    return False
+
+
+def _dates_by_month(segment: Segment, hit) -> bool:
+    """The month is a date ("in March", "at the end of March", "fin mars", "في آذار"), not a
+    word that reads like one ("Sept morts", "it may be")."""
+    before = segment.folded[max(0, hit.start - 16) : hit.start].split()
+    last = before[-1] if before else ""
+    return last in PERIOD_WORDS or last in MONTH_LEADS or last.endswith(PERIOD_WORDS_AR)
 
 
 def signals(
@@ -175,8 +200,8 @@ def signals(
             mark(f"{at}:aggregate")
         if _counts_many_attacks(segment, numbers) and not tallied():
             mark(f"{at}:many_attacks")
-        if _old_year(segment, published):
-            mark(f"{at}:old_year")
+        if _old_date(segment, published):
+            mark(f"{at}:old_date")
         for kind in {h.tag.value for h in segment.of("negative")}:
             mark(f"{at}:{kind}")
     title = document.title
@@ -217,7 +242,7 @@ FOR = (
     "precise", "area", "iraqi_dateline",
 )  # fmt: skip
 AGAINST = (
-    "past", "background", "aggregate", "many_attacks", "old_year", "question", "speaker", "quiet",
+    "past", "background", "aggregate", "many_attacks", "old_date", "question", "speaker", "quiet",
     "none", "abroad_too", *NEGATIVE_KINDS,
 )  # fmt: skip
 # A headline (or first sentence) about a trial, an anniversary, a reaction, a feature or a
@@ -226,7 +251,7 @@ AGAINST = (
 # report of an attack, whatever else it says: such a signal weighs at least this much against
 # a story, however few labelled stories show it.
 DECISIVE = (
-    "trial", "anniversary", "reaction", "feature", "threat", "old_year", "many_attacks", "aggregate",
+    "trial", "anniversary", "reaction", "feature", "threat", "old_date", "many_attacks", "aggregate",
 )  # fmt: skip
 DECISIVE_AT_LEAST = {"title": 2.5, "first": 1.0}
 
