@@ -227,8 +227,12 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
         and not _same_spot(extraction.place, incident)
     ):
         return None  # a loosely related kind ("an explosion" beside mortars): the same day
+    # The same governorate and the same hour, both stated, is one event whatever each report
+    # calls the attack ("stormed an army post" and "attacked an army post" in Diyala at 21:00).
+    same_hour = place_score > 0 and report.time_precision == incident.time_precision == "hour"
     if place_score <= SAME_GOVERNORATE_SCORE and (
-        attack[1] < RELATED_SCORE or gap_h > VAGUE_PLACE_WINDOW.total_seconds() / 3600
+        (attack[1] < RELATED_SCORE and not same_hour)
+        or gap_h > VAGUE_PLACE_WINDOW.total_seconds() / 3600
     ):
         # No place, or only a governorate, on one side: a busy governorate has several attacks
         # a day, so only the same or a related kind, the same day

@@ -43,6 +43,12 @@ def opened(extraction, incident_id=1):
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT + timedelta(hours=2)), "same place"),
         (attack(BAGHDAD, NIGHT), attack(GREEN_ZONE, NIGHT), "site:green-zone in city:baghdad"),
         (attack(BAGHDAD_PROVINCE, NIGHT), attack(EMBASSY, NIGHT), "same governorate Baghdad"),
+        # the governorate and the hour, both stated: one event whatever each calls the attack
+        (
+            attack(BAGHDAD_PROVINCE, NIGHT, kind="shooting"),
+            attack(BAGHDAD_PROVINCE, NIGHT + timedelta(hours=1), kind="other"),
+            "same governorate Baghdad",
+        ),
         (attack(GREEN_ZONE, NIGHT), attack(EMBASSY, NIGHT), "km from"),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind="missile"), "fire from afar"),
         (
@@ -101,7 +107,10 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         (attack(BAGHDAD_PROVINCE, NIGHT), attack(AIN_AL_ASAD, NIGHT)),
         # only the governorate on one side: a busy governorate has several attacks a day, so
         # neither another kind of attack nor the same kind the next day
-        (attack(BAGHDAD_PROVINCE, NIGHT), attack(EMBASSY, NIGHT, kind=None)),
+        (
+            attack(BAGHDAD_PROVINCE, NIGHT, precision="day"),
+            attack(EMBASSY, NIGHT, kind=None, precision="day"),
+        ),
         # the same governorate named on both sides is still only the governorate
         (
             attack(BAGHDAD_PROVINCE, NIGHT, precision="day"),
