@@ -195,6 +195,33 @@ def test_an_event_months_old_named_by_its_month_weighs_against_a_report(ex):
     )
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "en",
+            "US drone strike kills Iranian general at Baghdad airport",
+            "The strike hit two cars at Baghdad International Airport early on Sunday, the "
+            "Pentagon said.",
+        ),
+        (
+            "fr",
+            "Un général iranien tué dans un raid américain à l'aéroport de Bagdad",
+            "Un général iranien a été tué dimanche dans un raid américain à l'aéroport "
+            "international de Bagdad, a annoncé le Pentagone.",
+        ),
+        (
+            "ar",
+            "مقتل جنرال إيراني بضربة أمريكية قرب مطار بغداد",
+            "قتل جنرال إيراني فجر الأحد في ضربة جوية أمريكية قرب مطار بغداد الدولي.",
+        ),
+    ],
+)
+def test_a_us_air_raid_near_a_base_with_us_troops_is_no_attack_on_them(ex, lang, title, text):
+    got = _relevant(ex, lang, title, text)
+    assert got.attack_type == "airstrike" and not got.us_interest
+
+
 def test_the_us_embassy_of_another_capital_is_not_baghdads(ex):
     got = _not_relevant(
         ex,

@@ -248,8 +248,8 @@ def target(document: Document, kind: str | None, site_target: str | None) -> str
         found = _choose_target(segments, kind, site_target)
         if found:
             return found
-    if site_target:
-        return site_target
+    if site_target and not (kind == AIRSTRIKE and site_target in US_INTEREST_TARGETS):
+        return site_target  # an air raid near a base that houses US troops did not hit them
     if any(seg.has("people") for seg in document.lead(2)):
         return CIVILIANS
     return None
