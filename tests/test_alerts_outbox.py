@@ -14,7 +14,7 @@ from crawler.alerts import dispatch_due, outbox_counts, outbox_rows, retry, send
 from crawler.alerts.channels import build_senders
 from crawler.alerts.message import Message
 from crawler.config import config_from_dict
-from crawler.errors import AlertError, ConfigError, InputError
+from crawler.errors import AlertError, ConfigError, InputError, StorageError
 from crawler.storage import Store
 from tests.alerts_fixtures import add_alerted_incident, add_incident
 
@@ -175,6 +175,24 @@ def test_a_crashing_channel_keeps_its_alert_and_spares_the_others(store):
     assert summary.channels["broken"].retrying == 1
     assert summary.channels["broken"].error == "RuntimeError: bug"
     assert summary.channels["rec"].sent == 1
+
+
+def test_a_database_that_refuses_writes_pauses_the_channel_in_one_line(store, caplog):
+    # What a full disk does to the dispatcher: the claim is written, the mark of sending fails.
+    add_alerted_incident(store, NOW, ("rec",))
+    full = StorageError("database or disk is full: wirewatch.db; free space and run again")
+
+    def refuse(*args, **kwargs):
+        raise full
+
+    store.mark_alert_sent = refuse
+    recorder = Recorder()
+    with caplog.at_level("ERROR"):
+        summary = dispatch_due(store, console_config(), NOW, channels={"rec": recorder})
+    assert summary.channels["rec"].error == str(full)
+    paused = [r for r in caplog.records if "alert channel paused" in r.getMessage()]
+    assert len(paused) == 1 and paused[0].exc_info is None
+    assert not any(r.exc_info for r in caplog.records)
 
 
 def test_retry_of_one_alert(store):

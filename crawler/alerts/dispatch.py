@@ -50,7 +50,7 @@ from crawler.alerts.digest import Digest, build_digest, enqueue_due_digests
 from crawler.alerts.message import Message, build_message
 from crawler.alerts.ratelimit import TokenBucket, bucket_for
 from crawler.config import AlertsConfig, Config
-from crawler.errors import AlertError
+from crawler.errors import AlertError, StorageError
 from crawler.storage import Store, parse_iso
 from crawler.types import Alert
 
@@ -219,6 +219,9 @@ class _ChannelDrain:
                     break
                 if not self._deliver(sender, alert, summary):
                     break
+        except StorageError as e:  # the database refused (a full disk): the alerts wait in it
+            log.error("alert channel paused channel=%s error=%s", sender.name, e)
+            summary.error = str(e)
         except Exception as e:  # noqa: BLE001 — one channel's crash must not stop the others
             log.exception("alert channel crashed channel=%s", sender.name)
             summary.error = f"{type(e).__name__}: {e}"
@@ -245,6 +248,8 @@ class _ChannelDrain:
             sender.send(message)
         except AlertError as e:
             return self._record_failure(sender, alert, e, summary)
+        except StorageError:
+            raise  # the database, not the channel: the drain pauses (run)
         except Exception as e:  # noqa: BLE001 — a bug in a channel: keep the alert, retry later
             log.exception("alert channel error channel=%s key=%s", sender.name, alert.key)
             return self._record_failure(
