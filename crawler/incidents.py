@@ -16,8 +16,8 @@ Compatibility, all four required:
   ``incidents.distance_km``.
   A report without a place (or "Iraq"), or a match on the governorate alone, needs the same or a
   related attack type within :data:`VAGUE_PLACE_WINDOW` (or, failing that, must be the only
-  incident of that day it does not contradict); airstrikes by one state within :data:`STRIKE_WAVE_WINDOW` are one
-  wave wherever they fell;
+  incident of that day it does not contradict); airstrikes by one state within
+  :data:`STRIKE_WAVE_WINDOW` are one wave wherever they fell, by two states two events;
 * attack type: equal, one side unknown or ``other``, or related (:data:`RELATED_ATTACK_TYPES`;
   a blast and fire from afar, more loosely);
 * target: equal, one side unknown, or both on the same side of the US-interest line.
@@ -223,7 +223,7 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     place_label, place_score = place
     if (
         attack[1] < RELATED_SCORE
-        and gap_h > LOOSE_KIND_WINDOW.total_seconds() / 3600
+        and not _within(gap_h, LOOSE_KIND_WINDOW)
         and not _same_spot(extraction.place, incident)
     ):
         return None  # a loosely related kind ("an explosion" beside mortars): the same day
@@ -231,8 +231,7 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     # calls the attack ("stormed an army post" and "attacked an army post" in Diyala at 21:00).
     same_hour = place_score > 0 and report.time_precision == incident.time_precision == "hour"
     if place_score <= SAME_GOVERNORATE_SCORE and (
-        (attack[1] < RELATED_SCORE and not same_hour)
-        or gap_h > VAGUE_PLACE_WINDOW.total_seconds() / 3600
+        (attack[1] < RELATED_SCORE and not same_hour) or not _within(gap_h, VAGUE_PLACE_WINDOW)
     ):
         # No place, or only a governorate, on one side: a busy governorate has several attacks
         # a day, so only the same or a related kind, the same day
@@ -248,30 +247,33 @@ def _same_spot(place: Place | None, incident: Incident) -> bool:
     )
 
 
+def _strikers(report: Report, incident: Incident) -> tuple[str, str] | None:
+    """Who struck from the air on each side, when both are airstrikes by a known striker."""
+    striker, other = report.extraction.claimed_by, incident.claimed_by
+    if report.extraction.attack_type != AIRSTRIKE or incident.attack_type != AIRSTRIKE:
+        return None
+    if striker is None or other is None:
+        return None
+    return striker, other
+
+
 def _two_air_forces(report: Report, incident: Incident) -> bool:
     """Airstrikes by two states (a coalition raid on Hawija, Turkish raids on the PKK the same
     night) are two events, wherever each report places them."""
-    striker = report.extraction.claimed_by
-    return (
-        report.extraction.attack_type == AIRSTRIKE
-        and incident.attack_type == AIRSTRIKE
-        and None not in (striker, incident.claimed_by)
-        and striker != incident.claimed_by
-    )
+    strikers = _strikers(report, incident)
+    return strikers is not None and strikers[0] != strikers[1]
 
 
 def _strike_wave(report: Report, incident: Incident, gap_h: float) -> tuple[str, float] | None:
     """Two places struck from the air by the same state within hours: one wave of strikes."""
-    striker = report.extraction.claimed_by
-    if (
-        report.extraction.attack_type == AIRSTRIKE
-        and incident.attack_type == AIRSTRIKE
-        and striker is not None
-        and striker == incident.claimed_by
-        and gap_h <= STRIKE_WAVE_WINDOW.total_seconds() / 3600
-    ):
-        return f"strike wave of {striker}", WAVE_SCORE
+    strikers = _strikers(report, incident)
+    if strikers is not None and strikers[0] == strikers[1] and _within(gap_h, STRIKE_WAVE_WINDOW):
+        return f"strike wave of {strikers[0]}", WAVE_SCORE
     return None
+
+
+def _within(gap_h: float, window: timedelta) -> bool:
+    return gap_h <= window.total_seconds() / 3600
 
 
 def time_relation(

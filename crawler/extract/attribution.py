@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
+from crawler.extract.place import after_allegiance_word
 from crawler.extract.violence import STATE_ACTORS
 
-PASSIVE_ENDINGS = (" by", " par")
-# Words that make a state's name an allegiance (folded: hyphens are spaces).
-ALLEGIANCE_BEFORE = ("pro ", "anti ")
+# The word of a passive claim that introduces its agent ("claimed by", "revendiqué par").
+PASSIVE_AGENT_WORDS = ("by", "par")
+# Words after a state's name that make it an allegiance (folded: hyphens are spaces).
 ALLEGIANCE_AFTER = (
     " backed",
     " aligned",
@@ -50,17 +51,17 @@ def _actor_for(
 
 def _allegiance(segment: Segment, hit: Hit) -> bool:
     """The actor names whom a group serves, not who acts: "pro-Iran", "Iran-backed"."""
-    before = segment.folded[max(0, hit.start - 5) : hit.start]
     after = segment.folded[hit.end : hit.end + 12]
-    return before.endswith(ALLEGIANCE_BEFORE) or after.startswith(ALLEGIANCE_AFTER)
+    return after_allegiance_word(segment, hit.start) or after.startswith(ALLEGIANCE_AFTER)
 
 
 def _claimant(document: Document, segment: Segment, hit: Hit) -> str | None:
     """Who makes a claim: in English and French the subject before an active verb ("IS claims
     the attack on a US base", "l'EI revendique"), the agent after a passive one ("claimed by",
     "revendiqué par"); in Arabic, whose verb comes first ("تبنى تنظيم داعش"), the actor after."""
-    said = segment.folded[hit.start : hit.end + len(PASSIVE_ENDINGS[0]) + 2]
-    passive = any(f"{word} " in said or said.endswith(word) for word in PASSIVE_ENDINGS)
+    last_word = segment.folded[hit.start : hit.end].split()[-1:]
+    next_word = segment.folded[hit.end : hit.end + 6].split()[:1]
+    passive = any(word in PASSIVE_AGENT_WORDS for word in last_word + next_word)
     return _actor_for(segment, hit, subject_first=document.lang != "ar" and not passive)
 
 

@@ -184,7 +184,7 @@ def attack_type(document: Document) -> str | None:
     are a shooting, not an armed clash. The words of a setting or of an earlier event ("to
     protest against Sunday's US strikes") are not the act.
     """
-    found, weak, segments = None, False, document.lead(1)
+    found, weak, segments = None, False, ()
     for whole in (document.lead(1), document.lead(2), document.segments):
         segments = tuple(_foreground(segment) for segment in whole)
         found = _first_value(segments, "type", skip=OTHER) or _first_value(segments, "type")

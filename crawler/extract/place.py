@@ -38,7 +38,7 @@ from crawler.types import Place
 IRAQ = "IQ"
 IRAQ_ID = "country:iraq"
 # Gazetteer ids of the places of Iraq (foreign places are "foreign:...").
-IRAQI_ID_PREFIXES = ("country:iraq", "gov:", "city:", "district:", "site:")
+IRAQI_ID_PREFIXES = (IRAQ_ID, "gov:", "city:", "district:", "site:")
 # A place name after these is an allegiance, not a location (folded: "pro-Iran" -> "pro iran").
 ALLEGIANCE_PREFIXES = ("pro ", "anti ")
 # Body sentences (after the title) searched for the incident's place: the first names it, the
@@ -117,11 +117,17 @@ def _reference_before(segment: Segment, start: int) -> str | None:
     return None
 
 
+def after_allegiance_word(segment: Segment, start: int) -> bool:
+    """The name at ``start`` follows "pro" or "anti": an allegiance ("pro-Iran"), not a place
+    or an actor."""
+    return segment.folded[max(0, start - 5) : start].endswith(ALLEGIANCE_PREFIXES)
+
+
 def _places_by_span(segment: Segment, gazetteer: Gazetteer) -> dict[tuple[int, int], list[Place]]:
     spans: dict[tuple[int, int], list[Place]] = defaultdict(list)
     names = [(actor.start, actor.end) for actor in segment.of("actor")]
     for hit in segment.of("place"):
-        if segment.folded[max(0, hit.start - 5) : hit.start].endswith(ALLEGIANCE_PREFIXES):
+        if after_allegiance_word(segment, hit.start):
             continue  # "pro-Iran factions" are not in Iran
         if any(
             start <= hit.start and hit.end <= end and (start, end) != (hit.start, hit.end)

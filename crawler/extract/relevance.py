@@ -30,6 +30,7 @@ from importlib import resources
 
 from crawler.errors import ConfigError
 from crawler.extract.document import Document, Segment
+from crawler.extract.lexicon import Hit
 from crawler.extract.numbers import count_before
 from crawler.extract.place import IRAQ, Whereabouts
 from crawler.extract.timeparse import day_number_near
@@ -109,12 +110,18 @@ def _whole_month(segment: Segment) -> bool:
     """A month named without a day, after "in"/"en"/"خلال" ("900 civilians killed in
     November", "خلال شهر تموز"): a period's total, not an event's date."""
     for hit in segment.of("month"):
-        before = segment.folded[max(0, hit.start - 16) : hit.start].split()
-        last = before[-1] if before else ""
-        in_period = last in PERIOD_WORDS or last.endswith(PERIOD_WORDS_AR)
-        if in_period and day_number_near(segment, hit) is None:
+        if _period_word(_word_before(segment, hit)) and day_number_near(segment, hit) is None:
             return True
     return False
+
+
+def _word_before(segment: Segment, hit: Hit) -> str:
+    before = segment.folded[max(0, hit.start - 16) : hit.start].split()
+    return before[-1] if before else ""
+
+
+def _period_word(word: str) -> bool:
+    return word in PERIOD_WORDS or word.endswith(PERIOD_WORDS_AR)
 
 
 def _old_date(segment: Segment, published: datetime) -> bool:
@@ -135,12 +142,11 @@ def _old_date(segment: Segment, published: datetime) -> bool:
     return False
 
 
-def _dates_by_month(segment: Segment, hit) -> bool:
+def _dates_by_month(segment: Segment, hit: Hit) -> bool:
     """The month is a date ("in March", "at the end of March", "fin mars", "في آذار"), not a
     word that reads like one ("Sept morts", "it may be")."""
-    before = segment.folded[max(0, hit.start - 16) : hit.start].split()
-    last = before[-1] if before else ""
-    return last in PERIOD_WORDS or last in MONTH_LEADS or last.endswith(PERIOD_WORDS_AR)
+    word = _word_before(segment, hit)
+    return _period_word(word) or word in MONTH_LEADS
 
 
 def signals(
