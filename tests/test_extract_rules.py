@@ -665,6 +665,8 @@ def test_fold_after_lower_keeps_length(raw: str, folded: str) -> None:
         ("Rockets hit. Two died.", [0, 13]),
         ("The U.S. Embassy was hit. Nobody died.", [0, 26]),
         ("Lt. Smith said so. Then he left.", [0, 19]),
+        ("Brig. Gen. Pat Ryder said so. Then he left.", [0, 30]),
+        ("Attacked 60 times since Oct. 17, he said. Then.", [0, 42]),
         ("سقط صاروخ. لا إصابات.", [0, 11]),
     ],
 )
