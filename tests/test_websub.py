@@ -141,7 +141,7 @@ def test_a_feed_naming_a_hub_is_subscribed_and_the_hub_verification_answered(wor
     assert request["hub.secret"] == hub_secret(MASTER, "agency", world.hub.url, world.topic)
     assert request["hub.callback"] == world.callback()
     row = world.wait_for_state("verified")
-    assert world.hub.verifications[0][0:2] == ("subscribe", 200)
+    assert world.hub.verified("subscribe")[0][0:2] == ("subscribe", 200)
     lease_end = parse_iso(row["lease_end"])
     assert timedelta(minutes=59) < lease_end - polled < timedelta(minutes=61)
     assert MASTER not in str(world.store.query("SELECT * FROM websub_subscriptions"))
@@ -269,7 +269,7 @@ def test_a_feed_removed_from_the_configuration_is_unsubscribed(world):
     while world.subscription() is not None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert world.subscription() is None
-    assert ("unsubscribe", 200) in [v[:2] for v in world.hub.verifications]
+    assert ("unsubscribe", 200) in [v[:2] for v in world.hub.verified("unsubscribe")]
     # A delivery the hub had under way is told the subscription is gone.
     assert requests.post(callback, data=b"<rss/>", timeout=10).status_code == 410
 

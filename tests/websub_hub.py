@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
@@ -64,6 +65,17 @@ class Hub:
     @property
     def url(self) -> str:
         return self.server.url_for("/hub")
+
+    def verified(self, mode: str, timeout_s: float = 10) -> list[tuple[str, int, str]]:
+        """The verifications once one of ``mode`` has completed: the subscriber stores its
+        answer before the hub has read the response, so a test waits for the hub too."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with self.lock:
+                if any(v[0] == mode for v in self.verifications):
+                    return list(self.verifications)
+            time.sleep(0.02)
+        raise AssertionError(f"no {mode} verification completed: {self.verifications}")
 
     def install(self) -> Hub:
         self.server.expect_request("/hub", method="POST").respond_with_handler(self._request)
