@@ -164,6 +164,7 @@ def result_row(store: Store, article_id: int, key: str | int) -> dict[str, Any]:
         original = store.article(article.duplicate_of)
         duplicate_key = json.loads(original.guid) if original is not None else None
     tally = extraction.reported_tally if extraction else None
+    tally = tally if tally is not None and tally.rank else None  # a count ranks no incident
     row: dict[str, Any] = {
         "id": key,
         "relevant": bool(extraction and extraction.relevant),

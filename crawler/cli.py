@@ -25,7 +25,7 @@ import click
 from tabulate import tabulate
 
 from crawler import __version__
-from crawler.config import Config, load_config
+from crawler.config import Config, CounterConfig, load_config
 from crawler.daemon import sync_store_with_config
 from crawler.errors import ConfigError, LockError, WirewatchError
 from crawler.lock import DatabaseLock
@@ -264,6 +264,34 @@ def _counter_table(store: Store) -> str:
     return tabulate(rows, headers="keys") if rows else "(no counters configured)"
 
 
+def _stated_counts_table(store: Store, counters: list[CounterConfig], limit: int) -> str:
+    """The latest counts of the series articles stated, each beside every counter of the same
+    series as it stood when the article was published ("ours then")."""
+    from crawler.counters import count_applies, count_disagrees
+
+    rows = []
+    for article, tally in store.stated_counts(limit):
+        comparisons = []
+        for counter in counters:
+            if count_applies(counter, tally):
+                value = counter.start + store.counted_by(counter.name, article["published"])
+                verdict = "disagrees" if count_disagrees(tally, value) else "agrees"
+                comparisons.append(f"{counter.name}: {value}, {verdict}")
+        if not comparisons:
+            comparisons.append("another series" if tally.beyond_iraq else "no counter of it")
+        rows.append(
+            {
+                "published": article["published"][:16].replace("T", " "),
+                "source": _short(article["source"], 20),
+                "stated": ("at least " if tally.at_least else "") + str(tally.n),
+                "since": tally.since.isoformat() if tally.since else "-",
+                "scope": _short(tally.scope, 40),
+                "ours then": "; ".join(comparisons),
+            }
+        )
+    return tabulate(rows, headers="keys") if rows else ""
+
+
 def _ago_of(moment: datetime | None, now: datetime) -> str:
     return "never" if moment is None else _ago((now - moment).total_seconds()) + " ago"
 
@@ -330,13 +358,23 @@ def _short(value: Any, width: int = 48) -> Any:
 
 @main.command()
 @click.option("--history", "history_of", metavar="NAME", help="Show one counter's latest ticks.")
-@click.option("-n", "--limit", default=20, show_default=True, help="Ticks shown with --history.")
+@click.option(
+    "-n",
+    "--limit",
+    default=20,
+    show_default=True,
+    help="Ticks shown with --history; else the latest counts articles stated.",
+)
 @pass_app
 def counters(app: App, history_of: str | None, limit: int) -> None:
-    """Show the attack counters, their values and tally mismatches."""
+    """Show the attack counters, their values and tally mismatches, and the counts of attacks
+    that articles stated ("attacked at least 66 times since Oct. 17") beside ours then."""
     with app.open_store() as store:
         if history_of is None:
             click.echo(_counter_table(store))
+            stated = _stated_counts_table(store, app.config.counters, limit)
+            if stated:
+                click.echo(f"\ncounts stated by articles (latest {limit}):\n{stated}")
             return
         if history_of not in {c.name for c in app.config.counters}:
             raise click.BadParameter(

@@ -11,6 +11,9 @@ sequence the same way, and takes its place again when a report supports it anew.
 Tally reconciliation: an article that states "the 19th attack on US interests since October 28"
 gives a :class:`~crawler.types.ReportedTally`; :func:`tally_applies` says whether it speaks of
 the same series as a counter, and :func:`reported_for` picks the figure shown beside our ordinal.
+A round-up's count of the series ("US forces have been attacked at least 40 times in Iraq since
+Oct. 17") is compared with the counter's value when it was published: :func:`count_applies`,
+:func:`count_disagrees`. A scope past Iraq ("in Iraq and Syria") is another series.
 
 Pure: ``crawler.pipeline`` loads incidents and ticks and stores the plan.
 """
@@ -105,13 +108,30 @@ def follows(incident: Incident, last: Incident | None) -> bool:
 
 
 def tally_applies(counter: CounterConfig, tally: ReportedTally) -> bool:
-    """Does a stated tally count the same series as this counter?
+    """Does a stated rank count the same series as this counter?
 
     Only US-interest tallies are compared, and only with counters filtered on US interests:
-    "the 19th attack" means nothing against a counter of, say, IEDs in Anbar. A stated
-    since-date must fall within :data:`TALLY_SINCE_TOLERANCE` of the counter's date.
+    "the 19th attack" means nothing against a counter of, say, IEDs in Anbar; nor does "the
+    61st attack on US forces in Iraq and Syria" against a count of Iraq's. A stated since-date
+    must fall within :data:`TALLY_SINCE_TOLERANCE` of the counter's date.
     """
-    if not (tally.us_interest and counter.filter.us_interest):
+    return tally.rank and _same_series(counter, tally)
+
+
+def count_applies(counter: CounterConfig, tally: ReportedTally) -> bool:
+    """Does a stated count of the series measure this counter? As a rank does, and it must say
+    since when it counts: "more than 60 attacks" alone could count anything."""
+    return not tally.rank and tally.since is not None and _same_series(counter, tally)
+
+
+def count_disagrees(tally: ReportedTally, value: int) -> bool:
+    """Our counter's ``value`` when a count was published disagrees with it: below its lower
+    bound ("at least 40"), or other than an exact count."""
+    return value < tally.n if tally.at_least else value != tally.n
+
+
+def _same_series(counter: CounterConfig, tally: ReportedTally) -> bool:
+    if not (tally.us_interest and counter.filter.us_interest) or tally.beyond_iraq:
         return False
     return tally.since is None or abs(tally.since - counter.since) <= TALLY_SINCE_TOLERANCE
 

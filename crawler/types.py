@@ -170,12 +170,17 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class ReportedTally:
-    """A running count stated by the article itself ("the 19th attack since October 28")."""
+    """A running count stated by the article itself: the rank of its incident ("the 19th attack
+    since October 28"), or the size of the series when it was written ("US forces have been
+    attacked at least 66 times in Iraq and Syria since Oct. 17", as a round-up says)."""
 
     n: int
     scope: str  # the words that say what is counted
     since: date | None = None
     us_interest: bool = False  # the scope is attacks on US / coalition interests
+    rank: bool = True  # the incident's own rank; False: a count of the series at publication
+    at_least: bool = False  # a count stated as a lower bound ("at least 66", "more than 60")
+    beyond_iraq: bool = False  # the scope reaches past Iraq ("in Iraq and Syria", "the region")
 
 
 # Why an article is no report, when nothing about its facts can change that: no act of

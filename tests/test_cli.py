@@ -9,7 +9,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import click
@@ -17,7 +17,18 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import main
+from crawler.pipeline import process_pending
 from crawler.storage import Store
+from crawler.types import Extraction, ReportedTally
+from tests.pipeline_fixtures import (
+    AIN_AL_ASAD,
+    EMBASSY,
+    ScriptedExtractor,
+    add_article,
+    attack,
+    make_config,
+    utc,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -150,6 +161,38 @@ def test_incidents_and_exports(write_config, tmp_path):
 def test_counters_history_of_an_unknown_counter_is_a_usage_error(write_config):
     result = invoke(write_config(), "counters", "--history", "nope")
     assert result.exit_code == 2 and "no counter named 'nope'" in result.output
+
+
+def test_counters_show_the_counts_articles_stated_beside_ours_then(write_config, tmp_path):
+    """A round-up's count of the series is compared with the counter as it stood when the
+    round-up was published; a count of attacks in Iraq and Syria is another series."""
+    config = write_config()
+    night = utc(2020, 2, 16, 0, 30)
+
+    def count(n: int, at_least: bool, beyond_iraq: bool = False) -> Extraction:
+        tally = ReportedTally(n, "attacks since Oct. 28", date(2019, 10, 28), True, False, at_least, beyond_iraq)  # fmt: skip
+        return Extraction(relevant=False, score=0.1, lang="en", reported_tally=tally)
+
+    extractor = ScriptedExtractor(
+        {
+            "rockets hit embassy": attack(EMBASSY, night),
+            "round-up one": count(19, at_least=True),
+            "rockets hit ain al-asad": attack(AIN_AL_ASAD, night + timedelta(days=1), target="us_military"),
+            "round-up two": count(25, at_least=False),
+            "round-up region": count(70, at_least=True, beyond_iraq=True),
+        }
+    )  # fmt: skip
+    with Store(tmp_path / "wirewatch.db") as store:
+        for hours, title in enumerate(extractor.table):
+            add_article(store, title, night + timedelta(hours=1 + 12 * hours))
+        process_pending(store, extractor, make_config(), night + timedelta(days=3))
+    result = invoke(config, "counters")
+    assert result.exit_code == 0, result.output
+    table = result.output.split("counts stated by articles (latest 20):")[1]
+    region, second, first = [line for line in table.splitlines() if line.startswith("2020-")]
+    assert "at least 70" in region and region.endswith("another series")
+    assert " 25 " in second and second.endswith("us-interests-iraq: 20, disagrees")
+    assert "at least 19" in first and first.endswith("us-interests-iraq: 19, agrees")
 
 
 def test_export_between_dates_and_in_acled_columns(write_config, tmp_path):

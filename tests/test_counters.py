@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
+
+import pytest
 
 from crawler import counters
 from crawler.config import CounterConfig
@@ -71,6 +74,30 @@ def test_tallies_apply_only_to_the_same_series():
     stated = [ReportedTally(19, "a", None, True), ReportedTally(20, "b", None, True)]
     assert counters.reported_for(US, stated) == 20
     assert counters.reported_for(US, []) is None
+
+
+def test_a_series_past_iraq_or_a_count_is_no_rank_of_ours():
+    since = date(2019, 10, 28)
+    region = ReportedTally(61, "attacks in Iraq and Syria", since, True, beyond_iraq=True)
+    assert not counters.tally_applies(US, region)
+    assert not counters.count_applies(US, replace(region, rank=False))
+    count = ReportedTally(40, "times in Iraq since Oct. 28", since, True, rank=False)
+    assert not counters.tally_applies(US, count) and counters.count_applies(US, count)
+    assert not counters.count_applies(US, replace(count, since=None))  # since when?
+    assert not counters.count_applies(US, replace(count, us_interest=False))
+    assert counters.reported_for(US, [count]) is None
+
+
+@pytest.mark.parametrize(
+    ("n", "at_least", "ours", "disagrees"),
+    [(40, False, 40, False), (40, False, 39, True), (40, False, 41, True),
+     (40, True, 40, False), (40, True, 45, False), (40, True, 39, True)],
+)  # fmt: skip
+def test_a_count_disagrees_when_ours_is_other_or_below_its_lower_bound(
+    n, at_least, ours, disagrees
+):
+    tally = ReportedTally(n, "attacks", date(2019, 10, 28), True, rank=False, at_least=at_least)
+    assert counters.count_disagrees(tally, ours) is disagrees
 
 
 def test_follows_orders_by_time_then_id():

@@ -594,6 +594,53 @@ def test_numbers_that_are_not_tallies(ex: Extractor, text: str) -> None:
     assert ex.extract("Iraq", text, SUNDAY, lang="en").reported_tally is None
 
 
+# Counts of the series, in round-ups and in reports (our own sentences, in the wires' forms):
+# (lang, title, text, n, at least, past Iraq, relevant).
+SERIES_COUNTS = [
+    ("en", "Attacks on US troops mount",
+     "US and coalition forces have been attacked at least 19 times in Iraq and Syria since Jan. 3, a Pentagon spokesman said.",
+     19, True, True, False),
+    ("en", "Rocket attacks target US bases",
+     "American troops in Iraq have come under attack 14 times since Feb. 2, officials said on Sunday.",
+     14, False, False, False),
+    ("en", "Rockets hit near US embassy in Baghdad",
+     "Two rockets hit near the US embassy in Baghdad on Sunday. US interests have been targeted more than 18 times since Jan. 3.",
+     18, True, False, True),
+    ("fr", "Irak : les attaques contre les Américains se multiplient",
+     "Les forces américaines ont été visées par plus de 20 attaques en Irak et dans la région depuis le 3 janvier, selon le Pentagone.",
+     20, True, True, False),
+    ("ar", "تصاعد الهجمات على القوات الأمريكية",
+     "تعرضت القوات الأمريكية لأكثر من 17 هجوما في العراق منذ 3 كانون الثاني/يناير، بحسب مسؤول أمريكي.",
+     17, True, False, False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "title", "text", "n", "at_least", "beyond", "relevant"), SERIES_COUNTS)  # fmt: skip
+def test_a_count_of_the_series_is_read_as_no_rank(
+    ex: Extractor, lang: str, title: str, text: str, n: int, at_least: bool, beyond: bool, relevant: bool
+) -> None:  # fmt: skip
+    got = ex.extract(title, text, SUNDAY, lang=lang)
+    assert got.relevant is relevant, (got.reason, got.evidence)
+    tally = got.reported_tally
+    assert tally is not None and not tally.rank
+    assert (tally.n, tally.at_least, tally.beyond_iraq, tally.us_interest) == (
+        n,
+        at_least,
+        beyond,
+        True,
+    )
+    assert tally.since is not None and tally.since.month in (1, 2)
+
+
+def test_a_rank_in_iraq_and_syria_is_of_another_series(ex: Extractor) -> None:
+    text = "A drone hit Ain al-Asad air base in Iraq on Sunday, the 12th attack on US forces in Iraq and Syria since January 3."
+    tally = ex.extract("Drone hits Iraq base", text, SUNDAY, lang="en").reported_tally
+    assert tally is not None and tally.rank and tally.n == 12 and tally.beyond_iraq
+    text = "Rockets hit the US embassy in Baghdad on Sunday, the 19th attack against US interests in Iraq since October 28."
+    tally = ex.extract("Iraq", text, SUNDAY, lang="en").reported_tally
+    assert tally is not None and tally.rank and not tally.beyond_iraq
+
+
 CLAIMS = [
     (
         "en",

@@ -362,7 +362,7 @@ def _mismatches(db: str) -> dict[str, Any]:
     sql = f"""select i.id as _id, t.counter, t.ordinal as "we count", t.reported as "articles say",
   (select group_concat(distinct coalesce(a.source, a.feed)) from reported_tallies r
     join articles a on a.id = r.article_id
-    where r.incident_id = i.id and r.n = t.reported) as "said by",
+    where r.incident_id = i.id and r.rank = 1 and r.n = t.reported) as "said by",
   i.title as incident
 from counter_ticks t join incidents i on i.id = t.incident_id
 where t.mismatch = 1 and {incident_filter()}

@@ -60,6 +60,16 @@ where t.counter = :counter order by t.ordinal desc""",
 from counter_ticks t join incidents i on i.id = t.incident_id
 where t.mismatch = 1 order by i.event_time desc""",
     },
+    "stated_counts": {
+        "title": "Counts stated by articles",
+        "description": "Round-ups' and reports' counts of the attacks since a date (\"attacked at "
+        'least 66 times since Oct. 17"): a lower bound when at_least, another series than '
+        "Iraq's when beyond_iraq. `wirewatch counters` sets each beside our counter then.",
+        "sql": """select a.published, coalesce(a.source, a.feed) as source, t.n, t.at_least,
+  t.since, t.beyond_iraq, t.us_interest, t.scope, a.title, t.article_id, t.incident_id
+from reported_tallies t join articles a on a.id = t.article_id
+where t.rank = 0 order by a.published desc""",
+    },
     "search_articles": {
         "title": "Search articles",
         "description": "Full-text search over article titles, summaries and texts.",

@@ -43,7 +43,7 @@ from crawler.extract.lexicon import Matcher
 from crawler.extract.numbers import casualties
 from crawler.extract.place import Whereabouts, locate, names_elsewhere
 from crawler.extract.relevance import Weights
-from crawler.extract.tally import reported_tally
+from crawler.extract.tally import reported_tally, series_count
 from crawler.extract.timeparse import BAGHDAD, EventTime, event_time
 from crawler.extract.vocabulary import load_places, load_vocabularies
 from crawler.lang import detect_language
@@ -167,6 +167,8 @@ class Extractor:
                 evidence=verdict.evidence,
                 reason=verdict.reason,
                 place=where.place,
+                # a round-up's count of the series still tells the counters something
+                reported_tally=series_count(document, vocabulary.numbers, published),
             )
         kind = attack_type(document) or "other"
         site_target = self.gazetteer.site_target(where.place.id) if where.place else None

@@ -154,10 +154,11 @@ def set_in_iraq(document: Document, dateline_place: Place | None) -> bool:
     places of Iraq are other things: a first name, a plural noun, a camp in Myanmar."""
     if dateline_place is not None and dateline_place.country == IRAQ:
         return True
-    return any(_anchors_iraq(hit.tag.value) for seg in document.segments for hit in seg.of(ANCHOR))
+    return any(anchors_iraq(hit.tag.value) for seg in document.segments for hit in seg.of(ANCHOR))
 
 
-def _anchors_iraq(value: str) -> bool:
+def anchors_iraq(value: str) -> bool:
+    """A place or demonym tag value that stands for Iraq or a place in it."""
     return value.removeprefix(DEMONYM_PREFIX).startswith(IRAQI_ID_PREFIXES)
 
 
@@ -257,7 +258,7 @@ def _after_direction(segment: Segment, start: int) -> bool:
 def _says_iraqi(segments: tuple[Segment, ...]) -> bool:
     """ "Iraqi soldiers", "جنود عراقيين": the lead sets the story in Iraq without a place."""
     return any(
-        hit.tag.value.startswith(DEMONYM_PREFIX) and _anchors_iraq(hit.tag.value)
+        hit.tag.value.startswith(DEMONYM_PREFIX) and anchors_iraq(hit.tag.value)
         for seg in segments
         for hit in seg.of(ANCHOR)
     )

@@ -71,7 +71,7 @@ def day_number_near(segment: Segment, month: Hit) -> int | None:
         r"(\d{1,2})(?:er|st|nd|rd|th)?\s*$", segment.folded[max(0, month.start - 8) : month.start]
     )
     after = re.match(
-        r"\s*(\d{1,2})(?!\d)(?:st|nd|rd|th)?", segment.folded[month.end : month.end + 6]
+        r"\.?\s*(\d{1,2})(?!\d)(?:st|nd|rd|th)?", segment.folded[month.end : month.end + 7]
     )
     for found in (before, after):
         if found and 1 <= int(found.group(1)) <= MAX_DAY_OF_MONTH:

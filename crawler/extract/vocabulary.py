@@ -132,6 +132,9 @@ class Numbers:
     # Words around a running tally, compared token by token (too common for the automaton):
     tally_scope: frozenset[str]  # first word after a bare rank ("la 21e contre ...")
     tally_determiner: frozenset[str]  # last word before a definite count ("aucune des 19 ...")
+    tally_times: frozenset[str]  # "attacked 66 times", "66 fois", "66 مرة"
+    tally_at_least: tuple[tuple[str, ...], ...]  # a count's lower bound ("at least", "أكثر من")
+    tally_beyond: tuple[tuple[str, ...], ...]  # a scope past Iraq's borders ("the region")
 
 
 @dataclass(frozen=True)
@@ -179,8 +182,8 @@ def _numbers(section: Mapping[str, Any], tally: Mapping[str, Any]) -> Numbers:
     def words(name: str) -> frozenset[str]:
         return frozenset(_folded_words(section.get(name) or ()))
 
-    def phrases(name: str) -> tuple[tuple[str, ...], ...]:
-        return tuple(tuple(w.split()) for w in _folded_words(section.get(name) or ()))
+    def phrases(name: str, of: Mapping[str, Any] = section) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(w.split()) for w in _folded_words(of.get(name) or ()))
 
     return Numbers(
         cardinal=valued("cardinal"),
@@ -199,6 +202,9 @@ def _numbers(section: Mapping[str, Any], tally: Mapping[str, Any]) -> Numbers:
         tally_determiner=frozenset(
             w.split()[-1] for w in _folded_words(tally.get("determiner") or ())
         ),
+        tally_times=frozenset(_folded_words(tally.get("times") or ())),
+        tally_at_least=phrases("at_least", tally),
+        tally_beyond=phrases("beyond", tally),
     )
 
 

@@ -121,6 +121,15 @@ class CounterStore(Connection):
             " GROUP BY c.name ORDER BY c.name"
         )
 
+    def counted_by(self, counter: str, moment: str) -> int:
+        """How many incidents the counter had counted whose event came at or before ``moment``
+        (an ISO time): its value then, less its ``start``."""
+        return self.db.execute(
+            "SELECT count(*) FROM counter_ticks t JOIN incidents i ON i.id = t.incident_id"
+            " WHERE t.counter = ? AND i.event_time <= ?",
+            [counter, moment],
+        ).fetchone()[0]
+
     def counter_history(self, counter: str, limit: int = 50) -> list[dict[str, Any]]:
         """The latest ticks of one counter with their incident, newest first."""
         return self.query(

@@ -64,7 +64,7 @@ class ExtractionStore(Connection):
     def save_tally(self, article_id: int, incident_id: int | None, tally: ReportedTally) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO reported_tallies (article_id, incident_id, n, since, scope,"
-            " us_interest) VALUES (?, ?, ?, ?, ?, ?)",
+            " us_interest, rank, at_least, beyond_iraq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 article_id,
                 incident_id,
@@ -72,6 +72,9 @@ class ExtractionStore(Connection):
                 tally.since.isoformat() if tally.since else None,
                 tally.scope,
                 int(tally.us_interest),
+                int(tally.rank),
+                int(tally.at_least),
+                int(tally.beyond_iraq),
             ],
         )
 
@@ -83,6 +86,18 @@ class ExtractionStore(Connection):
             [incident_id],
         )
         return [tally_from_row(r) for r in rows]
+
+    def stated_counts(self, limit: int) -> list[tuple[dict[str, Any], ReportedTally]]:
+        """Counts of the series articles stated ("attacked at least 66 times since Oct. 17"),
+        latest first, each with its article's id, publication time, source and title."""
+        rows = self.query(
+            "SELECT t.*, a.published, coalesce(a.source, a.feed) AS source, a.title"
+            " FROM reported_tallies t JOIN articles a ON a.id = t.article_id WHERE t.rank = 0"
+            " ORDER BY a.published DESC, a.id DESC LIMIT ?",
+            [limit],
+        )
+        article_keys = ("article_id", "published", "source", "title")
+        return [({k: r[k] for k in article_keys}, tally_from_row(r)) for r in rows]
 
     def _file_tally(self, article_id: int, incident_id: int) -> None:
         """The tally an article stated (if any) now counts for the incident it joined."""
@@ -136,4 +151,7 @@ def tally_from_row(row: dict[str, Any]) -> ReportedTally:
         scope=row["scope"],
         since=date.fromisoformat(row["since"]) if row["since"] else None,
         us_interest=bool(row["us_interest"]),
+        rank=bool(row["rank"]),
+        at_least=bool(row["at_least"]),
+        beyond_iraq=bool(row["beyond_iraq"]),
     )

@@ -188,7 +188,7 @@ class OutboxStore(Connection):
             )
             tallies = self.query(
                 "SELECT r.n, r.scope, a.source, a.feed FROM reported_tallies r"
-                " JOIN articles a ON a.id = r.article_id WHERE r.incident_id = ?"
+                " JOIN articles a ON a.id = r.article_id WHERE r.incident_id = ? AND r.rank = 1"
                 " ORDER BY a.published, a.id",
                 [incident_id],
             )

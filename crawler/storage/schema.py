@@ -477,6 +477,20 @@ def _m14_withdrawn_incidents(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE incidents ADD COLUMN withdrawn TEXT")
 
 
+def _m15_series_counts(db: sqlite_utils.Database) -> None:
+    # A stated tally is the rank of its incident ("the 19th attack") or a count of the series
+    # when the article was published ("attacked at least 66 times since Oct. 17"), possibly a
+    # lower bound, possibly of a series past Iraq ("in Iraq and Syria"). Rows stored before are
+    # ranks of Iraq's series, as they were read.
+    db.executescript(
+        """
+        ALTER TABLE reported_tallies ADD COLUMN rank INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE reported_tallies ADD COLUMN at_least INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE reported_tallies ADD COLUMN beyond_iraq INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_core_tables,
     _m2_full_text_search,
@@ -492,5 +506,6 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m12_wire_deliveries,
     _m13_websub_subscriptions,
     _m14_withdrawn_incidents,
+    _m15_series_counts,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
