@@ -7,7 +7,7 @@ import pytest
 from crawler.errors import ConfigError
 from crawler.extract import Extractor
 from crawler.extract.lexicon import Matcher, Tag
-from crawler.extract.normalize import clean, fold, normalize, split_dateline
+from crawler.extract.normalize import clean, fold, normalize
 from crawler.types import GOVERNORATES
 
 
@@ -32,27 +32,6 @@ def test_normalize(raw: str, expected: str) -> None:
 def test_fold_keeps_length_so_offsets_map_back() -> None:
     text = clean("Œuvre İstanbul — Aïn al-Assad ’ «x» ٣")
     assert len(fold(text)) == len(text)
-
-
-@pytest.mark.parametrize(
-    ("body", "place", "rest"),
-    [
-        ("BAGDAD, 16 fév 2020 (AFP) - Des roquettes sont tombées.", "BAGDAD", "Des roquettes"),
-        ("Baghdad (AFP) - Rockets hit the Green Zone.", "Baghdad", "Rockets hit"),
-        ("بغداد (أ ف ب) - سقطت صواريخ.", "بغداد", "سقطت"),
-        ("ERBIL (Irak), 13 mars 2022 (AFP) - Des missiles.", "ERBIL", "Des missiles"),
-        ("KANO (Nigeria) (AFP) - Des jihadistes.", "KANO", "Des jihadistes"),
-        ("BAGHDAD — Rockets struck the base.", "BAGHDAD", "Rockets"),
-        ("Rockets struck the base on Sunday.", None, None),
-    ],
-)
-def test_dateline(body: str, place: str | None, rest: str | None) -> None:
-    head = split_dateline(body)
-    if place is None:
-        assert head is None or head.place != "Rockets struck the base on Sunday"
-        return
-    assert head is not None and head.place == place
-    assert body[head.end :].startswith(rest)
 
 
 def _matcher() -> Matcher:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import NamedTuple
 
+from crawler.dateline import Dateline, split_dateline
 from crawler.extract.lexicon import Hit, Matcher
-from crawler.extract.normalize import Dateline, clean, fold, sentence_starts, split_dateline
+from crawler.extract.normalize import clean, fold, sentence_starts
 
 # Body sentences that, with the title, make the lead of a wire story.
 LEAD_SENTENCES = 2

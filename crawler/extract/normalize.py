@@ -10,15 +10,14 @@ Two layers, so that matches found in the folded text can be read back with their
   spaces and every apostrophe made ``'``. Because the length is kept, an offset in the folded text
   is the same offset in the cleaned text (used for "capitalised" checks and for quoting).
 
-Also here: sentence spans and the AFP-style dateline at the head of a dispatch. Matching itself
-is in :mod:`crawler.extract.lexicon`.
+Also here: sentence spans. The dateline at the head of a dispatch is read by
+:mod:`crawler.dateline`, matching itself in :mod:`crawler.extract.lexicon`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 _INVISIBLE = re.compile(
     "[\u064b-\u065f\u0670\u0640\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
@@ -143,47 +142,3 @@ _SENTENCE_END = re.compile(
 def sentence_starts(text: str) -> list[int]:
     """Start offsets of the sentences of cleaned ``text`` (always begins with 0)."""
     return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
-
-
-@dataclass(frozen=True, slots=True)
-class Dateline:
-    """The head of a dispatch: ``BAGDAD, 16 fév 2020 (AFP) -`` or ``ERBIL (Irak), 16 fév 2020
-    (AFP) -`` → place "BAGDAD" or "ERBIL", date text."""
-
-    place: str
-    date_text: str | None
-    end: int  # offset in the cleaned text where the story begins
-
-
-_AGENCIES = (
-    r"AFP|Reuters|AP|dpa|ANSA|Xinhua|Anadolu|AA|Rudaw|Kurdistan24|INA|"
-    r"أ ف ب|ا ف ب|أ\.ف\.ب|رويترز|د ب ا|الأناضول|واع"
-)
-# AFP's French copy names the country after a city it thinks little known: "ERBIL (Irak), ...".
-_DATELINE = re.compile(
-    r"^\s*(?P<place>[^\W\d_][^\W\d_' .\-]{1,40}?)\s*"
-    r"(?:\([^\W\d_][^()\d]{1,30}\)\s*)?"
-    r"(?:,\s*(?P<date>[^()]{3,40}?)\s*)?"
-    rf"\((?:{_AGENCIES})\)\s*[-\u2013\u2014:]+\s*"
-)
-# "BAGHDAD — " without agency: only an all-capitals word counts, or we would eat real sentences.
-_CAPS_DATELINE = re.compile(
-    r"^\s*(?P<place>[A-Z\u00C0-\u00DE][A-Z\u00C0-\u00DE' .]{2,30}?)\s*(?:,\s*(?P<date>[^\u2013\u2014]{3,30}?))?\s*[\u2013\u2014-]{1,2}\s"
-)
-
-# Arabic papers open with where or who, then a dash or a slash: "بغداد - ...", "الرياض/ ...",
-# "عين اليوم – بغداد ..." (an outlet, then the city), "محمد علي – ..." (a reporter). One to three
-# words of Arabic letters; what the words are (a place or not) is for the gazetteer to say.
-_ARABIC_BYLINE = re.compile(
-    r"^\s*(?P<place>[\u0621-\u064a]+(?: [\u0621-\u064a]+){0,2})\s*[-\u2013\u2014/]\s*"
-)
-
-
-def split_dateline(cleaned: str) -> Dateline | None:
-    """Find the dateline at the head of a cleaned dispatch body, if there is one."""
-    match = (
-        _DATELINE.match(cleaned) or _CAPS_DATELINE.match(cleaned) or _ARABIC_BYLINE.match(cleaned)
-    )
-    if not match:
-        return None
-    return Dateline(match.group("place").strip(), match.groupdict().get("date"), match.end())

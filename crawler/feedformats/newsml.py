@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from crawler.dateline import dateline_place
 from crawler.feedformats import RawFeed, RawItem
-from crawler.feedformats.dateline import dateline_place
 from crawler.feedformats.dates import parse_feed_date
 from crawler.feedformats.html import html_to_text, inner_markup, one_line, text_of
 from crawler.xmlsafe import parse_xml

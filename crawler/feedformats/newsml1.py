@@ -22,7 +22,7 @@ them), with or without the NewsML 1.2 namespace. Per ``NewsItem``:
   languages), every equivalent but the first; the editors' initials line closing an AFP
   dispatch ("dmc-dla/kam/gr") is dropped;
 * summary: ``SubHeadLine``, else the first paragraph of the body;
-* dateline: the place of ``DateLine`` (crawler.feedformats.dateline.dateline_place), else the
+* dateline: the place of ``DateLine`` (crawler.dateline.dateline_place), else the
   ``City`` of the origin ``Location``;
 * lang: ``DescriptiveMetadata/Language/@FormalName``, else the nearest ``xml:lang``;
 * author: ``ByLine``; the feed title (the default source) is the provider's ``Party``.
@@ -40,8 +40,8 @@ from datetime import datetime
 
 from lxml import etree
 
+from crawler.dateline import dateline_place
 from crawler.feedformats import RawFeed, RawItem
-from crawler.feedformats.dateline import dateline_place
 from crawler.feedformats.dates import parse_feed_date
 from crawler.feedformats.html import html_to_text, inner_markup, one_line, text_of
 from crawler.feedformats.newsml import parse_well_formed

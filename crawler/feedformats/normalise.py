@@ -17,7 +17,7 @@
 * **author**: the person's name only; e-mail addresses are removed (privacy, and they are noise).
 * **source**: the ``source`` argument, else the feed title.
 * **dateline**: the format's own (NewsML ``dateline``/``located``), else the dateline opening
-  the content, else the summary (:func:`crawler.feedformats.dateline.parse_dateline`).
+  the content, else the summary (:func:`crawler.dateline.parse_dateline`).
 * **version, publishing status, embargo** (NewsML): carried over as the format states them.
 * Items with no title, no text and no link carry nothing to analyse and are skipped.
 * **item hashes** (lxml fast path only): the raw hashes of the items that gave an entry, and of
@@ -35,8 +35,8 @@ import re
 from datetime import datetime
 from urllib.parse import urljoin
 
+from crawler.dateline import parse_dateline
 from crawler.feedformats import RawFeed, RawItem
-from crawler.feedformats.dateline import parse_dateline
 from crawler.feedformats.dates import settle_published
 from crawler.feedformats.html import one_line
 from crawler.lang import detect_language

@@ -1,0 +1,104 @@
+"""Wire-story datelines: where a dispatch says it was filed, and where its story begins.
+
+Agencies open a story with the place it was filed from: ``BAGDAD, 16 fév 2020 (AFP) -``,
+``Baghdad (AFP) -``, ``بغداد (أ ف ب) -``, ``MOSUL, Iraq, Feb 16 (Reuters) -``, ``ERBIL (Irak),
+13 mars 2022 (AFP) -`` (AFP's French copy names the country after a city it thinks little
+known); newspapers write ``BAGHDAD — Rockets struck ...``; Arabic papers open with where or who,
+then a dash or a slash: ``بغداد - ...``, ``الرياض/ ...``, ``عين اليوم – بغداد ...`` (an outlet, then
+the city), ``محمد علي – ...`` (a reporter).
+
+:func:`split_dateline` finds one of these at the very start of a text: the place as written, the
+date text when there is one, and where the story begins. Feeds store the place with their items
+(``crawler.feedformats.normalise``) and the extractor reads the story from where it begins
+(``crawler.extract.document``): one reader, so that a story polled from a feed and the same
+story given to ``wirewatch analyze`` are read alike. :func:`dateline_place` reads a dateline that
+a format states in a field of its own (NewsML ``dateline``, ``DateLine``): one of the shapes
+above, else a bare place ("Bagdad", "Mossoul, Irak") up to its first comma, when that is short
+enough to be a place name and holds no digit (agencies also put a bare date there).
+
+What this module leaves to others: whether the words are a place at all — an Arabic byline's
+may be an outlet or a reporter — is for the gazetteer to say (``crawler.extract.place``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """``BAGDAD, 16 fév 2020 (AFP) -`` → place "BAGDAD", date text "16 fév 2020", and the offset
+    in the text where the story begins."""
+
+    place: str
+    date_text: str | None
+    end: int
+
+
+_AGENCY = (
+    r"(?:Reuters|dpa|Xinhua|Anadolu|Rudaw|Kurdistan24|[A-Z]{2,6}|"
+    r"[أا]\s?ف\s?ب|أ\.ف\.ب|رويترز|د\s?ب\s?[أا]|الأناضول|واع)"
+)
+_WORD = r"[^\W\d_][^\W\d_'’.-]*"
+_PLACE = rf"(?P<place>{_WORD}(?:[ '’.-]+{_WORD}){{0,3}})"
+_COUNTRY = r"(?:\s*\([^()\n]{1,30}\))?"  # "ERBIL (Irak), ..."
+_AGENCY_DATELINE = re.compile(
+    rf"^\s*{_PLACE}{_COUNTRY}\s*(?:,\s*(?P<date>[^()\n]{{0,40}}?)\s*)?"
+    rf"\(\s*{_AGENCY}\s*\)\s*[-–—:]+\s*"
+)
+# "BAGHDAD — " without an agency: only words in capitals count (three letters at least: "US -
+# Iran talks" is a headline), or we would take real sentences for datelines.
+_CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]"
+_CAPITALS_DATELINE = re.compile(
+    rf"^\s*(?P<place>{_CAPITAL_WORD}{{2,}}(?: {_CAPITAL_WORD}+){{0,3}})"
+    r"(?:,\s*(?P<date>[^—–\n-]{1,30}?))?\s*[—–-]{1,2}\s+"
+)
+# One to three words of Arabic letters, then a dash or a slash.
+_ARABIC_BYLINE = re.compile(
+    r"^\s*(?P<place>[\u0621-\u064a]+(?: [\u0621-\u064a]+){0,2})\s*[-\u2013\u2014/]\s*"
+)
+_SHAPES = (_AGENCY_DATELINE, _CAPITALS_DATELINE, _ARABIC_BYLINE)
+# Every shape needs one of these characters in the text's head: most openings lack them all,
+# and looking for them first spares those the backtracking matches.
+_MARKS = frozenset("(-–—/")
+HEAD_CHARS = 160
+_AGENCY_MARK = re.compile(rf"\s*\(\s*{_AGENCY}\s*\)\s*$")  # "نيويورك (أ ف ب)"
+# A dateline field without an agency mark is taken up to its first comma when that is short
+# enough to be a place name rather than a sentence.
+BARE_DATELINE_MAX_CHARS = 40
+
+
+def split_dateline(text: str | None) -> Dateline | None:
+    """The dateline opening ``text``, or None when it has none."""
+    if not text:
+        return None
+    head = text[:HEAD_CHARS]
+    if _MARKS.isdisjoint(head):
+        return None
+    for shape in _SHAPES:
+        match = shape.match(head)
+        if match:
+            place = match.group("place").strip(" '’.-")
+            date_text = match.groupdict().get("date")
+            return Dateline(place, date_text.strip() if date_text else None, match.end())
+    return None
+
+
+def parse_dateline(text: str | None) -> str | None:
+    """The place of the dateline opening ``text``, as written, or None."""
+    found = split_dateline(text)
+    return found.place if found else None
+
+
+def dateline_place(field: str | None) -> str | None:
+    """The place of a dateline stated in a field of its own (module docstring), or None."""
+    if not field:
+        return None
+    place = parse_dateline(field)
+    if place:
+        return place
+    head = _AGENCY_MARK.sub("", field.split(",", 1)[0]).strip(" -–—")
+    if not head or len(head) > BARE_DATELINE_MAX_CHARS or any(c.isdigit() for c in head):
+        return None  # a sentence, or a date ("4/4/2018", "January 21")
+    return head

@@ -1,0 +1,69 @@
+"""Datelines: the one reader that feeds (the place stored with an item) and the extractor (where
+the story begins) share, so that a polled story and the same story given to `analyze` agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.dateline import dateline_place, parse_dateline, split_dateline
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "date_text", "rest"),
+    [
+        ("BAGDAD, 16 fév 2020 (AFP) - Des roquettes sont tombées.", "BAGDAD", "16 fév 2020", "Des roquettes"),
+        ("Baghdad (AFP) - Rockets hit the Green Zone.", "Baghdad", None, "Rockets hit"),
+        ("MOSUL, Iraq, Feb 16 (Reuters) - A car bomb exploded.", "MOSUL", "Iraq, Feb 16", "A car bomb"),
+        ("ERBIL (Irak), 13 mars 2022 (AFP) - Des missiles.", "ERBIL", "13 mars 2022", "Des missiles"),
+        ("KANO (Nigeria) (AFP) - Des jihadistes.", "KANO", None, "Des jihadistes"),
+        ("RIYADH (SPA) -- The kingdom condemned the attack.", "RIYADH", None, "The kingdom"),
+        ("SULAYMANIYAH (Rudaw) – Turkish jets struck.", "SULAYMANIYAH", None, "Turkish jets"),
+        ("بغداد (أ ف ب) - سقطت صواريخ.", "بغداد", None, "سقطت"),
+        ("الموصل (ا ف ب) - انفجرت عبوة.", "الموصل", None, "انفجرت"),
+        ("BAGHDAD — Rockets struck the base.", "BAGHDAD", None, "Rockets"),
+        ("BAGHDAD - Rockets struck the base.", "BAGHDAD", None, "Rockets"),
+        ("AL-QAIM, Iraq — A drone struck a convoy.", "AL-QAIM", "Iraq", "A drone"),
+        ("بغداد - أفاد مصدر أمني بسقوط صاروخين.", "بغداد", None, "أفاد"),
+        ("الرياض/ أعلنت الوزارة.", "الرياض", None, "أعلنت"),
+        ("عين اليوم – بغداد قالت مصادر.", "عين اليوم", None, "بغداد"),
+    ],
+)  # fmt: skip
+def test_a_dateline_gives_its_place_its_date_and_where_the_story_begins(
+    text: str, place: str, date_text: str | None, rest: str
+) -> None:
+    found = split_dateline(text)
+    assert found is not None and (found.place, found.date_text) == (place, date_text)
+    assert text[found.end :].startswith(rest)
+    assert parse_dateline(text) == place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rockets struck the base on Sunday.",
+        "US - Iran talks resume in Vienna.",  # capitals, but two letters: a headline
+        "Two rockets (107 mm) hit Balad air base.",
+        "US-led coalition says drone downed near Erbil.",
+        "",
+        None,
+    ],
+)
+def test_an_opening_that_is_no_dateline(text: str | None) -> None:
+    assert split_dateline(text) is None
+
+
+@pytest.mark.parametrize(
+    ("field", "place"),
+    [
+        ("BAGHDAD, Feb 16 (Wire) -", "BAGHDAD"),
+        ("Bagdad", "Bagdad"),
+        ("Mossoul, Irak", "Mossoul"),
+        ("نيويورك (أ ف ب)", "نيويورك"),
+        ("4/4/2018", None),
+        ("January 21", None),
+        ("A long sentence that no agency would ever put in a dateline field, surely", None),
+        ("", None),
+    ],
+)
+def test_a_dateline_field(field: str, place: str | None) -> None:
+    assert dateline_place(field) == place
