@@ -374,6 +374,23 @@ def test_a_quarter_named_like_one_of_baghdad_is_in_the_city_the_lead_names(ex, l
             "Gunmen opened fire on the US consulate in Istanbul on Sunday. Iraqi officials "
             "condemned the attack.",
         ),
+        (
+            "en",
+            "Rocket that hit US base in Syria was fired by Iran-backed militias in Iraq",
+            "A rocket that struck a US base in eastern Syria on Sunday was fired by militias in "
+            "Iraq, officials said.",
+        ),
+        (
+            "fr",
+            "Une base américaine visée en Syrie par des milices en Irak",
+            "Une base américaine a été visée dimanche en Syrie par des drones de milices en Irak, "
+            "selon Washington.",
+        ),
+        (
+            "ar",
+            "الفصائل في العراق تستهدف قاعدة أمريكية في سوريا",
+            "استهدفت طائرة مسيرة للفصائل في العراق الأحد قاعدة أمريكية في سوريا، بحسب مصادر.",
+        ),
     ],
 )
 def test_an_attack_abroad_is_not_an_iraqi_incident(ex, lang, title, text):

@@ -53,6 +53,7 @@ SEAT_DISCOUNT = 0.5
 LANDMARK_GAP_WORDS = frozenset({"", "the", "la", "le", "les", "l'", "l", "d'", "de", "ال"})
 LANDMARK_GAP_CHARS = 5
 LAUNCH = "launch"  # the landmark kind of "fired from", "depuis", "انطلقت من"
+GROUP_HOME = "group"  # the landmark kind of "militias in", "milices en", "الفصائل في"
 # What may stand between a locative word and the foreign place it introduces: articles and the
 # part of the country ("in northern Syria", "dans le nord de la Syrie", "في شمال سوريا").
 SCENE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset(
@@ -87,6 +88,7 @@ class Located:
     place: Place
     landmark: bool = False  # named as a reference point or launch site, not as the scene
     launch: bool = False  # named as the place a weapon was fired from
+    group_home: bool = False  # named as where a group is ("Iran-backed militias in Iraq")
     scene: bool = True  # named where things happen ("in Yemen"), not as an actor ("Turkey says")
 
 
@@ -182,17 +184,21 @@ def locate(
     if dateline_place is not None and dateline_place.governorate:
         context.add(dateline_place.governorate)
     scenes = _scene_spans(document, raw, locatives)
-    located = [
-        Located(
-            index,
-            span[0],
-            _resolve(places, context),
-            _is_landmark(document.segments[index], span[0]),
-            _reference_before(document.segments[index], span[0]) == LAUNCH,
-            (index, span) in scenes,
+    located = []
+    for index, span, places in raw:
+        segment = document.segments[index]
+        reference = _reference_before(segment, span[0])
+        located.append(
+            Located(
+                index,
+                span[0],
+                _resolve(places, context),
+                _is_landmark(segment, span[0]),
+                launch=reference == LAUNCH,
+                group_home=reference == GROUP_HOME,
+                scene=(index, span) in scenes,
+            )
         )
-        for index, span, places in raw
-    ]
     foreign = [loc for loc in located if loc.place.country != IRAQ and loc.scene]
     iraqi = [
         loc
@@ -428,7 +434,10 @@ def _launched_from_iraq(iraqi: list[Located]) -> bool:
 
 
 def _leads_abroad(iraqi: list[Located], foreign: list[Located], dateline: Place | None) -> bool:
-    iraqi = [loc for loc in iraqi if not loc.launch]
+    """The lead sets the event abroad: a sentence of the title and first sentence names a
+    foreign scene and no Iraqi one (Iraq named as a launch site or as the home of the group that
+    struck does not count: "a drone launched by militias in Iraq killed a contractor in Syria")."""
+    iraqi = [loc for loc in iraqi if not (loc.launch or loc.group_home)]
     for segment in (0, 1):
         here = [loc for loc in iraqi if loc.segment == segment]
         abroad = [loc for loc in foreign if loc.segment == segment]
