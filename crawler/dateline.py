@@ -7,8 +7,11 @@ known); newspapers write ``BAGHDAD — Rockets struck ...``; Arabic papers open 
 then a dash or a slash: ``بغداد - ...``, ``الرياض/ ...``, ``عين اليوم – بغداد ...`` (an outlet, then
 the city), ``محمد علي – ...`` (a reporter).
 
-:func:`split_dateline` finds one of these at the very start of a text: the place as written, the
-date text when there is one, and where the story begins. Feeds store the place with their items
+:func:`split_dateline` finds one of these at the very start of a text, maybe after the reporter's
+byline ("Par Ali CHOUKRI - BAGDAD (AFP) -"): the place as written, the date text when there is
+one, and where the story begins. A portal that republishes agency copy puts its own lead first
+and the dispatch after it, dateline and all: :func:`dateline_after_lead` finds an agency's
+dateline at the head of the second paragraph. Feeds store the place with their items
 (``crawler.feedformats.normalise``) and the extractor reads the story from where it begins
 (``crawler.extract.document``): one reader, so that a story polled from a feed and the same
 story given to ``wirewatch analyze`` are read alike. :func:`dateline_place` reads a dateline that
@@ -59,6 +62,10 @@ _ARABIC_BYLINE = re.compile(
     r"^\s*(?P<place>[\u0621-\u064a]+(?: [\u0621-\u064a]+){0,2})\s*[-\u2013\u2014/]\s*"
 )
 _SHAPES = (_AGENCY_DATELINE, _CAPITALS_DATELINE, _ARABIC_BYLINE)
+# The reporter's byline before an agency dateline: "Par Ali CHOUKRI - BAGDAD (AFP) -", "By Jane
+# DOE - BAGHDAD (AFP) -" (a name has no " - " inside: "Jean-Marc" is one word).
+_BYLINE = re.compile(r"^\s*(?:Par|By)\s+[^\W\d_][^\n]{1,80}?\s[-\u2013\u2014]\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*")
 # Every shape needs one of these characters in the text's head: most openings lack them all,
 # and looking for them first spares those the backtracking matches.
 _MARKS = frozenset("(-–—/")
@@ -70,13 +77,47 @@ BARE_DATELINE_MAX_CHARS = 40
 
 
 def split_dateline(text: str | None) -> Dateline | None:
-    """The dateline opening ``text``, or None when it has none."""
+    """The dateline opening ``text`` (an agency's may follow the reporter's byline), or None
+    when it has none."""
     if not text:
         return None
     head = text[:HEAD_CHARS]
     if _MARKS.isdisjoint(head):
         return None
-    for shape in _SHAPES:
+    dispatch = _without_byline(text)
+    if dispatch is not text:
+        found = _shape_at(dispatch[:HEAD_CHARS], (_AGENCY_DATELINE,))
+        if found:  # the story begins after the byline and the dateline
+            return Dateline(found.place, found.date_text, len(text) - len(dispatch) + found.end)
+    return _shape_at(head, _SHAPES)
+
+
+def dateline_after_lead(text: str | None) -> tuple[str, Dateline, str] | None:
+    """A portal's own lead, the agency dateline that opens the dispatch after it (maybe after
+    the reporter's byline), and the dispatch: "Le bilan s'alourdit.\n\nPar Ali CHOUKRI -
+    BAGDAD (AFP) - Le kamikaze ..." Only an agency's dateline counts there: a word in capitals
+    and a dash may open any paragraph. None when the second paragraph opens with none."""
+    if not text:
+        return None
+    parts = _PARAGRAPH_BREAK.split(text.strip(), maxsplit=1)
+    if len(parts) < 2:
+        return None
+    lead, rest = parts
+    dispatch = _without_byline(rest)
+    found = _shape_at(dispatch[:HEAD_CHARS], (_AGENCY_DATELINE,))
+    if found is None:
+        return None
+    return lead, found, dispatch[found.end :]
+
+
+def _without_byline(text: str) -> str:
+    """The text after the reporter's byline that opens it, if one does."""
+    byline = _BYLINE.match(text[:HEAD_CHARS])
+    return text[byline.end() :] if byline else text
+
+
+def _shape_at(head: str, shapes: tuple[re.Pattern[str], ...]) -> Dateline | None:
+    for shape in shapes:
         match = shape.match(head)
         if match:
             place = match.group("place").strip(" '’.-")
@@ -86,8 +127,12 @@ def split_dateline(text: str | None) -> Dateline | None:
 
 
 def parse_dateline(text: str | None) -> str | None:
-    """The place of the dateline opening ``text``, as written, or None."""
+    """The place of the dateline opening ``text`` (or its dispatch, after a portal's own lead),
+    as written, or None."""
     found = split_dateline(text)
+    if found is None:
+        after = dateline_after_lead(text)
+        found = after[1] if after else None
     return found.place if found else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.dateline import dateline_place, parse_dateline, split_dateline
+from crawler.dateline import dateline_after_lead, dateline_place, parse_dateline, split_dateline
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,55 @@ def test_an_opening_that_is_no_dateline(text: str | None) -> None:
 )
 def test_a_dateline_field(field: str, place: str | None) -> None:
     assert dateline_place(field) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "rest"),
+    [
+        ("Par Ali CHOUKRI - BAGDAD (AFP) - Des roquettes.", "BAGDAD", "Des roquettes."),
+        ("Par Jean-Marc DUPONT - ERBIL (Irak) (AFP) - Des missiles.", "ERBIL", "Des missiles."),
+        ("By Jane DOE - BAGHDAD (AFP) - Rockets hit.", "BAGHDAD", "Rockets hit."),
+    ],
+)
+def test_an_agency_dateline_after_the_reporters_byline(text: str, place: str, rest: str) -> None:
+    found = split_dateline(text)
+    assert found is not None and found.place == place
+    assert text[found.end :] == rest
+
+
+def test_a_byline_alone_is_no_dateline() -> None:
+    assert split_dateline("Par Ali CHOUKRI - le bilan est lourd.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lead", "place", "rest"),
+    [
+        (
+            "Le bilan s'alourdit.\n\nPar Ali CHOUKRI - BAGDAD (AFP) - Des roquettes.",
+            "Le bilan s'alourdit.",
+            "BAGDAD",
+            "Des roquettes.",
+        ),
+        ("Chapeau.\n\nMOSSOUL (Irak) (AFP) -\n\nLes forces.", "Chapeau.", "MOSSOUL", "Les forces."),
+        ("Chapeau.\nBAGDAD, 3 jan 2020 (AFP) - Des frappes.", "Chapeau.", "BAGDAD", "Des frappes."),
+    ],
+)
+def test_the_dateline_of_the_dispatch_after_a_portals_own_lead(
+    text: str, lead: str, place: str, rest: str
+) -> None:
+    found = dateline_after_lead(text)
+    assert found is not None
+    assert (found[0], found[1].place, found[2]) == (lead, place, rest)
+    assert parse_dateline(text) == place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chapeau.\n\nBAGDAD - Des roquettes.",  # no agency: any paragraph may open so
+        "Chapeau sans suite.",
+        "Chapeau.\n\nDes roquettes sont tombées (AFP).",
+    ],
+)
+def test_a_second_paragraph_without_an_agency_dateline(text: str) -> None:
+    assert dateline_after_lead(text) is None

@@ -589,3 +589,47 @@ def test_a_reason_says_what_weighed_most_against_a_story(ex):
         lang="en",
     )
     assert not got.relevant and got.reason in ("trial", "past")
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "fr",
+            "Irak: un commandant tué par un drone américain, l'Iran promet la vengeance",
+            "Un commandant des Gardiens de la révolution a été tué dans la nuit par une frappe "
+            "de drone américaine près de l'aéroport de Bagdad; Téhéran dénonce un « crime ».",
+        ),
+        (
+            "en",
+            "Twenty killed in Baghdad market bombing; UN condemns",
+            "A car bomb killed twenty people at a Baghdad market on Sunday, police said; the UN "
+            "condemned the attack.",
+        ),
+    ],
+)
+def test_a_reaction_after_the_attack_clause_does_not_make_it_a_reaction(ex, lang, title, text):
+    _relevant(ex, lang, title, text)
+
+
+def test_a_headline_whose_violence_is_all_background_is_quiet(ex):
+    got = ex.extract(
+        "Irak: quarante jours après sa mort, des milliers d'Irakiens rendent hommage au général",
+        "Des milliers d'Irakiens se sont rassemblés dimanche près de l'aéroport de Bagdad, à "
+        "l'endroit où le général a été tué par une frappe américaine.",
+        SUNDAY,
+        lang="fr",
+    )
+    assert not got.relevant, (got.score, got.evidence)
+
+
+def test_a_ground_battle_at_a_base_is_no_attack_on_us_troops_the_story_does_not_name(ex):
+    got = _relevant(
+        ex,
+        "fr",
+        "Irak: combats entre forces irakiennes et peshmergas autour de Kirkouk",
+        "Des affrontements ont opposé dimanche les forces irakiennes et les peshmergas près de "
+        "la base K1, au nord-ouest de Kirkouk, tuant trois combattants, selon des sources "
+        "militaires.",
+    )
+    assert got.attack_type == "clash" and not got.us_interest

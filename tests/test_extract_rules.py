@@ -311,6 +311,53 @@ TYPES = [
         "انفجرت العبوة الناسفة الأحد على دورية للشرطة في كركوك.",
         "ied",
     ),
+    # car bombs driven by suicide bombers: the bomber is the act
+    (
+        "fr",
+        "Mossoul: l'armée visée par des voitures piégées",
+        "Des voitures piégées conduites par des kamikazes ont visé dimanche les soldats irakiens "
+        "dans l'est de Mossoul, selon des officiers.",
+        "suicide_bombing",
+    ),
+    (
+        "en",
+        "Car bombs hit troops in Mosul",
+        "Car bombs driven by suicide bombers hit Iraqi troops in eastern Mosul on Sunday, "
+        "officers said.",
+        "suicide_bombing",
+    ),
+    # an IS attack told without a weapon, its weapons listed in the next sentence: a raid
+    (
+        "fr",
+        "Irak: dix combattants du Hachd tués dans une attaque de l'EI",
+        "Dix combattants du Hachd ont été tués dimanche dans une attaque menée par des jihadistes "
+        "de l'EI près de Samarra. Les assaillants ont fait usage de lance-roquettes et de mortiers.",
+        "clash",
+    ),
+    # a headline that tells the jihadists' assault on a city: a battle, whatever opened it
+    (
+        "fr",
+        "Irak: les jihadistes lancent l'assaut sur Ramadi",
+        "Les jihadistes de l'EI ont lancé dimanche une offensive contre les positions de l'armée à "
+        "Ramadi, précédée par des attentats suicide à la voiture piégée.",
+        "clash",
+    ),
+    # ground taken says more than the strikes that backed it
+    (
+        "fr",
+        "Irak: les peshmergas reprennent Sinjar à l'EI",
+        "Les peshmergas, appuyés par les frappes de la coalition, ont repris dimanche la ville de "
+        "Sinjar aux jihadistes de l'EI.",
+        "clash",
+    ),
+    # a hostage rescue is a raid
+    (
+        "fr",
+        "Irak: un soldat tué lors d'un raid pour libérer des otages de l'EI",
+        "Un soldat a été tué dimanche lors d'un raid pour libérer des otages détenus par l'EI près "
+        "de Hawija.",
+        "clash",
+    ),
 ]
 
 

@@ -63,6 +63,8 @@ SHOOTING = "shooting"
 PROTESTERS = "protesters"
 OTHER = "other"
 JIHADISTS = "Islamic State group"  # the actor whose raids on army posts are clashes
+BOMB = "ied"
+SUICIDE_BOMBING = "suicide_bombing"
 # How far (characters) a source word may stand from the target word it introduces or closes:
 # "a indiqué à l'AFP un responsable de la police" still names the police as the source.
 SOURCE_REACH_CHARS = 30
@@ -180,28 +182,38 @@ def attack_type(document: Document) -> str | None:
     ("gunmen", "an explosion", "an assassination") counts only where nothing more precise is.
     An assault by jihadists on a security post is a clash, even when the lead says they opened
     fire, and so is a jihadist attack told only by its gunmen ("an IS attack on a village, the
-    gunmen opened fire on the houses"). Confrontations with protesters in which they are shot
-    are a shooting, not an armed clash. The words of a setting or of an earlier event ("to
-    protest against Sunday's US strikes") are not the act.
+    gunmen opened fire on the houses") or told in the title and first sentence without a weapon
+    (those of the next sentences are the raid's means: "ten fighters killed in an IS attack ...
+    with rocket launchers and mortars"), and so is an assault or offensive the headline gives
+    the jihadists without a weapon ("jihadists launch the assault on Ramadi", opened by car
+    bombs). Ground taken says more than a generic act (the strikes that backed it). A car bomb
+    whose lead names a suicide bomber is a suicide bombing. Confrontations with protesters in
+    which they are shot are a shooting, not an armed clash. The words of a setting or of an
+    earlier event ("to protest against Sunday's US strikes") are not the act.
     """
-    found, weak, segments = None, False, ()
-    for whole in (document.lead(1), document.lead(2), document.segments):
+    found, weak, beyond_first, segments = None, False, False, ()
+    for depth, whole in enumerate((document.lead(1), document.lead(2), document.segments)):
         segments = tuple(_foreground(segment) for segment in whole)
+        beyond_first = depth > 0
         found = _first_value(segments, "type", skip=OTHER) or _first_value(segments, "type")
+        if found is None and any(ground_taken(seg) for seg in segments):
+            found = CLASH
         if found is None:
             found = _first_value(segments, "type_weak")
             weak = found is not None
-        if found is None and any(ground_taken(seg) for seg in segments):
-            found = CLASH
         if found:
             break
     lead = document.lead(1)
     if found in (None, SHOOTING) and _assault_on_post(lead):
         return CLASH
-    if found == SHOOTING and weak and _jihadist_attack(lead):
+    if _jihadist_attack(lead) and ((found == SHOOTING and weak) or (beyond_first and not weak)):
+        return CLASH
+    if _jihadist_offensive(_foreground(document.title)):
         return CLASH
     if found == CLASH and _protesters_shot(segments):
         return SHOOTING
+    if found == BOMB and _names(segments, SUICIDE_BOMBING):
+        return SUICIDE_BOMBING
     return found
 
 
@@ -218,6 +230,22 @@ def _first_value(
 def _assault_on_post(segments: tuple[Segment, ...]) -> bool:
     return any(seg.has("post") for seg in segments) and any(
         hit.tag.value == JIHADISTS for seg in segments for hit in seg.of("actor")
+    )
+
+
+def _names(segments: tuple[Segment, ...], kind: str) -> bool:
+    """One of the segments names this kind of attack."""
+    return any(hit.tag.value == kind for seg in segments for hit in seg.of("type"))
+
+
+def _jihadist_offensive(title: Segment) -> bool:
+    """A headline that tells an assault or offensive by the jihadists and names no weapon:
+    "les jihadistes lancent l'assaut sur Ramadi" is a battle, whatever its lead says it opened
+    with (a wave of car bombs)."""
+    return (
+        not title.has("type")
+        and title.has("operation")
+        and any(hit.tag.value == JIHADISTS for hit in title.of("actor"))
     )
 
 
@@ -242,8 +270,13 @@ def target(document: Document, kind: str | None, site_target: str | None) -> str
     Target words that name who reports ("police said", "selon l'armée", "بحسب الشرطة") or who
     acted ("wounded by security forces", the group that claimed the attack) are not targets.
     Generic words for people ("people", "personnes") give "civilians" only when nothing more
-    precise is named.
+    precise is named. A base that houses US troops is a US target by default, but not in a
+    ground battle the story tells without a word of the US or the coalition (Iraqi forces and
+    peshmerga fighting for K1).
     """
+    if kind == CLASH and site_target in US_INTEREST_TARGETS:
+        if not any(seg.has("us") for seg in document.segments):
+            site_target = None
     for segments in (document.lead(1), document.lead(2)):
         found = _choose_target(segments, kind, site_target)
         if found:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import NamedTuple
 
-from crawler.dateline import Dateline, split_dateline
+from crawler.dateline import Dateline, dateline_after_lead, split_dateline
 from crawler.extract.lexicon import Hit, Matcher
 from crawler.extract.normalize import clean, fold, sentence_starts
 
@@ -126,10 +126,14 @@ def read_document(
         _segment(0, cased_title, title_folded, matcher.scan(title_folded, cased_title, lang))
     ]
 
-    body = clean(_head_of(text))
+    raw = _head_of(text)
+    body = clean(raw)
     head = split_dateline(body)
     if head is not None:
         body = body[head.end :]
+    elif (after := dateline_after_lead(raw)) is not None:
+        lead, head, rest = after  # a portal's own lead, then the dispatch: the dateline cut out
+        body = f"{clean(lead)} {clean(rest)}"
     folded = fold(body)
     starts = sentence_starts(body)
     ends = starts[1:] + [len(body)]

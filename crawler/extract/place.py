@@ -90,6 +90,7 @@ class Located:
     launch: bool = False  # named as the place a weapon was fired from
     group_home: bool = False  # named as where a group is ("Iran-backed militias in Iraq")
     scene: bool = True  # named where things happen ("in Yemen"), not as an actor ("Turkey says")
+    earlier: bool = False  # named after a background clause: the place of an earlier event
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +106,11 @@ class Whereabouts:
 def _is_landmark(segment: Segment, start: int) -> bool:
     """A reference point, a launch site, or a place of an earlier event named after a
     background clause ("au lendemain de la mort de deux Américains à Taji")."""
-    if any(h.start < start for h in segment.of("background")):
-        return True
-    return _reference_before(segment, start) is not None
+    return _after_background(segment, start) or _reference_before(segment, start) is not None
+
+
+def _after_background(segment: Segment, start: int) -> bool:
+    return any(h.start < start for h in segment.of("background"))
 
 
 def _reference_before(segment: Segment, start: int) -> str | None:
@@ -197,6 +200,7 @@ def locate(
                 launch=reference == LAUNCH,
                 group_home=reference == GROUP_HOME,
                 scene=(index, span) in scenes,
+                earlier=_after_background(segment, span[0]),
             )
         )
     foreign = [loc for loc in located if loc.place.country != IRAQ and loc.scene]
@@ -360,9 +364,10 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     top = max(first, key=lambda loc: _rank(loc, gazetteer))
     if top.landmark and second:  # "south of Baghdad", then "in Jurf al-Sakhar": the scene
         return max(second, key=lambda loc: _rank(loc, gazetteer)).place
-    landmarks = [loc for loc in first if loc.landmark and not loc.launch]
+    landmarks = [loc for loc in first if loc.landmark and not (loc.launch or loc.earlier)]
     if top.place.kind == "country" and landmarks:
-        # "killed in Iraq ... north of Baghdad": the landmark says more than the country
+        # "killed in Iraq ... north of Baghdad": the landmark says more than the country (the
+        # place of an earlier event says nothing of this one)
         top = max(landmarks, key=lambda loc: _rank(loc, gazetteer))
     best = top.place
     inside = [loc for loc in second if _refines(loc.place, best)]

@@ -48,6 +48,9 @@ RECAP_MIN_ATTACKS = 5
 VIOLENT_OTHER = "other"  # the attack type of arson, grenades, storming
 AIRSTRIKE = "airstrike"
 POSITIONS = {0: "title", 1: "first", 2: "second"}
+# What ends the clause that tells the news, and the words that tell an attack in it.
+CLAUSE_MARKS = ",;"
+ATTACK_CATEGORIES = ("type", "incident", "outcome")
 BACKGROUND_FROM = 2  # the sentence from which a lead's words against a report are background
 BARE_SINCE = frozenset({"since", "depuis", "منذ"})
 # A headline's speaker: at most these many words before a colon near its start.
@@ -104,6 +107,22 @@ def _speaker_first(title: Segment) -> bool:
     if not prefix or len(prefix.split()) > SPEAKER_MAX_WORDS or prefix in FLASH_WORDS:
         return False
     return not any(hit.start < colon for hit in title.hits if hit.tag.family == "place")
+
+
+def _attack_clause_end(segment: Segment) -> int:
+    """Where the other news of a sentence may begin: after its first clause when that clause
+    tells an attack that happened ("Soleimani tué par un drone américain, l'Iran promet la
+    vengeance"; "20 killed in Baghdad bombing; UN condemns"), the reaction that follows is not
+    what the story is about. Else the whole sentence counts."""
+    marks = [i for i in (segment.folded.find(m) for m in CLAUSE_MARKS) if i >= 0]
+    if not marks:
+        return len(segment.folded)
+    end = min(marks)
+    head = [hit for hit in segment.hits if hit.end <= end]
+    told = any(hit.tag.category in ATTACK_CATEGORIES for hit in head) and any(
+        hit.tag.category == "event" and not segment.negated(hit) for hit in head
+    )
+    return end if told else len(segment.folded)
 
 
 def _whole_month(segment: Segment) -> bool:
@@ -208,10 +227,14 @@ def signals(
             mark(f"{at}:many_attacks")
         if _old_date(segment, published):
             mark(f"{at}:old_date")
-        for kind in {h.tag.value for h in segment.of("negative")}:
+        told = _attack_clause_end(segment)
+        for kind in {h.tag.value for h in segment.of("negative") if h.start < told}:
             mark(f"{at}:{kind}")
     title = document.title
-    if title.cased.strip() and not any(title.has(c) for c in HEADLINE_VIOLENCE):
+    # (Read without its background clauses: "quarante jours après sa mort, des milliers
+    # rendent hommage" speaks of no violence.)
+    headline = lead[0] if lead and lead[0].index == 0 else title
+    if title.cased.strip() and not any(headline.has(c) for c in HEADLINE_VIOLENCE):
         mark("title:quiet")
     if "?" in title.cased or "؟" in title.cased:
         mark("title:question")
