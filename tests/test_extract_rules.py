@@ -326,12 +326,13 @@ TYPES = [
         "officers said.",
         "suicide_bombing",
     ),
-    # an IS attack told without a weapon, its weapons listed in the next sentence: a raid
+    # an IS attack told without a weapon, then posts stormed with the weapons listed: a raid
     (
         "fr",
-        "Irak: dix combattants du Hachd tués dans une attaque de l'EI",
+        "Irak: dix combattants tués dans l'attaque la plus meurtrière de l'EI depuis des mois",
         "Dix combattants du Hachd ont été tués dimanche dans une attaque menée par des jihadistes "
-        "de l'EI près de Samarra. Les assaillants ont fait usage de lance-roquettes et de mortiers.",
+        "de l'EI près de Samarra. Ils ont pris d'assaut plusieurs positions en faisant usage de "
+        "lance-roquettes et de mortiers.",
         "clash",
     ),
     # a headline that tells the jihadists' assault on a city: a battle, whatever opened it

@@ -183,8 +183,9 @@ def attack_type(document: Document) -> str | None:
     An assault by jihadists on a security post is a clash, even when the lead says they opened
     fire, and so is a jihadist attack told only by its gunmen ("an IS attack on a village, the
     gunmen opened fire on the houses") or told in the title and first sentence without a weapon
-    (those of the next sentences are the raid's means: "ten fighters killed in an IS attack ...
-    with rocket launchers and mortars"), and so is an assault or offensive the headline gives
+    when the next sentences tell posts stormed ("ten fighters killed in an IS attack ... they
+    stormed positions with rocket launchers and mortars"), and so is an assault or offensive
+    the headline gives
     the jihadists without a weapon ("jihadists launch the assault on Ramadi", opened by car
     bombs). Ground taken says more than a generic act (the strikes that backed it). A car bomb
     whose lead names a suicide bomber is a suicide bombing. Confrontations with protesters in
@@ -206,7 +207,9 @@ def attack_type(document: Document) -> str | None:
     lead = document.lead(1)
     if found in (None, SHOOTING) and _assault_on_post(lead):
         return CLASH
-    if _jihadist_attack(lead) and ((found == SHOOTING and weak) or (beyond_first and not weak)):
+    if _jihadist_attack(lead) and (
+        (found == SHOOTING and weak) or (beyond_first and any(map(_posts_stormed, segments)))
+    ):
         return CLASH
     if _jihadist_offensive(_foreground(document.title)):
         return CLASH
@@ -233,17 +236,25 @@ def _assault_on_post(segments: tuple[Segment, ...]) -> bool:
     )
 
 
+def _posts_stormed(segment: Segment) -> bool:
+    """ "They stormed several positions with rifles and rocket launchers": the storming (an act
+    of kind "other") of posts, whatever weapons the sentence lists."""
+    return segment.has("post") and any(hit.tag.value == OTHER for hit in segment.of("type"))
+
+
 def _names(segments: tuple[Segment, ...], kind: str) -> bool:
     """One of the segments names this kind of attack."""
     return any(hit.tag.value == kind for seg in segments for hit in seg.of("type"))
 
 
 def _jihadist_offensive(title: Segment) -> bool:
-    """A headline that tells an assault or offensive by the jihadists and names no weapon:
-    "les jihadistes lancent l'assaut sur Ramadi" is a battle, whatever its lead says it opened
-    with (a wave of car bombs)."""
+    """A headline that tells an assault or offensive by the jihadists, and neither a weapon nor
+    a toll: "les jihadistes lancent l'assaut sur Ramadi" is a battle, whatever its lead says it
+    opened with (a wave of car bombs). A toll of an operation ("28 IS members killed in
+    security operations") leaves the type to the lead."""
     return (
         not title.has("type")
+        and not title.has("killed")
         and title.has("operation")
         and any(hit.tag.value == JIHADISTS for hit in title.of("actor"))
     )

@@ -48,9 +48,12 @@ RECAP_MIN_ATTACKS = 5
 VIOLENT_OTHER = "other"  # the attack type of arson, grenades, storming
 AIRSTRIKE = "airstrike"
 POSITIONS = {0: "title", 1: "first", 2: "second"}
-# What ends the clause that tells the news, and the words that tell an attack in it.
+# What ends the clause that tells the news, the words that tell an attack in it, and the kinds
+# of other news that follow an attack in the next clause (a recap word there still says what
+# the story is: "..., in a series of attacks across the country").
 CLAUSE_MARKS = ",;"
 ATTACK_CATEGORIES = ("type", "incident", "outcome")
+AFTERMATH_KINDS = ("reaction", "threat", "politics")
 BACKGROUND_FROM = 2  # the sentence from which a lead's words against a report are background
 BARE_SINCE = frozenset({"since", "depuis", "منذ"})
 # A headline's speaker: at most these many words before a colon near its start.
@@ -110,10 +113,10 @@ def _speaker_first(title: Segment) -> bool:
 
 
 def _attack_clause_end(segment: Segment) -> int:
-    """Where the other news of a sentence may begin: after its first clause when that clause
+    """Where the aftermath of a sentence may begin: after its first clause when that clause
     tells an attack that happened ("Soleimani tué par un drone américain, l'Iran promet la
-    vengeance"; "20 killed in Baghdad bombing; UN condemns"), the reaction that follows is not
-    what the story is about. Else the whole sentence counts."""
+    vengeance"; "20 killed in Baghdad bombing; UN condemns"), the reaction, threat or politics
+    that follows is not what the story is about. Else the whole sentence counts."""
     marks = [i for i in (segment.folded.find(m) for m in CLAUSE_MARKS) if i >= 0]
     if not marks:
         return len(segment.folded)
@@ -228,7 +231,11 @@ def signals(
         if _old_date(segment, published):
             mark(f"{at}:old_date")
         told = _attack_clause_end(segment)
-        for kind in {h.tag.value for h in segment.of("negative") if h.start < told}:
+        for kind in {
+            h.tag.value
+            for h in segment.of("negative")
+            if h.start < told or h.tag.value not in AFTERMATH_KINDS
+        }:
             mark(f"{at}:{kind}")
     title = document.title
     # (Read without its background clauses: "quarante jours après sa mort, des milliers
