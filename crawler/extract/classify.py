@@ -185,9 +185,8 @@ def attack_type(document: Document) -> str | None:
     gunmen opened fire on the houses") or told in the title and first sentence without a weapon
     when the next sentences tell posts stormed ("ten fighters killed in an IS attack ... they
     stormed positions with rocket launchers and mortars"), and so is an assault or offensive
-    the headline gives
-    the jihadists without a weapon ("jihadists launch the assault on Ramadi", opened by car
-    bombs). Ground taken says more than a generic act (the strikes that backed it). A car bomb
+    the headline gives the jihadists without a weapon ("jihadists launch the assault on
+    Ramadi", opened by car bombs). Ground taken says more than a generic act (the strikes that backed it). A car bomb
     whose lead names a suicide bomber is a suicide bombing. Confrontations with protesters in
     which they are shot are a shooting, not an armed clash. The words of a setting or of an
     earlier event ("to protest against Sunday's US strikes") are not the act.
