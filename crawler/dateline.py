@@ -4,8 +4,9 @@ Agencies open a story with the place it was filed from: ``BAGDAD, 16 fév 2020 (
 ``Baghdad (AFP) -``, ``بغداد (أ ف ب) -``, ``MOSUL, Iraq, Feb 16 (Reuters) -``, ``ERBIL (Irak),
 13 mars 2022 (AFP) -`` (AFP's French copy names the country after a city it thinks little
 known); newspapers write ``BAGHDAD — Rockets struck ...``; Arabic papers open with where or who,
-then a dash or a slash: ``بغداد - ...``, ``الرياض/ ...``, ``عين اليوم – بغداد ...`` (an outlet, then
-the city), ``محمد علي – ...`` (a reporter).
+then a dash, a slash or a colon: ``بغداد - ...``, ``الرياض/ ...``, ``عين اليوم – بغداد ...`` (an
+outlet, then the city), ``محمد علي – ...`` (a reporter), ``بغداد: حمزة الساعدي`` (a city, then
+the paper's correspondent).
 
 :func:`split_dateline` finds one of these at the very start of a text, maybe after the reporter's
 byline ("Par Ali CHOUKRI - BAGDAD (AFP) -"): the place as written, the date text when there is
@@ -57,18 +58,22 @@ _CAPITALS_DATELINE = re.compile(
     rf"^\s*(?P<place>{_CAPITAL_WORD}{{2,}}(?: {_CAPITAL_WORD}+){{0,3}})"
     r"(?:,\s*(?P<date>[^—–\n-]{1,30}?))?\s*[—–-]{1,2}\s+"
 )
-# One to three words of Arabic letters, then a dash or a slash.
+# One to three words of Arabic letters, then a dash, a slash or a colon ("بغداد: حمزة الساعدي"
+# opens a paper's own correspondent's story).
 _ARABIC_BYLINE = re.compile(
-    r"^\s*(?P<place>[\u0621-\u064a]+(?: [\u0621-\u064a]+){0,2})\s*[-\u2013\u2014/]\s*"
+    r"^\s*(?P<place>[\u0621-\u064a]+(?: [\u0621-\u064a]+){0,2})\s*[-\u2013\u2014/:]\s*"
 )
 _SHAPES = (_AGENCY_DATELINE, _CAPITALS_DATELINE, _ARABIC_BYLINE)
 # The reporter's byline before an agency dateline: "Par Ali CHOUKRI - BAGDAD (AFP) -", "By Jane
 # DOE - BAGHDAD (AFP) -" (a name has no " - " inside: "Jean-Marc" is one word).
 _BYLINE = re.compile(r"^\s*(?:Par|By)\s+[^\W\d_][^\n]{1,80}?\s[-\u2013\u2014]\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*")
+# A one-sentence summary the paper puts before the story (and its byline).
+ABSTRACT_CHARS = 400
+_INNER_SENTENCE_END = re.compile(r"[.!?؟]\s+\S")
 # Every shape needs one of these characters in the text's head: most openings lack them all,
 # and looking for them first spares those the backtracking matches.
-_MARKS = frozenset("(-–—/")
+_MARKS = frozenset("(-–—/:")
 HEAD_CHARS = 160
 _AGENCY_MARK = re.compile(rf"\s*\(\s*{_AGENCY}\s*\)\s*$")  # "نيويورك (أ ف ب)"
 # A dateline field without an agency mark is taken up to its first comma when that is short
@@ -93,10 +98,12 @@ def split_dateline(text: str | None) -> Dateline | None:
 
 
 def dateline_after_lead(text: str | None) -> tuple[str, Dateline, str] | None:
-    """A portal's own lead, the agency dateline that opens the dispatch after it (maybe after
-    the reporter's byline), and the dispatch: "Le bilan s'alourdit.\n\nPar Ali CHOUKRI -
-    BAGDAD (AFP) - Le kamikaze ..." Only an agency's dateline counts there: a word in capitals
-    and a dash may open any paragraph. None when the second paragraph opens with none."""
+    """A portal's own lead or a paper's abstract, the dateline that opens the dispatch after it
+    (maybe after the reporter's byline), and the dispatch: "Le bilan s'alourdit.\n\nPar Ali
+    CHOUKRI - BAGDAD (AFP) - Le kamikaze ...", "summary.\n\nالسومرية نيوز/ ديالى\nأفاد ...".
+    After an abstract (one sentence of at most :data:`ABSTRACT_CHARS`) any shape counts; after
+    a longer lead only an agency's dateline does, since a word in capitals or an Arabic word and
+    a dash may open any paragraph. None when the second paragraph opens with none."""
     if not text:
         return None
     parts = _PARAGRAPH_BREAK.split(text.strip(), maxsplit=1)
@@ -104,10 +111,15 @@ def dateline_after_lead(text: str | None) -> tuple[str, Dateline, str] | None:
         return None
     lead, rest = parts
     dispatch = _without_byline(rest)
-    found = _shape_at(dispatch[:HEAD_CHARS], (_AGENCY_DATELINE,))
+    shapes = _SHAPES if _is_abstract(lead) else (_AGENCY_DATELINE,)
+    found = _shape_at(dispatch[:HEAD_CHARS], shapes)
     if found is None:
         return None
     return lead, found, dispatch[found.end :]
+
+
+def _is_abstract(lead: str) -> bool:
+    return len(lead) <= ABSTRACT_CHARS and not _INNER_SENTENCE_END.search(lead.strip())
 
 
 def _without_byline(text: str) -> str:

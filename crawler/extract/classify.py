@@ -59,12 +59,15 @@ CIVILIANS = "civilians"
 # State air forces strike from the air: in an airstrike the US is the striker, not the target.
 AIRSTRIKE = "airstrike"
 CLASH = "clash"
+ROCKET = "rocket"
+MISSILE = "missile"
 SHOOTING = "shooting"
 PROTESTERS = "protesters"
 OTHER = "other"
 JIHADISTS = "Islamic State group"  # the actor whose raids on army posts are clashes
 BOMB = "ied"
 SUICIDE_BOMBING = "suicide_bombing"
+RAIDED = frozenset({"iraqi_security", "pmf", "civilians"})  # whom their raids hit
 # How far (characters) a source word may stand from the target word it introduces or closes:
 # "a indiqué à l'AFP un responsable de la police" still names the police as the source.
 SOURCE_REACH_CHARS = 30
@@ -115,7 +118,8 @@ def _foreground(segment: Segment) -> Segment:
     settings = segment.of("setting") + segment.of("background")
     if not settings:
         return segment
-    spans = [(hit.start, _clause_end(segment.folded, hit.end)) for hit in settings]
+    # From the end of the cue: the cue's own words ("foiled") still speak.
+    spans = [(hit.end, _clause_end(segment.folded, hit.end)) for hit in settings]
     return segment.keeping(
         lambda hit: (
             hit.tag.category not in SETTING_HIDES
@@ -184,15 +188,20 @@ def attack_type(document: Document) -> str | None:
     fire, and so is a jihadist attack told only by its gunmen ("an IS attack on a village, the
     gunmen opened fire on the houses") or told in the title and first sentence without a weapon
     when the next sentences tell posts stormed ("ten fighters killed in an IS attack ... they
-    stormed positions with rocket launchers and mortars"), and so is an assault or offensive
-    the headline gives the jihadists without a weapon ("jihadists launch the assault on
-    Ramadi", opened by car bombs). Ground taken says more than a generic act (the strikes that backed it). A car bomb
-    whose lead names a suicide bomber is a suicide bombing. Confrontations with protesters in
-    which they are shot are a shooting, not an armed clash. The words of a setting or of an
-    earlier event ("to protest against Sunday's US strikes") are not the act.
+    stormed positions with rocket launchers and mortars"), and so is one the lead tells with no
+    weapon, whatever weapons the background paragraphs name, and an assault or offensive the
+    headline gives the jihadists without a weapon ("jihadists launch the assault on Ramadi",
+    opened by car bombs). Ground taken says more than a generic act (the strikes that backed
+    it). A car bomb whose lead names a suicide bomber is a suicide bombing; a rocket attack a
+    later sentence calls a missile attack ("ballistic", "ground-to-ground") is one.
+    Confrontations with protesters in which they are shot are a shooting, not an armed clash.
+    The words of a setting or of an earlier event ("to protest against Sunday's US strikes")
+    are not the act.
     """
     found, weak, beyond_first, segments = None, False, False, ()
     for depth, whole in enumerate((document.lead(1), document.lead(2), document.segments)):
+        if whole is document.segments and _jihadist_raid(document.lead(2)):
+            return CLASH  # the weapons of the background paragraphs are other events'
         segments = tuple(_foreground(segment) for segment in whole)
         beyond_first = depth > 0
         found = _first_value(segments, "type", skip=OTHER) or _first_value(segments, "type")
@@ -216,6 +225,8 @@ def attack_type(document: Document) -> str | None:
         return SHOOTING
     if found == BOMB and _names(segments, SUICIDE_BOMBING):
         return SUICIDE_BOMBING
+    if found == ROCKET and _first_value(document.segments, "type", skip=ROCKET) == MISSILE:
+        return MISSILE  # "seven ground-to-ground rockets" told further on as missiles
     return found
 
 
@@ -263,6 +274,14 @@ def _jihadist_attack(segments: tuple[Segment, ...]) -> bool:
     """ "An attack by IS gunmen", "هجوم شنه مسلحو داعش": an attack word and the jihadists."""
     return any(seg.has("incident") for seg in segments) and any(
         hit.tag.value == JIHADISTS for seg in segments for hit in seg.of("actor")
+    )
+
+
+def _jihadist_raid(segments: tuple[Segment, ...]) -> bool:
+    """A jihadist attack on troops, fighters or villagers ("داعش يهاجم قرية", "هجوم على نقطة
+    للحشد")."""
+    return _jihadist_attack(segments) and any(
+        hit.tag.value in RAIDED for seg in segments for hit in seg.of("target")
     )
 
 

@@ -1,8 +1,11 @@
 """An article read once: cleaned and folded text, sentences, and every lexicon/gazetteer hit.
 
 Segment 0 is the title (the first sentence when there is no title); segments 1.. are the
-sentences of the body's first :data:`READ_CHARS` characters, the dateline removed. Every
-deciding module works on this structure and never scans the text again, so the one automaton
+sentences of the body's first :data:`READ_CHARS` characters, the dateline removed. A body may
+open with a portal's lead or a paper's abstract, then the dispatch's dateline or byline ("Le
+bilan s'alourdit.\n\nBAGDAD (AFP) - ...", "summary.\n\nالسومرية نيوز/ ديالى\nأفاد ..."): that
+dateline is read and removed too, and ``Document.opening`` is the sentence the dispatch starts
+with. Every deciding module works on this structure and never scans the text again, so the one automaton
 pass is the whole cost of matching. The lead (title and first sentences) is where wire copy puts
 the facts; later sentences are background.
 """
@@ -81,6 +84,7 @@ class Document:
     segments: tuple[Segment, ...]
     dateline: Dateline | None
     dateline_text: str | None  # as given by the feed, else as read from the body
+    opening: int = 1  # the segment the story starts with after the byline
 
     @property
     def title(self) -> Segment:
@@ -126,16 +130,11 @@ def read_document(
         _segment(0, cased_title, title_folded, matcher.scan(title_folded, cased_title, lang))
     ]
 
-    raw = _head_of(text)
-    body = clean(raw)
-    head = split_dateline(body)
-    if head is not None:
-        body = body[head.end :]
-    elif (after := dateline_after_lead(raw)) is not None:
-        lead, head, rest = after  # a portal's own lead, then the dispatch: the dateline cut out
-        body = f"{clean(lead)} {clean(rest)}"
+    body, head, opening_at = _story(_head_of(text))
     folded = fold(body)
     starts = sentence_starts(body)
+    if opening_at not in starts:
+        starts = sorted({*starts, opening_at})
     ends = starts[1:] + [len(body)]
     per_sentence: list[list[Hit]] = [[] for _ in starts]
     index, offset, next_start = 0, 0, ends[0]
@@ -144,13 +143,33 @@ def read_document(
             index += 1
             offset, next_start = starts[index], ends[index]
         per_sentence[index].append(Hit(start - offset, end - offset, tag))
+    opening = 1
     for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
         if body[start:end].strip():
+            if start == opening_at:
+                opening = len(segments)
             segments.append(
                 _segment(len(segments), body[start:end], folded[start:end], per_sentence[i])
             )
     if not cased_title.strip() and len(segments) > 1:
         # No headline: the first sentence is one, as it is in wire copy.
         segments = [replace(seg, index=i) for i, seg in enumerate(segments[1:])]
+        opening -= 1
     dateline_text = dateline or (head.place if head else None)
-    return Document(lang, tuple(segments), head, dateline_text)
+    return Document(lang, tuple(segments), head, dateline_text, opening)
+
+
+def _story(raw: str) -> tuple[str, Dateline | None, int]:
+    """The cleaned body with its dateline cut out, the dateline, and where the story after the
+    dateline begins in that body: at its head, or after a portal's lead or a paper's abstract
+    (:func:`crawler.dateline.dateline_after_lead`), which stays as the first sentence."""
+    body = clean(raw)
+    head = split_dateline(body)
+    if head is not None:
+        return body[head.end :], head, 0
+    after = dateline_after_lead(raw)
+    if after is None:
+        return body, None, 0
+    lead, head, rest = after
+    lead = clean(lead)
+    return f"{lead} {clean(rest)}", head, len(lead) + 1

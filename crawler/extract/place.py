@@ -48,12 +48,16 @@ PLACE_LEAD_SENTENCES = 2
 AREA_KINDS = ("city", "governorate")
 # A seat of governorate ranks this much below a city of the same kind (less than one rank).
 SEAT_DISCOUNT = 0.5
+# How far (characters) after a town its governorate may be named to place the town in it
+# ("قضاء المدينة شمالي محافظة البصرة").
+TOWN_IN_GOVERNORATE_CHARS = 40
 # What may stand between a landmark word and its place: an article ("north of the ...").
 # (the Arabic article too: a place hit starts after it, "من العراق").
 LANDMARK_GAP_WORDS = frozenset({"", "the", "la", "le", "les", "l'", "l", "d'", "de", "ال"})
 LANDMARK_GAP_CHARS = 5
 LAUNCH = "launch"  # the landmark kind of "fired from", "depuis", "انطلقت من"
 GROUP_HOME = "group"  # the landmark kind of "militias in", "milices en", "الفصائل في"
+ROUTE = "route"  # the landmark kind of "on the road", "طريق": a road named by its towns
 # What may stand between a locative word and the foreign place it introduces: articles and the
 # part of the country ("in northern Syria", "dans le nord de la Syrie", "في شمال سوريا").
 SCENE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset(
@@ -89,6 +93,7 @@ class Located:
     landmark: bool = False  # named as a reference point or launch site, not as the scene
     launch: bool = False  # named as the place a weapon was fired from
     group_home: bool = False  # named as where a group is ("Iran-backed militias in Iraq")
+    route: bool = False  # named as an end of the road where things happened
     scene: bool = True  # named where things happen ("in Yemen"), not as an actor ("Turkey says")
     earlier: bool = False  # named after a background clause: the place of an earlier event
 
@@ -199,6 +204,7 @@ def locate(
                 _is_landmark(segment, span[0]),
                 launch=reference == LAUNCH,
                 group_home=reference == GROUP_HOME,
+                route=reference == ROUTE,
                 scene=(index, span) in scenes,
                 earlier=_after_background(segment, span[0]),
             )
@@ -249,9 +255,9 @@ def _dateline_place(
         place = gazetteer.lookup(document.dateline_text)
         if place is not None:
             return place, None
-    if document.dateline is None or len(document.segments) < 2:
+    if document.dateline is None or len(document.segments) <= document.opening:
         return None, None
-    first = document.segments[1]
+    first = document.segments[document.opening]
     for hit in first.of("place"):
         if hit.start == 0:
             return gazetteer.get(hit.tag.value), (first.index, 0)
@@ -366,11 +372,18 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
         return max(second, key=lambda loc: _rank(loc, gazetteer)).place
     landmarks = [loc for loc in first if loc.landmark and not (loc.launch or loc.earlier)]
     if top.place.kind == "country" and landmarks:
+        towns = [loc for loc in landmarks if loc.place.kind != "country"]
+        if second and towns and all(loc.route for loc in towns):
+            # "in Iraq, on the Kirkuk road", then "near Tuz Khurmatu": the scene
+            return max(second, key=lambda loc: _rank(loc, gazetteer)).place
         # "killed in Iraq ... north of Baghdad": the landmark says more than the country (the
         # place of an earlier event says nothing of this one)
         top = max(landmarks, key=lambda loc: _rank(loc, gazetteer))
     best = top.place
-    inside = [loc for loc in second if _refines(loc.place, best)]
+    seat = gazetteer.is_seat(best.id)
+    inside = [
+        loc for loc in second if _refines(loc.place, best, seat and _seat_as_area(loc, iraqi))
+    ]
     if inside:
         return max(inside, key=lambda loc: _rank(loc, gazetteer)).place
     return best
@@ -400,8 +413,23 @@ def _rank(loc: Located, gazetteer: Gazetteer) -> tuple[bool, float, int, int]:
     return (not loc.landmark, specificity, -loc.segment, -loc.start)
 
 
-def _refines(place: Place, scene: Place) -> bool:
-    """``place`` is a more precise spot within ``scene`` (a site of the city named first)."""
+def _seat_as_area(loc: Located, located: list[Located]) -> bool:
+    """The sentence places a town in its governorate ("قضاء المدينة شمالي محافظة البصرة"): a
+    seat of that governorate named before ("في البصرة") stood for the governorate."""
+    return any(
+        other.segment == loc.segment
+        and other.place.kind == "governorate"
+        and other.place.governorate == loc.place.governorate
+        and 0 <= other.start - loc.start <= TOWN_IN_GOVERNORATE_CHARS
+        for other in located
+    )
+
+
+def _refines(place: Place, scene: Place, town_in_governorate: bool = False) -> bool:
+    """``place`` is a more precise spot within ``scene`` (a site of the city named first), or
+    a town the sentence places in the governorate whose seat was named first."""
+    if town_in_governorate and place.kind == "city" and place.id != scene.id:
+        return place.governorate == scene.governorate and scene.kind == "city"
     if SPECIFICITY[place.kind] <= SPECIFICITY[scene.kind]:
         return False
     if scene.kind == "country":

@@ -8,6 +8,8 @@ Rules (the decisions, in one place):
 * A clock time ("vers 00H30 GMT", "à 22h00 heure locale", "10:30 pm") gives precision "hour";
   it is Baghdad time unless GMT/UTC is said. Without a day word it is the latest such moment not
   after publication.
+* A part of the day alone ("at night") counts only when no later sentence of the lead names a
+  day or a clock.
 * A part of the day without a clock gives a representative Baghdad hour and precision "day":
   early/"tôt" 04:00 (after midnight, so the UTC date is the same), dawn 05:00, morning 09:00,
   noon 12:00, afternoon 15:00, evening 19:00, night/late 22:00. "Overnight" / "la nuit
@@ -161,11 +163,17 @@ def _segment_time(segment: Segment, published: datetime) -> EventTime | None:
 
 
 def event_time(document: Document, published: datetime) -> EventTime:
-    """The incident's time from the lead: first sentence, title, then the next sentences."""
+    """The incident's time from the lead: first sentence, title, then the next sentences. A
+    part of the day with no day and no clock ("after a night in which ...", an abstract's
+    words) yields to a day a later sentence of the lead names ("on Friday evening")."""
     lead = document.lead(3)
     order = list(lead[1:2]) + [lead[0]] + list(lead[2:])
+    vague = None
     for segment in order:
         found = _segment_time(segment, published)
-        if found is not None:
+        if found is None:
+            continue
+        if found.explicit_day or found.precision == "hour":
             return found
-    return EventTime(published.astimezone(UTC), "day", False)
+        vague = vague or found
+    return vague or EventTime(published.astimezone(UTC), "day", False)
