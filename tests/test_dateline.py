@@ -26,6 +26,7 @@ from crawler.dateline import dateline_after_lead, dateline_place, parse_dateline
         ("بغداد - أفاد مصدر أمني بسقوط صاروخين.", "بغداد", None, "أفاد"),
         ("الرياض/ أعلنت الوزارة.", "الرياض", None, "أعلنت"),
         ("عين اليوم – بغداد قالت مصادر.", "عين اليوم", None, "بغداد"),
+        ("بغداد: حمزة الساعدي أعاد الهجوم المخاوف.", "بغداد", None, "حمزة"),  # city: reporter
     ],
 )  # fmt: skip
 def test_a_dateline_gives_its_place_its_date_and_where_the_story_begins(

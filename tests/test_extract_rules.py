@@ -359,6 +359,31 @@ TYPES = [
         "de Hawija.",
         "clash",
     ),
+    # Katyusha "shells" are rockets
+    (
+        "ar",
+        "سقوط ثلاث قذائف كاتيوشا داخل مطار البصرة",
+        "سقطت ثلاث قذائف كاتيوشا مساء الأحد داخل مطار البصرة الدولي.",
+        "rocket",
+    ),
+    # a jihadist raid on a village told without a weapon is a clash, whatever weapon the
+    # background names
+    (
+        "ar",
+        "داعش يهاجم قرية في الرشاد ويقتل ثلاثة من أهاليها",
+        "هاجم عناصر من داعش الأحد قرية في ناحية الرشاد جنوب غربي كركوك وقتلوا ثلاثة من أهاليها. "
+        "وانسحب المهاجمون نحو الوادي. "
+        "وكانت القوات قد قتلت خمسة من عناصر التنظيم بضربة جوية في المنطقة الأسبوع الماضي.",
+        "clash",
+    ),
+    # rockets a later sentence calls ground-to-ground are missiles
+    (
+        "ar",
+        "قصف صاروخي على مقر حزب كردي في كويسنجق",
+        "استهدف قصف صاروخي الأحد مقر حزب كردي إيراني في كويسنجق بإقليم كردستان. "
+        "وقال الحرس الثوري إنه استهدف المقر بسبعة صواريخ أرض - أرض.",
+        "missile",
+    ),
 ]
 
 
@@ -438,6 +463,22 @@ PLACES = [
         "US strikes killed eight militia fighters south of Baghdad overnight. The strikes hit "
         "their positions in Jurf al-Sakhar, in Babil province.",
         "city:jurf-al-sakhar",
+    ),
+    # a road named by its towns is no scene: the town named next is
+    (
+        "ar",
+        "العراق.. مسلحون يختطفون مسافرين على طريق كركوك",
+        "اختطف مسلحون الأحد أربعة مسافرين في سيطرة وهمية شمالي العراق. "
+        "وأقام المسلحون الحاجز على الطريق الذي يربط بغداد بكركوك قرب طوزخورماتو.",
+        "city:tuz-khurmatu",
+    ),
+    # a seat of governorate stands for its governorate when the next sentence places a town in it
+    (
+        "ar",
+        "مقتل محتج برصاص قوات الأمن",
+        "قتل شاب برصاص قوات الأمن الأحد خلال تظاهرة في البصرة. "
+        "وشيع أهالي قضاء المدينة شمالي محافظة البصرة جثمانه.",
+        "city:midaina",
     ),
     # nor does a background sentence
     (

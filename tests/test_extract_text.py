@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from crawler.errors import ConfigError
@@ -32,6 +34,44 @@ def test_normalize(raw: str, expected: str) -> None:
 def test_fold_keeps_length_so_offsets_map_back() -> None:
     text = clean("Œuvre İstanbul — Aïn al-Assad ’ «x» ٣")
     assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "governorate"),
+    [
+        # Title, a one-sentence abstract, then the byline of the body: filed in Mosul.
+        (
+            "قتل مسلحون مختار قرية في ناحية القيارة.\n\nعشتار نيوز/ الموصل\n"
+            "أفاد مصدر في الشرطة، اليوم، بأن مسلحين قتلوا مختار قرية في ناحية القيارة.",
+            "Nineveh",
+        ),
+        # The same byline at the head of the body.
+        (
+            "عشتار نيوز/ الموصل\nأفاد مصدر في الشرطة، اليوم، بأن مسلحين قتلوا مختار قرية في"
+            " ناحية القيارة.",
+            "Nineveh",
+        ),
+    ],
+)
+def test_a_byline_after_the_abstract_sets_the_story_in_iraq(
+    ex: Extractor, text: str, governorate: str
+) -> None:
+    reading = ex.read("مسلحون يقتلون مختار قرية في القيارة", text, datetime(2018, 7, 24, 9), "ar")
+    assert reading.where.dateline_place is not None
+    assert reading.where.dateline_place.name == "Mosul"
+    assert reading.where.place is not None and reading.where.place.name == "Qayyarah"
+    assert reading.where.place.governorate == governorate
+    # The outlet's name is cut; the story after it opens with the city it was filed in.
+    document = reading.document
+    assert document.segments[document.opening].cased.startswith("الموصل أفاد")
+
+
+def test_a_second_paragraph_that_opens_with_a_dash_is_no_byline_after_a_long_lead(
+    ex: Extractor,
+) -> None:
+    lead = "قتل مسلحون مختار قرية في ناحية القيارة. وأصيب اثنان من أبنائه بجروح."
+    reading = ex.read("مقتل مختار", f"{lead}\n\nالموصل - قال مصدر.", datetime(2018, 7, 24), "ar")
+    assert reading.document.dateline is None
 
 
 def _matcher() -> Matcher:

@@ -200,7 +200,7 @@ def attack_type(document: Document) -> str | None:
     """
     found, weak, beyond_first, segments = None, False, False, ()
     for depth, whole in enumerate((document.lead(1), document.lead(2), document.segments)):
-        if whole is document.segments and _jihadist_raid(document.lead(2)):
+        if depth == 2 and _jihadist_raid(document.lead(2)):
             return CLASH  # the weapons of the background paragraphs are other events'
         segments = tuple(_foreground(segment) for segment in whole)
         beyond_first = depth > 0
