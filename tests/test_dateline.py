@@ -113,10 +113,25 @@ def test_the_dateline_of_the_dispatch_after_a_portals_own_lead(
 @pytest.mark.parametrize(
     "text",
     [
-        "Chapeau.\n\nBAGDAD - Des roquettes.",  # no agency: any paragraph may open so
+        # after a lead of several sentences only an agency's dateline counts: a word in
+        # capitals and a dash may open any paragraph
+        "Le bilan s'alourdit. Deux morts.\n\nBAGDAD - Des roquettes.",
+        "Le bilan s'alourdit. Deux morts.\n\nبغداد - سقطت صواريخ.",
         "Chapeau sans suite.",
         "Chapeau.\n\nDes roquettes sont tombées (AFP).",
     ],
 )
 def test_a_second_paragraph_without_an_agency_dateline(text: str) -> None:
     assert dateline_after_lead(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Chapeau d'une phrase.\n\nBAGDAD - Des roquettes.", "BAGDAD"),
+        ("ملخص الخبر في جملة واحدة.\n\nالسومرية نيوز/ ديالى\nأفاد مصدر أمني", "السومرية نيوز"),
+    ],
+)
+def test_after_a_one_sentence_abstract_any_dateline_counts(text: str, place: str) -> None:
+    found = dateline_after_lead(text)
+    assert found is not None and found[1].place == place

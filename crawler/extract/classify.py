@@ -34,7 +34,8 @@ INCIDENT_CATEGORIES = ("type", "type_weak", "incident", "outcome")
 # What the setting of a story hides from the judge: the words that would make it news, those
 # that would make it other news ("protesters shot ... rallying to denounce power cuts"), and the
 # past of the earlier event it recalls ("a week after a previous attack").
-SETTING_HIDES = INCIDENT_CATEGORIES + ("event", "killed", "wounded", "negative", "past")
+NEGATIVE = "negative"
+SETTING_HIDES = INCIDENT_CATEGORIES + ("event", "killed", "wounded", NEGATIVE, "past")
 SETTING_END_MARKS = ",;:()"
 RECAP = "recap"
 
@@ -118,14 +119,18 @@ def _foreground(segment: Segment) -> Segment:
     settings = segment.of("setting") + segment.of("background")
     if not settings:
         return segment
-    # From the end of the cue: the cue's own words ("foiled") still speak.
-    spans = [(hit.end, _clause_end(segment.folded, hit.end)) for hit in settings]
-    return segment.keeping(
-        lambda hit: (
-            hit.tag.category not in SETTING_HIDES
-            or not any(start <= hit.start < end for start, end in spans)
+    clauses = [(hit.start, hit.end, _clause_end(segment.folded, hit.end)) for hit in settings]
+
+    def hidden(hit: Hit) -> bool:
+        # The cue's own words of what the story is ("foiled") still speak; its event words
+        # ("after the strike") and those of the rest of its clause do not.
+        own = hit.tag.category == NEGATIVE
+        return any(
+            start <= hit.start < end and not (own and hit.start < cue_end)
+            for start, cue_end, end in clauses
         )
-    )
+
+    return segment.keeping(lambda hit: hit.tag.category not in SETTING_HIDES or not hidden(hit))
 
 
 def _clause_end(text: str, start: int) -> int:
