@@ -12,8 +12,14 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.types import ATTACK_TYPES, GOVERNORATES
-from tests.wire_fixtures import extract_row, incidents_found, load_wire
+from tests.wire_fixtures import (
+    check_labels,
+    check_negative,
+    check_one_incident_each,
+    check_report,
+    load_wire,
+    wire_cases,
+)
 
 ROWS = load_wire("wire_ar_2018.jsonl")
 REPORTS = [r for r in ROWS if r["label"]["relevant"]]
@@ -24,43 +30,26 @@ NEGATIVE_KINDS = {
 }  # fmt: skip
 
 
-def _id(row: dict) -> str:
-    return row["id"]
-
-
 def test_the_set_has_its_shape():
     assert len(ROWS) == 80 and len({r["id"] for r in ROWS}) == 80
     assert len(REPORTS) == 40
     for row in ROWS:
-        label = row["label"]
         assert row["lang"] == "ar" and row["title"] and row["published"].startswith("2018-")
         assert 1 <= len(row["text"].split("\n\n")) <= 3
-        if label["relevant"]:
-            assert label["attack_type"] in ATTACK_TYPES and label["governorate"] in GOVERNORATES
-            assert label["negative_kind"] is None and row["incident"]
-        else:
-            assert label["negative_kind"] in NEGATIVE_KINDS and row["incident"] is None
+        check_labels(row, NEGATIVE_KINDS)
     groups = {r["incident"] for r in REPORTS}
     assert sum(1 for g in groups if sum(r["incident"] == g for r in REPORTS) > 1) >= 8
 
 
-@pytest.mark.parametrize("row", REPORTS, ids=_id)
+@pytest.mark.parametrize("row", wire_cases(REPORTS))
 def test_a_report_is_recognised_with_its_governorate_and_attack_type(ex, row):
-    got = extract_row(ex, row)
-    assert got.relevant, (got.reason, got.score, got.evidence)
-    assert got.place is not None and got.place.governorate == row["label"]["governorate"]
-    assert got.attack_type == row["label"]["attack_type"]
+    check_report(ex, row)
 
 
-@pytest.mark.parametrize("row", NEGATIVES, ids=_id)
+@pytest.mark.parametrize("row", wire_cases(NEGATIVES))
 def test_a_negative_is_not_a_report(ex, row):
-    got = extract_row(ex, row)
-    assert not got.relevant, (got.score, got.evidence)
-    if row["label"]["negative_kind"] == "abroad":
-        assert got.reason in ("outside_iraq", "not_in_iraq")
+    check_negative(ex, row)
 
 
 def test_the_reports_of_one_incident_make_one_incident(tmp_path):
-    split, mixed = incidents_found(ROWS, tmp_path)
-    assert not split, split
-    assert not mixed, mixed
+    check_one_incident_each(ROWS, tmp_path)

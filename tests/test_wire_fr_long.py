@@ -18,59 +18,46 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.types import ATTACK_TYPES, GOVERNORATES
-from tests.wire_fixtures import NEGATIVE_KINDS, extract_row, incidents_found, load_wire
+from tests.wire_fixtures import (
+    NEGATIVE_KINDS,
+    check_labels,
+    check_negative,
+    check_one_incident_each,
+    check_report,
+    load_wire,
+    wire_cases,
+)
 
 ROWS = load_wire("wire_fr_long.jsonl")
 REPORTS = [r for r in ROWS if r["label"]["relevant"]]
 NEGATIVES = [r for r in ROWS if not r["label"]["relevant"]]
 FIRST_YEAR, LAST_YEAR = 2011, 2020
 MIN_PARAGRAPHS = 4
-# What the judge settles before it reads the places of a story.
-BEFORE_PLACES = ("no_incident_term", "no_violence", "accident")
-
-
-def _id(row: dict) -> str:
-    return row["id"]
 
 
 def test_the_set_has_its_shape():
     assert len({r["id"] for r in ROWS}) == len(ROWS) >= 90
     assert abs(len(REPORTS) - len(ROWS) / 2) <= len(ROWS) / 10
     for row in ROWS:
-        label = row["label"]
         assert row["lang"] == "fr" and row["title"]
         assert len(row["text"].split("\n\n")) >= MIN_PARAGRAPHS
         assert FIRST_YEAR <= int(row["published"][:4]) <= LAST_YEAR
-        if label["relevant"]:
-            assert label["attack_type"] in ATTACK_TYPES and label["negative_kind"] is None
-            assert label["governorate"] in GOVERNORATES
-        else:
-            assert label["negative_kind"] in NEGATIVE_KINDS and row["incident"] is None
+        check_labels(row, NEGATIVE_KINDS)
     groups = [r["incident"] for r in REPORTS if r["incident"]]
     assert sum(1 for key in set(groups) if groups.count(key) >= 2) >= 10
     assert any(groups.count(key) >= 3 for key in groups)  # a toll that rises twice
     assert any("(AFP) -" in r["text"].split("\n\n")[1] for r in ROWS)  # the portal's own lead
 
 
-@pytest.mark.parametrize("row", REPORTS, ids=_id)
+@pytest.mark.parametrize("row", wire_cases(REPORTS))
 def test_a_report_is_recognised_with_its_governorate_and_attack_type(ex, row):
-    got = extract_row(ex, row)
-    label = row["label"]
-    assert got.relevant, (got.reason, got.score, got.evidence)
-    assert got.place is not None and got.place.governorate == label["governorate"], got.place
-    assert got.attack_type == label["attack_type"]
+    check_report(ex, row)
 
 
-@pytest.mark.parametrize("row", NEGATIVES, ids=_id)
+@pytest.mark.parametrize("row", wire_cases(NEGATIVES))
 def test_a_negative_is_rejected(ex, row):
-    got = extract_row(ex, row)
-    assert not got.relevant, (got.score, got.evidence)
-    if row["label"]["negative_kind"] == "abroad" and got.reason not in BEFORE_PLACES:
-        assert got.reason in ("outside_iraq", "not_in_iraq")
+    check_negative(ex, row)
 
 
 def test_the_reports_of_one_incident_make_one_incident(tmp_path):
-    split, mixed = incidents_found(ROWS, tmp_path)
-    assert not split, split
-    assert not mixed, mixed
+    check_one_incident_each(ROWS, tmp_path)

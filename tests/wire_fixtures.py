@@ -1,6 +1,6 @@
-"""Self-written wire sets (tests/data/wire_*.jsonl, French and Arabic): reading them, extracting
-one of their items, and running a whole set through the daemon's pipeline (``wirewatch analyze``) to
-see which reports were joined into which incident.
+"""Self-written wire sets (tests/data/wire_*.jsonl): reading them, their test cases, checking
+one item's reading and labels, and running a whole set through the daemon's pipeline
+(``wirewatch analyze``) to see which reports were joined into which incident.
 
 A row is one dispatch as a portal republishes it (id, url, title, text, published, lang,
 source), with ``incident`` (a key shared by the reports of one event, None for a lone report or
@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+
+import pytest
 
 from crawler.analyze import analyze
 from crawler.config import config_from_dict
 from crawler.extract import Extractor
-from crawler.types import Extraction
+from crawler.types import ATTACK_TYPES, GOVERNORATES, Extraction
 
 DATA = Path(__file__).parent / "data"
 # What a French wire item is not, when it is no report of a new incident in Iraq.
@@ -39,6 +42,62 @@ def load_wire(name: str) -> list[dict]:
 def extract_row(ex: Extractor, row: dict) -> Extraction:
     published = datetime.fromisoformat(row["published"])
     return ex.extract(row["title"], row["text"], published, row["lang"])
+
+
+# What the judge settles before it reads the places of a story: such a negative abroad is ruled
+# out without its places being weighed.
+BEFORE_PLACES = ("no_incident_term", "no_violence", "accident")
+
+
+def wire_cases(rows: list[dict], known_failures: Mapping[str, str] | None = None) -> list:
+    """The rows as test parameters named by their id; those the extractor gets wrong are strict
+    xfails with the reason (so that the test fails once they are read right)."""
+    failures = known_failures or {}
+    return [
+        pytest.param(
+            row,
+            id=row["id"],
+            marks=[pytest.mark.xfail(reason=failures[row["id"]], strict=True)]
+            if row["id"] in failures
+            else [],
+        )
+        for row in rows
+    ]
+
+
+def check_labels(row: dict, negative_kinds: frozenset[str]) -> None:
+    """A report's label names its attack type and governorate, and no negative kind; a
+    negative's names its kind, and the row no incident."""
+    label = row["label"]
+    if label["relevant"]:
+        assert label["attack_type"] in ATTACK_TYPES and label["negative_kind"] is None
+        assert label["governorate"] in GOVERNORATES
+    else:
+        assert label["negative_kind"] in negative_kinds and row["incident"] is None
+
+
+def check_report(ex: Extractor, row: dict) -> None:
+    """A report is recognised, with its governorate and its attack type."""
+    got = extract_row(ex, row)
+    label = row["label"]
+    assert got.relevant, (got.reason, got.score, got.evidence)
+    assert got.place is not None and got.place.governorate == label["governorate"], got.place
+    assert got.attack_type == label["attack_type"]
+
+
+def check_negative(ex: Extractor, row: dict) -> None:
+    """A negative is no report; one abroad is ruled out by its places."""
+    got = extract_row(ex, row)
+    assert not got.relevant, (got.score, got.evidence)
+    if row["label"]["negative_kind"] == "abroad" and got.reason not in BEFORE_PLACES:
+        assert got.reason in ("outside_iraq", "not_in_iraq")
+
+
+def check_one_incident_each(rows: list[dict], workdir: Path) -> None:
+    """The reports of one labelled event make one incident, and no incident mixes two."""
+    split, mixed = incidents_found(rows, workdir)
+    assert not split, split
+    assert not mixed, mixed
 
 
 def incidents_found(rows: list[dict], workdir: Path) -> tuple[dict, dict]:
