@@ -633,3 +633,26 @@ def test_a_ground_battle_at_a_base_is_no_attack_on_us_troops_the_story_does_not_
         "militaires.",
     )
     assert got.attack_type == "clash" and not got.us_interest
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "en",
+            "Rockets hit Iraqi base housing US troops",
+            "Two rockets hit an Iraqi air base in Anbar province on Sunday, a base which had "
+            "been targeted previously, officials said.",
+        ),
+        (
+            "fr",
+            "Irak: des roquettes sur une base abritant des Américains",
+            "Deux roquettes se sont abattues dimanche sur une base de la province d'Anbar qui "
+            "avait été visée précédemment, selon des responsables.",
+        ),
+    ],
+)
+def test_a_past_marker_in_a_relative_clause_tells_of_the_place_not_the_news(ex, lang, title, text):
+    got = ex.read(title, text, SUNDAY, lang)
+    assert "first:past" not in got.verdict.signals
+    assert _relevant(ex, lang, title, text).place.governorate == "Anbar"

@@ -128,6 +128,19 @@ def _attack_clause_end(segment: Segment) -> int:
     return end if told else len(segment.folded)
 
 
+def _dated_in_the_past(segment: Segment) -> bool:
+    """A past marker tells of the sentence's own event, not one inside a relative clause after
+    an act ("rockets hit the base where US troops had been attacked last week", "la base qui
+    avait été visée", "القاعدة التي استهدفت الأسبوع الماضي"): that one tells of the place or
+    the person the news names."""
+    acts = [h.start for c in ("type", "incident", "event") for h in segment.of(c)]
+    relatives = [h.start for h in segment.of("relative")]
+    return any(
+        not any(act < relative < past.start for relative in relatives for act in acts)
+        for past in segment.of("past")
+    )
+
+
 def _whole_month(segment: Segment) -> bool:
     """A month named without a day, after "in"/"en"/"خلال" ("900 civilians killed in
     November", "خلال شهر تموز"): a period's total, not an event's date."""
@@ -218,7 +231,7 @@ def signals(
         # people have died since October 2019"), which says nothing against the news.
         if segment.index >= BACKGROUND_FROM:
             continue
-        if segment.has("past"):
+        if _dated_in_the_past(segment):
             mark(f"{at}:past")
         if segment.has("background") or segment.has("setting"):
             mark(f"{at}:background")

@@ -33,6 +33,7 @@ FLAT_SECTIONS = (
     "outcome",  # what followed, not who acted: "killed", "explosion", "سقوط"
     "accident",  # "short circuit", "collision", "تسرب غاز": a lead without violence is no incident
     "setting",  # "amid", "sur fond de", "في ظل": incident words after it are the story's background
+    "relative",  # "which", "qui", "الذي": a clause about someone or somewhere the news names
     "toll_rise",  # "rose to", "est passé à": the figure after it updates the toll word before
     "event",
     "us",
