@@ -641,8 +641,8 @@ def test_a_ground_battle_at_a_base_is_no_attack_on_us_troops_the_story_does_not_
         (
             "en",
             "Rockets hit Iraqi base housing US troops",
-            "Two rockets hit an Iraqi air base in Anbar province on Sunday, a base which had "
-            "been targeted previously, officials said.",
+            "Two rockets hit Ain al-Asad air base, which had been targeted previously, on "
+            "Sunday, officials said.",
         ),
         (
             "fr",

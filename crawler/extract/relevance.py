@@ -54,6 +54,9 @@ POSITIONS = {0: "title", 1: "first", 2: "second"}
 CLAUSE_MARKS = ",;"
 ATTACK_CATEGORIES = ("type", "incident", "outcome")
 AFTERMATH_KINDS = ("reaction", "threat", "politics")
+# How far (characters) a relative word may stand after the place or target it qualifies
+# ("a base, which", "la province d'Anbar qui").
+ANTECEDENT_GAP_CHARS = 3
 BACKGROUND_FROM = 2  # the sentence from which a lead's words against a report are background
 BARE_SINCE = frozenset({"since", "depuis", "منذ"})
 # A headline's speaker: at most these many words before a colon near its start.
@@ -129,12 +132,18 @@ def _attack_clause_end(segment: Segment) -> int:
 
 
 def _dated_in_the_past(segment: Segment) -> bool:
-    """A past marker tells of the sentence's own event, not one inside a relative clause after
-    an act ("rockets hit the base where US troops had been attacked last week", "la base qui
-    avait été visée", "القاعدة التي استهدفت الأسبوع الماضي"): that one tells of the place or
-    the person the news names."""
+    """A past marker tells of the sentence's own event, not one inside a relative clause that
+    follows an act and opens on a place or a target ("rockets hit a base which had been
+    targeted previously", "une base d'Anbar qui avait été visée", "القاعدة التي استهدفت الأسبوع
+    الماضي"): that one tells of the place or the people the news names. A clause on the act
+    itself ("the assault of IS, which had killed thousands") still dates the story."""
     acts = [h.start for c in ("type", "incident", "event") for h in segment.of(c)]
-    relatives = [h.start for h in segment.of("relative")]
+    named = [h.end for h in segment.hits if h.tag.family == "place" or h.tag.category == "target"]
+    relatives = [
+        r.start
+        for r in segment.of("relative")
+        if any(0 <= r.start - end <= ANTECEDENT_GAP_CHARS for end in named)
+    ]
     return any(
         not any(act < relative < past.start for relative in relatives for act in acts)
         for past in segment.of("past")
