@@ -9,7 +9,8 @@ and lists each changed field, flagging the *material* ones (those worth an "upda
 Compatibility, all four required:
 
 * time: the two event times are at most ``incidents.window`` apart (36 h by default); when both
-  sides know the hour, at most :data:`EXACT_TIME_TOLERANCE_H`; when the kinds of attack are
+  sides know the hour, at most :data:`EXACT_TIME_TOLERANCE_H`; when both name the day of an
+  attack on one site, at most :data:`SITE_DAY_TOLERANCE_H`; when the kinds of attack are
   only loosely related, at most :data:`LOOSE_KIND_WINDOW`, unless both name the same site;
 * place: the same place id; a site or district inside the city the other side names; the same
   governorate when one side (or each) only knows the governorate; or within
@@ -39,6 +40,12 @@ from crawler.types import US_INTEREST_TARGETS, Extraction, Incident, Place
 # Two reports that both state the hour differ by the UTC/local-time confusion (Iraq is UTC+3)
 # plus rounding ("early Sunday", "around midnight"); beyond 6 hours they are two attacks.
 EXACT_TIME_TOLERANCE_H = 6
+# Two reports of one site (a base, an embassy, an airport) that both name the day (or the part
+# of it) differ by the day of a statement made in Washington for a night in Baghdad ("on
+# Wednesday" beside "early Thursday": 16 hours) and by the rounding of "late Wednesday"; a full
+# day apart ("on Wednesday", "again on Thursday") they are two attacks on it. A city's or a
+# province's news told over two days (a toll that rises, a battle) is not held to this.
+SITE_DAY_TOLERANCE_H = 20
 
 # Attack types that reports of one event confuse with each other. Indirect fire: the same salvo
 # is called rockets, Katyushas, missiles or mortar rounds, and a drone is often first reported as
@@ -215,6 +222,8 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     if timing is None or attack is None or target is None or _two_air_forces(report, incident):
         return None
     gap_h, time_score = timing
+    if _same_site_another_day(report, incident, gap_h):
+        return None
     place = place_relation(extraction.place, incident_place(incident), config.distance_km)
     if place is None:
         place = _strike_wave(report, incident, gap_h)
@@ -239,6 +248,18 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     score = place_score + time_score + attack[1] + target[1]
     reason = f"{place_label}, {gap_h:.1f} h apart, {attack[0]}, {target[0]}"
     return Match(incident.id, round(score, 6), reason)
+
+
+def _same_site_another_day(report: Report, incident: Incident, gap_h: float) -> bool:
+    """One site hit on two days, each report naming its day: two attacks."""
+    place = report.extraction.place
+    return (
+        report.time_precision == incident.time_precision == "day"
+        and place is not None
+        and place.kind == "site"
+        and place.id == incident.place_id
+        and gap_h > SITE_DAY_TOLERANCE_H
+    )
 
 
 def _same_spot(place: Place | None, incident: Incident) -> bool:

@@ -310,8 +310,8 @@ TIMES = [
         "en",
         "Rockets struck the Green Zone in Baghdad, police said.",
         SUNDAY,
-        "day",
-    ),  # no time words
+        "unknown",
+    ),  # no time words: the publication time, which the text does not state
     (
         "ar",
         "سقطت صواريخ مساء الأحد على المنطقة الخضراء في بغداد.",

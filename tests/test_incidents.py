@@ -70,6 +70,18 @@ def opened(extraction, incident_id=1):
             attack(EMBASSY, NIGHT + timedelta(hours=30)),
             "30.0 h apart",
         ),
+        # "on Wednesday" from Washington, "early Thursday" from Baghdad: both name the day
+        (
+            attack(AIN_AL_ASAD, NIGHT, precision="day"),
+            attack(AIN_AL_ASAD, NIGHT + timedelta(hours=16), precision="day"),
+            "16.0 h apart",
+        ),
+        # a report that names no day (the publication time) may come out a day later
+        (
+            attack(AIN_AL_ASAD, NIGHT, precision="day"),
+            attack(AIN_AL_ASAD, NIGHT + timedelta(hours=26), precision="unknown"),
+            "26.0 h apart",
+        ),
     ],
 )
 def test_compatible_reports_match_with_a_reason(first, second, reason):
@@ -84,6 +96,11 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         (attack(GREEN_ZONE, NIGHT), attack(BALAD_BASE, NIGHT)),  # same night, 70 km apart
         (attack(GREEN_ZONE, NIGHT), attack(GREEN_ZONE, NIGHT + timedelta(days=7))),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT + timedelta(hours=8))),  # both to the hour
+        # one base on two days, each report naming its day ("again on Thursday")
+        (
+            attack(AIN_AL_ASAD, NIGHT, precision="day"),
+            attack(AIN_AL_ASAD, NIGHT + timedelta(hours=24), precision="day"),
+        ),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind="kidnapping")),
         (attack(EMBASSY, NIGHT, kind="ied"), attack(EMBASSY, NIGHT, kind="shooting")),
         # no place: the same kind of attack, but a day later

@@ -191,8 +191,9 @@ def attack_type(document: Document) -> str | None:
     ("gunmen", "an explosion", "an assassination") counts only where nothing more precise is.
     An assault by jihadists on a security post is a clash, even when the lead says they opened
     fire, and so is a jihadist attack told only by its gunmen ("an IS attack on a village, the
-    gunmen opened fire on the houses") or told in the title and first sentence without a weapon
-    when the next sentences tell posts stormed ("ten fighters killed in an IS attack ... they
+    gunmen opened fire on the houses"), by their storming a house, or by no act at all ("an
+    attack on a village, blamed on IS"), or told in the title and first sentence without a
+    weapon when the next sentences tell posts stormed ("ten fighters killed in an IS attack ... they
     stormed positions with rocket launchers and mortars"), and so is one the lead tells with no
     weapon, whatever weapons the background paragraphs name, and an assault or offensive the
     headline gives the jihadists without a weapon ("jihadists launch the assault on Ramadi",
@@ -221,9 +222,12 @@ def attack_type(document: Document) -> str | None:
     if found in (None, SHOOTING) and _assault_on_post(lead):
         return CLASH
     if _jihadist_attack(lead) and (
-        (found == SHOOTING and weak) or (beyond_first and any(map(_posts_stormed, segments)))
+        found is None
+        or (found == SHOOTING and weak)
+        or (found == OTHER and _gunmen(lead))
+        or (beyond_first and any(map(_posts_stormed, segments)))
     ):
-        return CLASH
+        return CLASH  # a raid by jihadists told by its gunmen, its storming or not at all
     if _jihadist_offensive(_foreground(document.title)):
         return CLASH
     if found == CLASH and _protesters_shot(segments):
@@ -288,6 +292,10 @@ def _jihadist_raid(segments: tuple[Segment, ...]) -> bool:
     return _jihadist_attack(segments) and any(
         hit.tag.value in RAIDED for seg in segments for hit in seg.of("target")
     )
+
+
+def _gunmen(segments: tuple[Segment, ...]) -> bool:
+    return any(hit.tag.value == SHOOTING for seg in segments for hit in seg.of("type_weak"))
 
 
 def _protesters_shot(segments: tuple[Segment, ...]) -> bool:

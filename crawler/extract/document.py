@@ -5,9 +5,11 @@ sentences of the body's first :data:`READ_CHARS` characters, the dateline remove
 open with a portal's lead or a paper's abstract, then the dispatch's dateline or byline ("Le
 bilan s'alourdit.\n\nBAGDAD (AFP) - ...", "summary.\n\nالسومرية نيوز/ ديالى\nأفاد ..."): that
 dateline is read and removed too, and ``Document.opening`` is the sentence the dispatch starts
-with. Every deciding module works on this structure and never scans the text again, so the one automaton
-pass is the whole cost of matching. The lead (title and first sentences) is where wire copy puts
-the facts; later sentences are background.
+with. An "after" behind an act the sentence states is read as the background word it then is
+("US strikes militia sites after rocket attack"). Every deciding module works on this structure
+and never scans the text again, so the one automaton pass is the whole cost of matching. The
+lead (title and first sentences) is where wire copy puts the facts; later sentences are
+background.
 """
 
 from __future__ import annotations
@@ -27,6 +29,15 @@ LEAD_SENTENCES = 2
 # How much of a body is read: the lead and the paragraphs after it, where wire copy gives the
 # toll, the claim and the tally. A long feature's tail would cost time and say nothing more.
 READ_CHARS = 3000
+
+# Hits that state an act of the sentence's own: an "after" behind one of them tells an earlier
+# event ("US strikes militia sites after rocket attack", "oil jumps after strike kills general").
+OWN_ACT_CATEGORIES = ("type", "incident", "negative", "accident")
+AFTER_ACT = "after_act"
+BACKGROUND = "background"
+# Time words right after "after" date this event ("after midnight", "after 10 pm").
+TIME_CATEGORIES = frozenset({"part", "weekday", "relday", "month", "tz"})
+TIME_REACH_CHARS = 2
 
 NEGATIONS = frozenset(
     {"not", "no", "none", "never", "without", "pas", "aucune", "aucun", "ni", "jamais", "n", "sans"}
@@ -114,6 +125,38 @@ def _without_conjunction(word: str) -> str:
     return word[1:] if len(word) > 2 and word[0] in ARABIC_CONJUNCTION_PREFIXES else word
 
 
+def _after_acts_as_background(folded: str, hits: list[Hit]) -> list[Hit]:
+    """An "after" or "following" behind an act the sentence states opens a clause about an
+    earlier event, as "a day after" does; behind a toll alone ("two killed after a rocket hit
+    their house") it tells the cause of this one, and before a time word ("after midnight") it
+    dates it."""
+    if not any(hit.tag.category == AFTER_ACT for hit in hits):
+        return hits
+    kept = []
+    for hit in hits:
+        if hit.tag.category == AFTER_ACT:
+            if _after_an_act(folded, hit, hits):
+                kept.append(Hit(hit.start, hit.end, replace(hit.tag, category=BACKGROUND)))
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _after_an_act(folded: str, after: Hit, hits: list[Hit]) -> bool:
+    if any(
+        other.tag.category in TIME_CATEGORIES
+        and other.end > after.start
+        and other.start - after.end <= TIME_REACH_CHARS
+        for other in hits
+    ):
+        return False
+    if folded[after.end : after.end + TIME_REACH_CHARS + 1].strip()[:1].isdigit():
+        return False
+    return any(
+        other.tag.category in OWN_ACT_CATEGORIES and other.end <= after.start for other in hits
+    )
+
+
 def _segment(index: int, cased: str, folded: str, hits: list[Hit]) -> Segment:
     by_category: dict[str, list[Hit]] = {}
     for hit in hits:
@@ -126,8 +169,9 @@ def read_document(
 ) -> Document:
     cased_title = clean(title)
     title_folded = fold(cased_title)
+    title_hits = matcher.scan(title_folded, cased_title, lang)
     segments = [
-        _segment(0, cased_title, title_folded, matcher.scan(title_folded, cased_title, lang))
+        _segment(0, cased_title, title_folded, _after_acts_as_background(title_folded, title_hits))
     ]
 
     body, head, opening_at = _story(_head_of(text))
@@ -148,9 +192,9 @@ def read_document(
         if body[start:end].strip():
             if start == opening_at:
                 opening = len(segments)
-            segments.append(
-                _segment(len(segments), body[start:end], folded[start:end], per_sentence[i])
-            )
+            sentence = folded[start:end]
+            hits = _after_acts_as_background(sentence, per_sentence[i])
+            segments.append(_segment(len(segments), body[start:end], sentence, hits))
     if not cased_title.strip() and len(segments) > 1:
         # No headline: the first sentence is one, as it is in wire copy.
         segments = [replace(seg, index=i) for i, seg in enumerate(segments[1:])]

@@ -22,6 +22,7 @@ both an event verb and a casualty word.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
@@ -42,6 +43,12 @@ LITERAL_MARK = "="
 # A French term may end with an elided article ("sur fond d'", "au nord d'"): the next word
 # follows it without a space, and is no part of a longer word.
 ELISION = "'"
+
+# Acronyms that English copy also writes with dots ("U.S. strikes", "U.N. envoy"): a term written
+# with one matches both spellings. Not an actor's name: "U.S. military personnel were in the
+# convoy" names victims, and a state named in a report is taken for the striker.
+_DOTTABLE_ACRONYM = re.compile(r"\b(US|UK|UN)\b")
+_UNDOTTED_CATEGORIES = frozenset({"actor"})
 
 # Clitics an Arabic word may carry before the term: conjunction, preposition, article.
 _CONJUNCTIONS = ("", "و", "ف")
@@ -155,7 +162,7 @@ class Matcher:
 
     def __init__(self, terms: Iterable[tuple[str, Tag]], languages: Iterable[str | None] = ()):
         entries: dict[str, _Entry] = {}
-        for term, tag in terms:
+        for term, tag in _with_dotted_acronyms(terms):
             key, stem = fold_term(term, place=tag.family == PLACE_FAMILY)
             if not key.strip():
                 continue
@@ -218,6 +225,15 @@ class Matcher:
                     continue
             accepted.append((start, -end, tags))
         return _longest_per_category(accepted)
+
+
+def _with_dotted_acronyms(terms: Iterable[tuple[str, Tag]]) -> Iterable[tuple[str, Tag]]:
+    """Every term, and a lexicon term written with "US", "UK" or "UN" also as "U.S." ..."""
+    for term, tag in terms:
+        yield term, tag
+        dottable = tag.family != PLACE_FAMILY and tag.category not in _UNDOTTED_CATEGORIES
+        if dottable and _DOTTABLE_ACRONYM.search(term):
+            yield _DOTTABLE_ACRONYM.sub(lambda m: ".".join(m.group()) + ".", term), tag
 
 
 def _arabic_ending(folded: str, end: int) -> bool:

@@ -13,12 +13,18 @@ Within that:
 * the seat of a governorate ranks just below the other cities: "near the town of Daquq, south
   of Kirkuk" happened in Daquq.
 
+* places listed one after the other ("in Sinjar, Makhmour and Qandil") are peers: the first is
+  the scene, a later one of another governorate does not outrank it for being smaller;
+* a place named in a clause about an earlier event ("a day after an attack on Taji") does not
+  stand in for a lead that names only the country.
+
 The dateline is the fallback when the lead names none. A name shared by several places
 ("Qadisiya": a Baghdad district and a governorate) takes the one whose governorate the article
 names elsewhere (dateline or other places), else the first in the gazetteer.
 
 Outside Iraq: a foreign place leads (title, else first sentence) with no place of Iraq beside it,
-or the dateline is foreign and the lead names no place of Iraq. The place of impact decides: a
+or the dateline is foreign and the lead names no place of Iraq (Iraq named for its border, "near
+the border with Iraq", is seen from the other side of it). The place of impact decides: a
 place of Iraq named only as a launch site ("a drone launched from Iraq", "tirées depuis le
 territoire irakien", "انطلقت من العراق") is not a scene, so a title and first sentence whose only
 Iraqi places are launch sites report an attack abroad, even when the target is not in the
@@ -80,6 +86,10 @@ ARABIC_IN_CLITICS = frozenset({"ب", "وب", "فب", "بال", "وبال", "فب
 ARABIC_WORD_CLITICS = ("وال", "بال", "فال", "ال", "و", "ف", "ب")
 # "in Iraq and Syria", "في العراق وسوريا": the second place shares the first one's position.
 COORDINATIONS = frozenset({"and", "or", "et", "ou", "و", "او"})
+# The words around a country named for its border ("border with Iraq", "Iraq border").
+BORDER_BEFORE = (["border", "with"], ["frontier", "with"], ["frontiere", "avec"])
+BORDER_AFTER = (["border"], ["frontier"])
+BORDER_REACH_CHARS = 20
 # A headline that opens with a country then a colon or dash is about that country ("Syrie :").
 TOPIC_MARKS = (":", "-", "–", "—", "،", "|")
 QUOTES = " \"'«»“”‘’"
@@ -96,6 +106,8 @@ class Located:
     route: bool = False  # named as an end of the road where things happened
     scene: bool = True  # named where things happen ("in Yemen"), not as an actor ("Turkey says")
     earlier: bool = False  # named after a background clause: the place of an earlier event
+    listed: bool = False  # follows another place with only a comma or "and" between them
+    border: bool = False  # the country named for its border ("near the border with Iraq")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,13 +170,33 @@ def _resolve(candidates: list[Place], context_governorates: set[str]) -> Place:
     return candidates[0]
 
 
-def set_in_iraq(document: Document, dateline_place: Place | None) -> bool:
+def set_in_iraq(document: Document, dateline_place: Place | None, gazetteer: Gazetteer) -> bool:
     """The article is set in Iraq: its dateline is Iraqi, or it names an anchor (Iraq, Baghdad,
-    Mosul, Ain al-Asad ...) or says "Iraqi" anywhere. Without that, the names it shares with
-    places of Iraq are other things: a first name, a plural noun, a camp in Myanmar."""
+    Mosul, Ain al-Asad ...) or says "Iraqi" anywhere, or its lead names two places of one Iraqi
+    governorate ("in Babil ... north of Hilla"). Without that, the names it shares with places
+    of Iraq are other things: a first name, a plural noun, a camp in Myanmar."""
     if dateline_place is not None and dateline_place.country == IRAQ:
         return True
-    return any(anchors_iraq(hit.tag.value) for seg in document.segments for hit in seg.of(ANCHOR))
+    if any(anchors_iraq(hit.tag.value) for seg in document.segments for hit in seg.of(ANCHOR)):
+        return True
+    return _two_places_of_one_governorate(document, gazetteer)
+
+
+def _two_places_of_one_governorate(document: Document, gazetteer: Gazetteer) -> bool:
+    """Two names of the lead that agree on a governorate are no coincidence of first names or
+    words (a story's later paragraphs wander: a round-up of the region, another front)."""
+    seen: dict[str, str] = {}  # governorate -> the first place id named in it
+    for segment in document.lead():
+        for hit in segment.of("place"):
+            if not hit.tag.value.startswith(IRAQI_ID_PREFIXES[1:]):
+                continue
+            place = gazetteer.get(hit.tag.value)
+            if place is None or not place.governorate:
+                continue
+            first = seen.setdefault(place.governorate, place.id)
+            if first != place.id:
+                return True
+    return False
 
 
 def anchors_iraq(value: str) -> bool:
@@ -178,7 +210,7 @@ def locate(
     """Where the article's incident is, and whether the story is set in Iraq or abroad.
     ``locatives`` are the folded words of the article's language that introduce a scene."""
     dateline_place, opening = _dateline_place(document, gazetteer)
-    set_in = set_in_iraq(document, dateline_place)
+    set_in = set_in_iraq(document, dateline_place, gazetteer)
     segments = document.lead(PLACE_LEAD_SENTENCES)
     raw = [
         (seg.index, span, places)
@@ -207,6 +239,8 @@ def locate(
                 route=reference == ROUTE,
                 scene=(index, span) in scenes,
                 earlier=_after_background(segment, span[0]),
+                listed=_listed((index, span), raw, document),
+                border=_border_of(segment, span, places),
             )
         )
     foreign = [loc for loc in located if loc.place.country != IRAQ and loc.scene]
@@ -243,6 +277,33 @@ def locate(
         )
     )
     return Whereabouts(place, in_iraq, outside, dateline_place, bool(foreign), region)
+
+
+def _border_of(segment: Segment, span: tuple[int, int], places: list[Place]) -> bool:
+    """ "near the Iraq border", "on the border with Iraq": the country is named for its edge,
+    from the other side of it."""
+    if not any(place.kind == "country" for place in places):
+        return False
+    start, end = span
+    before = segment.folded[max(0, start - BORDER_REACH_CHARS) : start].split()
+    after = segment.folded[end : end + BORDER_REACH_CHARS].split()
+    return before[-2:] in BORDER_BEFORE or after[:1] in BORDER_AFTER
+
+
+def _listed(
+    at: tuple[int, tuple[int, int]],
+    raw: list[tuple[int, tuple[int, int], list[Place]]],
+    document: Document,
+) -> bool:
+    """The place follows another one of its sentence with only a comma or a coordination
+    between them ("Sinjar, Makhmour and Qandil")."""
+    index, (start, _) = at
+    folded = document.segments[index].folded
+    ends = [span[1] for i, span, _ in raw if i == index and span[1] <= start]
+    if not ends:
+        return False
+    gap = folded[max(ends) : start].replace(",", " ").split()
+    return len(gap) <= 1 and all(word in COORDINATIONS for word in gap)
 
 
 def _dateline_place(
@@ -361,7 +422,7 @@ def _is_topic(segment: Segment, start: int, end: int) -> bool:
 
 def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     """The best place of the title and first sentence, refined by the second sentence."""
-    first = _within_named_areas([loc for loc in iraqi if loc.segment <= 1])
+    first = _within_named_areas(_list_heads([loc for loc in iraqi if loc.segment <= 1]))
     second = [loc for loc in iraqi if loc.segment > 1 and not loc.landmark]
     if not first:
         first, second = second or [loc for loc in iraqi if loc.segment > 1], []
@@ -387,6 +448,25 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     if inside:
         return max(inside, key=lambda loc: _rank(loc, gazetteer)).place
     return best
+
+
+def _list_heads(located: list[Located]) -> list[Located]:
+    """Places listed one after the other ("in Sinjar, Makhmour and Qandil") are peers, not
+    refinements of each other: the story's scene is the first, and a later one of another
+    governorate does not outrank it for being a smaller place."""
+    kept: list[Located] = []
+    for loc in sorted(located, key=lambda loc: (loc.segment, loc.start)):
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None
+            and previous.segment == loc.segment
+            and loc.listed
+            and loc.place.governorate != previous.place.governorate
+            and previous.place.kind != "country"
+        ):
+            continue
+        kept.append(loc)
+    return kept
 
 
 def _within_named_areas(located: list[Located]) -> list[Located]:
@@ -468,9 +548,10 @@ def _launched_from_iraq(iraqi: list[Located]) -> bool:
 
 def _leads_abroad(iraqi: list[Located], foreign: list[Located], dateline: Place | None) -> bool:
     """The lead sets the event abroad: a sentence of the title and first sentence names a
-    foreign scene and no Iraqi one (Iraq named as a launch site or as the home of the group that
-    struck does not count: "a drone launched by militias in Iraq killed a contractor in Syria")."""
-    iraqi = [loc for loc in iraqi if not (loc.launch or loc.group_home)]
+    foreign scene and no Iraqi one (Iraq named as a launch site, as the home of the group that
+    struck or for its border does not count: "a drone launched by militias in Iraq killed a
+    contractor in Syria", "an attack near the border with Iraq")."""
+    iraqi = [loc for loc in iraqi if not (loc.launch or loc.group_home or loc.border)]
     for segment in (0, 1):
         here = [loc for loc in iraqi if loc.segment == segment]
         abroad = [loc for loc in foreign if loc.segment == segment]

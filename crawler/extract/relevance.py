@@ -59,6 +59,8 @@ AFTERMATH_KINDS = ("reaction", "threat", "politics")
 ANTECEDENT_GAP_CHARS = 3
 BACKGROUND_FROM = 2  # the sentence from which a lead's words against a report are background
 BARE_SINCE = frozenset({"since", "depuis", "منذ"})
+# How far before a span an ordinal makes it the span of a rank ("the second time in a week").
+RANK_REACH_CHARS, RANK_REACH_WORDS = 20, 2
 # A headline's speaker: at most these many words before a colon near its start.
 SPEAKER_MAX_WORDS = 4
 SPEAKER_MAX_CHARS = 40
@@ -93,13 +95,21 @@ def _counts_many_attacks(segment: Segment, numbers: Numbers) -> bool:
     return any((count_before(segment, hit, numbers) or 0) >= RECAP_MIN_ATTACKS for hit in nouns)
 
 
-def _sums_up(segment: Segment) -> bool:
+def _sums_up(segment: Segment, numbers: Numbers) -> bool:
     """The sentence speaks of a sum of events ("in total", "so far this year", "في المجموع").
     A bare "since" ("held by the group since 2014", "depuis octobre") dates a background, and
-    a running tally's "since" ranks a new attack: neither sums anything up."""
+    a running tally's "since" ranks a new attack: neither sums anything up; nor does the span
+    of a rank ("hit for the second time in a week")."""
     return any(
-        segment.folded[hit.start : hit.end] not in BARE_SINCE for hit in segment.of("aggregate")
+        segment.folded[hit.start : hit.end] not in BARE_SINCE and not _ranks(segment, hit, numbers)
+        for hit in segment.of("aggregate")
     )
+
+
+def _ranks(segment: Segment, hit: Hit, numbers: Numbers) -> bool:
+    """ "the second time in a week", "third attack this month": an ordinal just before."""
+    before = segment.folded[max(0, hit.start - RANK_REACH_CHARS) : hit.start].split()
+    return any(word in numbers.ordinal for word in before[-RANK_REACH_WORDS:])
 
 
 def _speaker_first(title: Segment) -> bool:
@@ -246,7 +256,7 @@ def signals(
             mark(f"{at}:background")
         # "The 19th attack on US interests since October" ranks a new attack: neither its
         # "since" nor its figure sums anything up.
-        if (_sums_up(segment) or _whole_month(segment)) and not tallied():
+        if (_sums_up(segment, numbers) or _whole_month(segment)) and not tallied():
             mark(f"{at}:aggregate")
         if _counts_many_attacks(segment, numbers) and not tallied():
             mark(f"{at}:many_attacks")

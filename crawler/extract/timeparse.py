@@ -15,10 +15,12 @@ Rules (the decisions, in one place):
   noon 12:00, afternoon 15:00, evening 19:00, night/late 22:00. "Overnight" / "la nuit
   dernière" with no day named is the evening before the publication day (22:00), the date the
   night is known by. A day alone is 12:00.
-* No time word at all: the publication time with precision "day" — wires report incidents
-  within hours, so the publication day is the best estimate and "day" says no more is known.
+* No time word at all: the publication time with precision "unknown" — wires report incidents
+  within hours, so the publication day is the best estimate, but the text did not say it.
 * Never later than publication: a result after it is capped to the publication time.
-* A date after "since"/"depuis"/"منذ" is the start of a tally, not the event; skipped.
+* A date after "since"/"depuis"/"منذ" is the start of a tally, not the event; skipped. So are
+  the day words of a clause about an earlier event ("three days after the Wednesday attack")
+  and the day a speaker spoke ("an official said Monday", AP's style for a night attack).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ TZ_REACH_CHARS = 30
 # How far (characters) before a date "since" must be to make it a tally start.
 SINCE_REACH_CHARS = 12
 MAX_DAY_OF_MONTH = 31
+CLAUSE_MARKS = ",;:()"
+# How far (characters) a day word may follow a speech verb to date the statement ("said on").
+STATEMENT_REACH_CHARS = 4
 
 _CLOCK = re.compile(
     r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3])\s*(?:[h:]\s*(?P<m>[0-5]\d)|h\b|(?=\s*(?:am|pm|a\.m|p\.m)))"
@@ -60,12 +65,31 @@ _EVENING_WORDS = ("du soir", "de l'apres midi", "in the evening", "at night", "�
 @dataclass(frozen=True, slots=True)
 class EventTime:
     when: datetime
-    precision: str  # "hour" | "day"
+    precision: str  # "hour" | "day" | "unknown" (no time word: the publication time)
     explicit_day: bool  # the text named the day (used for the recency check)
 
 
 def _since_before(segment: Segment, start: int) -> bool:
     return any(0 <= start - h.end <= SINCE_REACH_CHARS for h in segment.of("since"))
+
+
+def _of_statement(segment: Segment, start: int) -> bool:
+    """The day word dates who spoke, not the event: "an official said Monday", "said on
+    Monday" (AP's style, the day after a night attack)."""
+    return any(
+        0 <= start - h.end <= STATEMENT_REACH_CHARS
+        and segment.folded[h.end : start].strip() in ("", "on")
+        for h in segment.of("source_after")
+    )
+
+
+def _of_earlier_event(segment: Segment, start: int) -> bool:
+    """The day word is in a clause about an earlier event ("three days after the Wednesday
+    attack"): it dates that event, not this one."""
+    return any(
+        h.end <= start and not any(mark in segment.folded[h.end : start] for mark in CLAUSE_MARKS)
+        for h in segment.of("background")
+    )
 
 
 def day_number_near(segment: Segment, month: Hit) -> int | None:
@@ -83,7 +107,7 @@ def day_number_near(segment: Segment, month: Hit) -> int | None:
 
 def _explicit_date(segment: Segment, published_local: date) -> date | None:
     for month_hit in segment.of("month"):
-        if _since_before(segment, month_hit.start):
+        if _since_before(segment, month_hit.start) or _of_earlier_event(segment, month_hit.start):
             continue
         day = day_number_near(segment, month_hit)
         if day is None:
@@ -133,7 +157,11 @@ def _segment_time(segment: Segment, published: datetime) -> EventTime | None:
     today = pub_local.date()
     days = [_explicit_date(segment, today)]
     for hit in segment.hits:
-        if _since_before(segment, hit.start):
+        if (
+            _since_before(segment, hit.start)
+            or _of_earlier_event(segment, hit.start)
+            or _of_statement(segment, hit.start)
+        ):
             continue
         if hit.tag.category == "weekday":
             days.append(today - timedelta(days=(today.weekday() - int(hit.tag.value)) % 7))
@@ -142,7 +170,7 @@ def _segment_time(segment: Segment, published: datetime) -> EventTime | None:
     # Two days in one sentence: the older is the event ("summoned on Sunday over strikes late
     # last week"); the newer is when it was reported.
     day = min((d for d in days if d is not None), default=None)
-    parts = [h.tag.value for h in segment.of("part")]
+    parts = [h.tag.value for h in segment.of("part") if not _of_earlier_event(segment, h.start)]
     clock = _clock(segment)
     if day is None and not parts and clock is None:
         return None
@@ -176,4 +204,4 @@ def event_time(document: Document, published: datetime) -> EventTime:
         if found.explicit_day or found.precision == "hour":
             return found
         vague = vague or found
-    return vague or EventTime(published.astimezone(UTC), "day", False)
+    return vague or EventTime(published.astimezone(UTC), "unknown", False)

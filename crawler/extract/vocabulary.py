@@ -52,6 +52,7 @@ FLAT_SECTIONS = (
     "agent_exception",  # ... unless these precede the agent word ("used by the coalition")
     "agent_act",  # active verbs of attack: the target word right before them is the attacker
     "background",  # "a day after an attack killed two": what follows is an earlier event
+    "after_act",  # "after": background when the sentence before it states its own act
     "aggregate",  # "since", "in total", "depuis", "منذ": figures near it sum several events
     "contrast",  # "while": the casualty figures on either side are separate groups, added
     "post",  # a security post or position, what an assault by gunmen is aimed at
