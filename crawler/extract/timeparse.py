@@ -4,7 +4,8 @@ Rules (the decisions, in one place):
 
 * Days are Baghdad days (UTC+3, no daylight saving since 2007): "dimanche", "on Saturday",
   "الأحد" mean the most recent such day not after the publication's Baghdad date; "hier",
-  "yesterday", "أمس" the day before; a date ("15 février", "March 3") its most recent occurrence.
+  "yesterday", "أمس" the day before, unless a weekday follows it ("أمس الأحد": the writer's
+  yesterday, named); a date ("15 février", "March 3") its most recent occurrence.
 * A clock time ("vers 00H30 GMT", "à 22h00 heure locale", "10:30 pm") gives precision "hour";
   it is Baghdad time unless GMT/UTC is said. Without a day word it is the latest such moment not
   after publication.
@@ -52,6 +53,8 @@ MAX_DAY_OF_MONTH = 31
 CLAUSE_MARKS = ",;:()"
 # How far (characters) a day word may follow a speech verb to date the statement ("said on").
 STATEMENT_REACH_CHARS = 4
+# How far (characters) a weekday may follow "yesterday" to name it ("أمس الأحد").
+APPOSITION_REACH_CHARS = 3
 
 _CLOCK = re.compile(
     r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3])\s*(?:[h:]\s*(?P<m>[0-5]\d)|h\b|(?=\s*(?:am|pm|a\.m|p\.m)))"
@@ -71,6 +74,16 @@ class EventTime:
 
 def _since_before(segment: Segment, start: int) -> bool:
     return any(0 <= start - h.end <= SINCE_REACH_CHARS for h in segment.of("since"))
+
+
+def _named_next(segment: Segment, relday: Hit) -> bool:
+    """ "أمس الأحد", "yesterday Sunday": the weekday right after names the day the relative word
+    points at, as the writer counted it (a paper dated the next day); the name decides."""
+    return any(
+        0 <= h.start - relday.end <= APPOSITION_REACH_CHARS
+        and not segment.folded[relday.end : h.start].strip(" ,(")
+        for h in segment.of("weekday")
+    )
 
 
 def _of_statement(segment: Segment, start: int) -> bool:
@@ -165,7 +178,7 @@ def _segment_time(segment: Segment, published: datetime) -> EventTime | None:
             continue
         if hit.tag.category == "weekday":
             days.append(today - timedelta(days=(today.weekday() - int(hit.tag.value)) % 7))
-        elif hit.tag.category == "relday":
+        elif hit.tag.category == "relday" and not _named_next(segment, hit):
             days.append(today + timedelta(days=int(hit.tag.value)))
     # Two days in one sentence: the older is the event ("summoned on Sunday over strikes late
     # last week"); the newer is when it was reported.
