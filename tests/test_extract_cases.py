@@ -342,6 +342,12 @@ TIMES = [
         datetime(2020, 2, 15, 9, 0, tzinfo=UTC),
         "day",
     ),
+    (
+        "ar",
+        "سقطت صواريخ ليل أول من أمس على المنطقة الخضراء في بغداد.",
+        datetime(2020, 2, 14, 19, 0, tzinfo=UTC),
+        "day",
+    ),  # the day before yesterday, in its commonest form
 ]
 
 

@@ -22,8 +22,14 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.types import ATTACK_TYPES, GOVERNORATES
-from tests.wire_fixtures import extract_row, incidents_found, load_wire
+from tests.wire_fixtures import (
+    check_labels,
+    check_negative,
+    check_report,
+    incidents_found,
+    load_wire,
+    wire_cases,
+)
 
 ROWS = load_wire("wire_en_rss.jsonl")
 REPORTS = [r for r in ROWS if r["label"]["relevant"]]
@@ -33,8 +39,6 @@ NEGATIVE_KINDS = {
     "feature", "anniversary", "ambiguous", "economy", "arrest", "threat", "accident",
 }  # fmt: skip
 ERAS = ("2020-", "2023-1")
-# What the judge settles before it reads the places of a story.
-BEFORE_PLACES = ("no_incident_term", "no_violence", "accident")
 # id -> why the extractor gets it wrong (strict xfail).
 KNOWN_FAILURES = {
     "wen-132": "a follow-up on a soldier wounded three days earlier, headlined with the attack: "
@@ -49,51 +53,26 @@ KNOWN_SPLITS = {
 }
 
 
-def _cases(rows: list[dict]) -> list:
-    return [
-        pytest.param(
-            row,
-            id=row["id"],
-            marks=[pytest.mark.xfail(reason=KNOWN_FAILURES[row["id"]], strict=True)]
-            if row["id"] in KNOWN_FAILURES
-            else [],
-        )
-        for row in rows
-    ]
-
-
 def test_the_set_has_its_shape():
     assert len({r["id"] for r in ROWS}) == len(ROWS) >= 120
     assert abs(len(REPORTS) - len(ROWS) / 2) <= len(ROWS) / 10
     for row in ROWS:
-        label = row["label"]
         assert row["lang"] == "en" and row["title"] and row["published"].startswith(ERAS)
         assert 1 <= len(row["text"].split("\n\n")) <= 3
-        if label["relevant"]:
-            assert label["attack_type"] in ATTACK_TYPES and label["governorate"] in GOVERNORATES
-            assert label["negative_kind"] is None and row["incident"]
-        else:
-            assert label["negative_kind"] in NEGATIVE_KINDS and row["incident"] is None
+        check_labels(row, NEGATIVE_KINDS)
     groups = [r["incident"] for r in REPORTS]
     assert sum(1 for key in set(groups) if groups.count(key) > 1) >= 15
     assert any(groups.count(key) >= 3 for key in groups)
 
 
-@pytest.mark.parametrize("row", _cases(REPORTS))
+@pytest.mark.parametrize("row", wire_cases(REPORTS, KNOWN_FAILURES))
 def test_a_report_is_recognised_with_its_governorate_and_attack_type(ex, row):
-    got = extract_row(ex, row)
-    label = row["label"]
-    assert got.relevant, (got.reason, got.score, got.evidence)
-    assert got.place is not None and got.place.governorate == label["governorate"], got.place
-    assert got.attack_type == label["attack_type"]
+    check_report(ex, row)
 
 
-@pytest.mark.parametrize("row", _cases(NEGATIVES))
+@pytest.mark.parametrize("row", wire_cases(NEGATIVES, KNOWN_FAILURES))
 def test_a_negative_is_not_a_report(ex, row):
-    got = extract_row(ex, row)
-    assert not got.relevant, (got.reason, got.score, got.evidence)
-    if row["label"]["negative_kind"] == "abroad" and got.reason not in BEFORE_PLACES:
-        assert got.reason in ("outside_iraq", "not_in_iraq")
+    check_negative(ex, row)
 
 
 def test_the_reports_of_one_incident_make_one_incident(tmp_path):
