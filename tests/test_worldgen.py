@@ -55,6 +55,14 @@ def test_arabic_names_are_names_not_words(name, ok):
     assert _arabic_ok(name) is ok
 
 
+def test_a_country_whose_arabic_name_is_a_word_has_no_arabic_name():
+    """ "الفساد المالي" (financial corruption) is not in Mali, "مدرسة بنين" (a boys' school) not
+    in Benin; France and Germany keep theirs."""
+    arabic = {e["id"]: e.get("ar", []) for e in WORLD if e["kind"] == "country"}
+    assert "مالي" not in arabic.get("world:ml", []) and not arabic.get("world:bj")
+    assert arabic["world:fr"] and arabic["world:de"]
+
+
 def test_every_french_name_of_the_table_is_in_the_world_list():
     """AFP's French copy writes "à Londres", "à Bruxelles": each name reached its city."""
     french = {(e["country"], e["name"]): e.get("fr", []) for e in WORLD if e["kind"] == "city"}

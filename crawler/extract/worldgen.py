@@ -98,13 +98,14 @@ NOT_PLACES = frozenset(
     Medina Mecca Washington Vladimir Sydney Florence Marion Laval Grenade
     """.split()
 )
-# Arabic alternate names that are also common words ("بيان", a statement; "صور", pictures).
+# Arabic names that are also common words ("بيان", a statement; "صور", pictures; "مالي",
+# financial: Mali; "بنين", boys: Benin).
 NOT_PLACES_AR = frozenset(
     """
     مدينة سنة خميس جديد جديدة دولة بيان جامعة وان بانه اشهر معسكر رقة بيرة سلطات باحة بحري
     جزيرة امل زعيم شهداء ثورة جمال كيل ليل عالية منزله هوية وادي كانو صور نايف سلطان منصور
     حماة عدن مدينة المنورة الكاف طائف رمادي كوت عمارة حلة جديدة عالية هوية جزيرة ابيض بشار
-    امان مشهد ميدان بيضاء رياض سلام نور فجر حرية وحدة سيول رشيد بورصة عمان
+    امان مشهد ميدان بيضاء رياض سلام نور فجر حرية وحدة سيول رشيد بورصة عمان مالي بنين
     """.split()
 )
 # Arabic names are kept only for cities this large, or this large in the countries near Iraq:
@@ -141,6 +142,11 @@ def _arabic_ok(name: str) -> bool:
         and len(name.split()) <= MAX_WORDS
         and not any(word in _NOT_PLACES_AR_KEYS for word in bare.split())
     )
+
+
+def _arabic_word(name: str) -> bool:
+    """A country's Arabic name is a common word ("مالي": financial, "بنين": boys)."""
+    return fold_term(clean(name), place=True)[0].removeprefix("ال") in _NOT_PLACES_AR_KEYS
 
 
 def _arabic_names_kept(city: dict) -> bool:
@@ -194,7 +200,7 @@ def country_entries(cities: dict, taken: set[str]) -> Iterator[dict]:
         aliases = {
             "en": _unique(english, taken),
             "fr": _unique([names["fr"][code], *EXTRA_COUNTRY_NAMES_FR.get(code, [])], taken),
-            "ar": _unique([names["ar"][code]], taken),
+            "ar": _unique([n for n in [names["ar"][code]] if not _arabic_word(n)], taken),
         }
         if not any(aliases.values()):
             continue
