@@ -113,6 +113,12 @@ def _has(segments: tuple[Segment, ...], categories: tuple[str, ...]) -> bool:
     return any(seg.has(c) for seg in segments for c in categories)
 
 
+def _ranked(tally: ReportedTally | None) -> bool:
+    """The article ranks its incident ("the 19th attack since October"); a count of the series
+    ("attacked at least 66 times since Oct. 17") ranks nothing and sums attacks up."""
+    return tally is not None and tally.rank
+
+
 def _foreground(segment: Segment) -> Segment:
     """The segment without the incident words of its setting clauses ("amid drone attacks")
     and of the clauses about an earlier event ("days after a US strike killed a general")."""
@@ -157,7 +163,7 @@ def judge(
         violent(segment, weapons_only=True) for segment in lead[:2]
     ):
         return Verdict(False, 0.0, evidence, "accident")
-    found = signals(document, lead, where, numbers, published, lambda: facts.tally() is not None)
+    found = signals(document, lead, where, numbers, published, lambda: _ranked(facts.tally()))
     weighing = weights.weigh(found)
     score = round(weighing.score, 3)
     if where.outside_iraq:

@@ -31,7 +31,7 @@ from importlib import resources
 from crawler.errors import ConfigError
 from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
-from crawler.extract.numbers import count_before
+from crawler.extract.numbers import YEAR_MIN, count_before, read_number
 from crawler.extract.place import IRAQ, Whereabouts
 from crawler.extract.timeparse import day_number_near
 from crawler.extract.violence import ground_taken
@@ -90,9 +90,26 @@ def _happened(segment: Segment) -> bool:
 
 
 def _counts_many_attacks(segment: Segment, numbers: Numbers) -> bool:
-    """ "more than 40 attacks", "près de trente attaques", "أكثر من 70 هجوماً", "29 غارة"."""
+    """ "more than 40 attacks", "près de trente attaques", "أكثر من 70 هجوماً", "29 غارة",
+    "attacked at least 66 times", "visées plus de 60 fois"."""
     nouns = segment.of("tally_noun") + [h for h in segment.of("type") if h.tag.value == AIRSTRIKE]
-    return any((count_before(segment, hit, numbers) or 0) >= RECAP_MIN_ATTACKS for hit in nouns)
+    if any((count_before(segment, hit, numbers) or 0) >= RECAP_MIN_ATTACKS for hit in nouns):
+        return True
+    acts = [h.start for h in segment.of("tally_noun") + segment.of("incident")]
+    if not acts:
+        return False
+    tokens = segment.tokens
+    for i in range(1, len(tokens)):
+        if tokens[i].text not in numbers.tally_times or not any(a < tokens[i].start for a in acts):
+            continue
+        reading = read_number(tokens, i - 1, numbers)
+        if (
+            reading is not None
+            and not reading.weak
+            and RECAP_MIN_ATTACKS <= reading.value < YEAR_MIN
+        ):
+            return True
+    return False
 
 
 def _sums_up(segment: Segment, numbers: Numbers) -> bool:
