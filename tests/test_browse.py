@@ -4,11 +4,14 @@ page, tables, canned queries and the map plugin, read over real HTTP."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 import urllib.request
 
 import pytest
 
+from crawler.browse.metadata import CANNED_QUERIES
+from crawler.storage import Store
 from tests.browse_fixtures import running_browse
 from tests.test_cli import seed_incident
 
@@ -48,3 +51,12 @@ def test_browse_serves_tables_canned_queries_and_the_map(write_config, tmp_path)
 
         metadata = get_json(f"{base}/-/metadata.json")
         assert "Attacks on US interests" in metadata["databases"]["wirewatch"]["description"]
+
+
+@pytest.mark.parametrize("name", sorted(CANNED_QUERIES))
+def test_every_canned_query_runs_on_a_fresh_database(tmp_path, name):
+    """Each canned query is valid SQL over the current schema (any value for its parameters)."""
+    with Store(tmp_path / "wirewatch.db") as store:
+        sql = CANNED_QUERIES[name]["sql"]
+        params = {p: "1" for p in re.findall(r":(\w+)", sql)}
+        store.db.execute(sql, params).fetchall()
