@@ -650,9 +650,15 @@ def test_a_ground_battle_at_a_base_is_no_attack_on_us_troops_the_story_does_not_
             "Deux roquettes se sont abattues dimanche sur une base de la province d'Anbar qui "
             "avait été visée précédemment, selon des responsables.",
         ),
+        (
+            "fr",
+            "Irak: des roquettes sur la base d'Aïn al-Assad",
+            "Des roquettes se sont abattues dimanche sur la base d'Aïn al-Assad, où des soldats "
+            "américains avaient été blessés en 2019, selon des responsables.",
+        ),
     ],
 )
 def test_a_past_marker_in_a_relative_clause_tells_of_the_place_not_the_news(ex, lang, title, text):
     got = ex.read(title, text, SUNDAY, lang)
-    assert "first:past" not in got.verdict.signals
+    assert "first:past" not in got.verdict.signals and "first:old_date" not in got.verdict.signals
     assert _relevant(ex, lang, title, text).place.governorate == "Anbar"

@@ -33,12 +33,6 @@ REPORTS = [r for r in ROWS if r["label"]["relevant"]]
 NEGATIVES = [r for r in ROWS if not r["label"]["relevant"]]
 FIRST_YEAR, LAST_YEAR = 2011, 2020
 MIN_PARAGRAPHS = 4
-# id -> why the extractor gets it wrong (strict xfail).
-KNOWN_FAILURES = {
-    "wfl-012": "the mosque blown up 'où leur chef avait fait sa seule apparition publique en "
-    "2014': a relative clause opened by 'où' (folded like 'ou', or) is not read as one, so its "
-    "past tense and its year weigh against the news (0.39)",
-}
 
 
 def test_the_set_has_its_shape():
@@ -55,12 +49,12 @@ def test_the_set_has_its_shape():
     assert any("(AFP) -" in r["text"].split("\n\n")[1] for r in ROWS)  # the portal's own lead
 
 
-@pytest.mark.parametrize("row", wire_cases(REPORTS, KNOWN_FAILURES))
+@pytest.mark.parametrize("row", wire_cases(REPORTS))
 def test_a_report_is_recognised_with_its_governorate_and_attack_type(ex, row):
     check_report(ex, row)
 
 
-@pytest.mark.parametrize("row", wire_cases(NEGATIVES, KNOWN_FAILURES))
+@pytest.mark.parametrize("row", wire_cases(NEGATIVES))
 def test_a_negative_is_rejected(ex, row):
     check_negative(ex, row)
 

@@ -158,23 +158,26 @@ def _attack_clause_end(segment: Segment) -> int:
     return end if told else len(segment.folded)
 
 
-def _dated_in_the_past(segment: Segment) -> bool:
-    """A past marker tells of the sentence's own event, not one inside a relative clause that
-    follows an act and opens on a place or a target ("rockets hit a base which had been
-    targeted previously", "une base d'Anbar qui avait été visée", "القاعدة التي استهدفت الأسبوع
-    الماضي"): that one tells of the place or the people the news names. A clause on the act
-    itself ("the assault of IS, which had killed thousands") still dates the story."""
+def _relative_clauses(segment: Segment) -> list[tuple[int, int]]:
+    """The spans of the relative clauses that follow an act and open on a place or a target
+    ("rockets hit a base, which had been targeted in 2019", "la mosquée de Mossoul, où leur chef
+    avait paru en 2014", "القاعدة التي استهدفت الأسبوع الماضي"): they tell of the place or the
+    people the news names, up to the end of their clause. One on the act itself ("the assault
+    of IS, which had killed thousands") is the story's own."""
     acts = [h.start for c in ("type", "incident", "event") for h in segment.of(c)]
     named = [h.end for h in segment.hits if h.tag.family == "place" or h.tag.category == "target"]
-    relatives = [
-        r.start
-        for r in segment.of("relative")
-        if any(0 <= r.start - end <= ANTECEDENT_GAP_CHARS for end in named)
-    ]
-    return any(
-        not any(act < relative < past.start for relative in relatives for act in acts)
-        for past in segment.of("past")
-    )
+    spans = []
+    for relative in segment.of("relative"):
+        if any(0 <= relative.start - end <= ANTECEDENT_GAP_CHARS for end in named) and any(
+            act < relative.start for act in acts
+        ):
+            ends = [i for i in (segment.folded.find(m, relative.end) for m in ",;") if i >= 0]
+            spans.append((relative.start, min(ends, default=len(segment.folded))))
+    return spans
+
+
+def _outside(spans: list[tuple[int, int]], offset: int) -> bool:
+    return not any(start <= offset < end for start, end in spans)
 
 
 def _whole_month(segment: Segment) -> bool:
@@ -195,14 +198,18 @@ def _period_word(word: str) -> bool:
     return word in PERIOD_WORDS or word.endswith(PERIOD_WORDS_AR)
 
 
-def _old_date(segment: Segment, published: datetime) -> bool:
+def _old_date(segment: Segment, published: datetime, relatives: list[tuple[int, int]]) -> bool:
     """The sentence dates something in an earlier year ("the 2016 bombing", "في عام 2014"), or
     months earlier in a month it names without a day ("kidnapped at the end of March",
     published in July). A month just past may be last week's; one more than
-    :data:`OLD_MONTHS_MAX` back may be ahead ("elections in October")."""
-    if any(int(year) < published.year for year in _YEAR.findall(segment.folded)):
-        return True
+    :data:`OLD_MONTHS_MAX` back may be ahead ("elections in October"). Dates inside
+    ``relatives`` (:func:`_relative_clauses`) are of the place, not the news."""
+    for year in _YEAR.finditer(segment.folded):
+        if int(year.group(1)) < published.year and _outside(relatives, year.start()):
+            return True
     for hit in segment.of("month"):
+        if not _outside(relatives, hit.start):
+            continue
         months_back = (published.month - int(hit.tag.value)) % 12
         if (
             OLD_MONTHS_MIN <= months_back <= OLD_MONTHS_MAX
@@ -267,7 +274,8 @@ def signals(
         # people have died since October 2019"), which says nothing against the news.
         if segment.index >= BACKGROUND_FROM:
             continue
-        if _dated_in_the_past(segment):
+        relatives = _relative_clauses(segment)
+        if any(_outside(relatives, hit.start) for hit in segment.of("past")):
             mark(f"{at}:past")
         if segment.has("background") or segment.has("setting"):
             mark(f"{at}:background")
@@ -277,7 +285,7 @@ def signals(
             mark(f"{at}:aggregate")
         if _counts_many_attacks(segment, numbers) and not tallied():
             mark(f"{at}:many_attacks")
-        if _old_date(segment, published):
+        if _old_date(segment, published, relatives):
             mark(f"{at}:old_date")
         told = _attack_clause_end(segment)
         for kind in {
