@@ -36,7 +36,6 @@ INCIDENT_CATEGORIES = ("type", "type_weak", "incident", "outcome")
 # past of the earlier event it recalls ("a week after a previous attack").
 NEGATIVE = "negative"
 SETTING_HIDES = INCIDENT_CATEGORIES + ("event", "killed", "wounded", NEGATIVE, "past")
-SETTING_END_MARKS = ",;:()"
 RECAP = "recap"
 
 # The probability from which the weighing of the lead calls a story an incident report.
@@ -74,7 +73,6 @@ RAIDED = frozenset({"iraqi_security", "pmf", "civilians"})  # whom their raids h
 SOURCE_REACH_CHARS = 30
 # How far (characters) "by" may stand before the acting group ("by the Iraqi security forces").
 AGENT_REACH_CHARS = 12
-CLAUSE_MARKS = ",;:()"
 # Words linking a member to the group that names the target ("soldiers of the coalition").
 LINK_WORDS = frozenset({"of", "of the", "from", "de", "du", "des", "de la", "d", "في", "من"})
 # A subject stands right before its verb: "forces opened fire" (one space, maybe a quote).
@@ -125,7 +123,7 @@ def _foreground(segment: Segment) -> Segment:
     settings = segment.of("setting") + segment.of("background")
     if not settings:
         return segment
-    clauses = [(hit.start, hit.end, _clause_end(segment.folded, hit.end)) for hit in settings]
+    clauses = [(hit.start, hit.end, segment.clause_end(hit.end)) for hit in settings]
 
     def hidden(hit: Hit) -> bool:
         # The cue's own words of what the story is ("foiled") still speak; its event words
@@ -137,11 +135,6 @@ def _foreground(segment: Segment) -> Segment:
         )
 
     return segment.keeping(lambda hit: hit.tag.category not in SETTING_HIDES or not hidden(hit))
-
-
-def _clause_end(text: str, start: int) -> int:
-    ends = [i for i in (text.find(mark, start) for mark in SETTING_END_MARKS) if i >= 0]
-    return min(ends, default=len(text))
 
 
 def judge(
@@ -230,7 +223,7 @@ def attack_type(document: Document) -> str | None:
     if _jihadist_attack(lead) and (
         found is None
         or (found == SHOOTING and weak)
-        or (found == OTHER and _gunmen(lead))
+        or (found == OTHER and _names(lead, "type_weak", SHOOTING))  # "gunmen"
         or (beyond_first and any(map(_posts_stormed, segments)))
     ):
         return CLASH  # a raid by jihadists told by its gunmen, its storming or not at all
@@ -238,7 +231,7 @@ def attack_type(document: Document) -> str | None:
         return CLASH
     if found == CLASH and _protesters_shot(segments):
         return SHOOTING
-    if found == BOMB and _names(segments, SUICIDE_BOMBING):
+    if found == BOMB and _names(segments, "type", SUICIDE_BOMBING):
         return SUICIDE_BOMBING
     if found == ROCKET and _first_value(document.segments, "type", skip=ROCKET) == MISSILE:
         return MISSILE  # "seven ground-to-ground rockets" told further on as missiles
@@ -256,20 +249,19 @@ def _first_value(
 
 
 def _assault_on_post(segments: tuple[Segment, ...]) -> bool:
-    return any(seg.has("post") for seg in segments) and any(
-        hit.tag.value == JIHADISTS for seg in segments for hit in seg.of("actor")
-    )
+    return any(seg.has("post") for seg in segments) and _names(segments, "actor", JIHADISTS)
 
 
 def _posts_stormed(segment: Segment) -> bool:
     """ "They stormed several positions with rifles and rocket launchers": the storming (an act
     of kind "other") of posts, whatever weapons the sentence lists."""
-    return segment.has("post") and any(hit.tag.value == OTHER for hit in segment.of("type"))
+    return segment.has("post") and _names((segment,), "type", OTHER)
 
 
-def _names(segments: tuple[Segment, ...], kind: str) -> bool:
-    """One of the segments names this kind of attack."""
-    return any(hit.tag.value == kind for seg in segments for hit in seg.of("type"))
+def _names(segments: tuple[Segment, ...], category: str, *values: str) -> bool:
+    """One of the segments has a hit of ``category`` with one of ``values`` (a kind of attack,
+    a target, an actor)."""
+    return any(hit.tag.value in values for seg in segments for hit in seg.of(category))
 
 
 def _jihadist_offensive(title: Segment) -> bool:
@@ -287,29 +279,19 @@ def _jihadist_offensive(title: Segment) -> bool:
 
 def _jihadist_attack(segments: tuple[Segment, ...]) -> bool:
     """ "An attack by IS gunmen", "هجوم شنه مسلحو داعش": an attack word and the jihadists."""
-    return any(seg.has("incident") for seg in segments) and any(
-        hit.tag.value == JIHADISTS for seg in segments for hit in seg.of("actor")
-    )
+    return any(seg.has("incident") for seg in segments) and _names(segments, "actor", JIHADISTS)
 
 
 def _jihadist_raid(segments: tuple[Segment, ...]) -> bool:
     """A jihadist attack on troops, fighters or villagers ("داعش يهاجم قرية", "هجوم على نقطة
     للحشد")."""
-    return _jihadist_attack(segments) and any(
-        hit.tag.value in RAIDED for seg in segments for hit in seg.of("target")
-    )
-
-
-def _gunmen(segments: tuple[Segment, ...]) -> bool:
-    return any(hit.tag.value == SHOOTING for seg in segments for hit in seg.of("type_weak"))
+    return _jihadist_attack(segments) and _names(segments, "target", *RAIDED)
 
 
 def _protesters_shot(segments: tuple[Segment, ...]) -> bool:
     """Protesters are named and so is gunfire: "confrontations between protesters and the
     police ... wounded by live rounds"."""
-    return any(hit.tag.value == PROTESTERS for seg in segments for hit in seg.of("target")) and any(
-        hit.tag.value == SHOOTING for seg in segments for hit in seg.of("type")
-    )
+    return _names(segments, "target", PROTESTERS) and _names(segments, "type", SHOOTING)
 
 
 def target(document: Document, kind: str | None, site_target: str | None) -> str | None:
@@ -367,12 +349,8 @@ def _next_to(segment: Segment, category: str, hit: Hit, before: bool, reach: int
     for other in segment.of(category):
         gap = (hit.start - other.end) if before else (other.start - hit.end)
         if 0 <= gap <= reach:
-            between = (
-                segment.folded[other.end : hit.start]
-                if before
-                else segment.folded[hit.end : other.start]
-            )
-            if not any(mark in between for mark in CLAUSE_MARKS):
+            start, end = (other.end, hit.start) if before else (hit.end, other.start)
+            if segment.one_clause(start, end):
                 return True
     return False
 

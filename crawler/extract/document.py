@@ -47,6 +47,8 @@ NEGATIONS = frozenset(
 NEGATION_REACH_WORDS = 4
 NEGATION_REACH_CHARS = 40
 ARABIC_CONJUNCTION_PREFIXES = ("و", "ف")
+# What ends a clause within a sentence: a comma, a semicolon, a colon, a bracket.
+CLAUSE_MARKS = ",;:()"
 
 _TOKEN = re.compile(r"\d+(?:[,.\u202f]\d{3})+(?!\d)|\w+")
 
@@ -73,6 +75,17 @@ class Segment:
 
     def of(self, category: str) -> list[Hit]:
         return self.by_category.get(category, [])
+
+    def clause_end(self, start: int, marks: str = CLAUSE_MARKS) -> int:
+        """Where the clause going on at ``start`` ends: the next of ``marks``, else the end of
+        the sentence."""
+        ends = [i for i in (self.folded.find(mark, start) for mark in marks) if i >= 0]
+        return min(ends, default=len(self.folded))
+
+    def one_clause(self, start: int, end: int) -> bool:
+        """No clause mark stands between ``start`` and ``end`` (a cheaper test than
+        :meth:`clause_end` when both ends are known)."""
+        return all(self.folded.find(mark, start, end) < 0 for mark in CLAUSE_MARKS)
 
     def negated(self, hit: Hit) -> bool:
         """A negation just before the hit ("no one", "n'a pas", "aucune attaque n'a", "لم")."""

@@ -307,6 +307,14 @@ def count_before(segment: Segment, hit: Hit, numbers: Numbers) -> int | None:
     return reading.value
 
 
+def times_after_act(segment: Segment, token: Token, numbers: Numbers) -> bool:
+    """``token`` is "times" ("fois", "مرة") after an act of attack: the figure before it counts
+    attacks ("attacked at least 66 times", "visées plus de 60 fois")."""
+    return token.text in numbers.tally_times and any(
+        hit.start < token.start for hit in segment.of("tally_noun") + segment.of("incident")
+    )
+
+
 def _token_index(tokens: list[Token], offset: int) -> int:
     for i, token in enumerate(tokens):
         if token.end > offset:
@@ -617,9 +625,8 @@ def _joined_after(tokens: list[Token], j: int, numbers: Numbers, marks: _Marks) 
         size = _joiner_at(tokens, k, numbers)
         if size:
             return _group_figure(tokens, k + size, numbers, marks)
-        if _arabic_joined(
-            tokens[k].text, numbers
-        ):  # "ومدني", "وثلاثة": the conjunction is a prefix
+        # "ومدني", "وثلاثة": the conjunction is a prefix
+        if _arabic_joined(tokens[k].text, numbers):
             figure = _group_figure(tokens, k, numbers, marks)
             if figure is None:
                 figure = _arabic_person_joined(tokens, k, numbers, marks)

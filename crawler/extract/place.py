@@ -100,7 +100,7 @@ class Located:
     segment: int
     start: int
     place: Place
-    landmark: bool = False  # named as a reference point or launch site, not as the scene
+    landmark: bool = False  # a reference point, a launch site, an earlier event's place
     launch: bool = False  # named as the place a weapon was fired from
     group_home: bool = False  # named as where a group is ("Iran-backed militias in Iraq")
     route: bool = False  # named as an end of the road where things happened
@@ -120,13 +120,9 @@ class Whereabouts:
     region: bool = False  # only the country, but a part of it ("northern Iraq", "شمال العراق")
 
 
-def _is_landmark(segment: Segment, start: int) -> bool:
-    """A reference point, a launch site, or a place of an earlier event named after a
-    background clause ("au lendemain de la mort de deux Américains à Taji")."""
-    return _after_background(segment, start) or _reference_before(segment, start) is not None
-
-
 def _after_background(segment: Segment, start: int) -> bool:
+    """A place of an earlier event, named after a background clause ("au lendemain de la mort
+    de deux Américains à Taji")."""
     return any(h.start < start for h in segment.of("background"))
 
 
@@ -228,17 +224,18 @@ def locate(
     for index, span, places in raw:
         segment = document.segments[index]
         reference = _reference_before(segment, span[0])
+        earlier = _after_background(segment, span[0])
         located.append(
             Located(
                 index,
                 span[0],
                 _resolve(places, context),
-                _is_landmark(segment, span[0]),
+                landmark=earlier or reference is not None,
                 launch=reference == LAUNCH,
                 group_home=reference == GROUP_HOME,
                 route=reference == ROUTE,
                 scene=(index, span) in scenes,
-                earlier=_after_background(segment, span[0]),
+                earlier=earlier,
                 listed=_listed((index, span), raw, document),
                 border=_border_of(segment, span, places),
             )

@@ -31,7 +31,7 @@ from importlib import resources
 from crawler.errors import ConfigError
 from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
-from crawler.extract.numbers import YEAR_MIN, count_before, read_number
+from crawler.extract.numbers import YEAR_MIN, count_before, read_number, times_after_act
 from crawler.extract.place import IRAQ, Whereabouts
 from crawler.extract.timeparse import day_number_near
 from crawler.extract.violence import ground_taken
@@ -51,7 +51,7 @@ POSITIONS = {0: "title", 1: "first", 2: "second"}
 # What ends the clause that tells the news, the words that tell an attack in it, and the kinds
 # of other news that follow an attack in the next clause (a recap word there still says what
 # the story is: "..., in a series of attacks across the country").
-CLAUSE_MARKS = ",;"
+NEWS_CLAUSE_MARKS = ",;"
 ATTACK_CATEGORIES = ("type", "incident", "outcome")
 AFTERMATH_KINDS = ("reaction", "threat", "politics")
 # How far (characters) a relative word may stand after the place or target it qualifies
@@ -95,12 +95,11 @@ def _counts_many_attacks(segment: Segment, numbers: Numbers) -> bool:
     nouns = segment.of("tally_noun") + [h for h in segment.of("type") if h.tag.value == AIRSTRIKE]
     if any((count_before(segment, hit, numbers) or 0) >= RECAP_MIN_ATTACKS for hit in nouns):
         return True
-    acts = [h.start for h in segment.of("tally_noun") + segment.of("incident")]
-    if not acts:
-        return False
+    if not (segment.has("tally_noun") or segment.has("incident")):
+        return False  # no act for "times" to count (and no need to split the words)
     tokens = segment.tokens
     for i in range(1, len(tokens)):
-        if tokens[i].text not in numbers.tally_times or not any(a < tokens[i].start for a in acts):
+        if not times_after_act(segment, tokens[i], numbers):
             continue
         reading = read_number(tokens, i - 1, numbers)
         if (
@@ -147,10 +146,7 @@ def _attack_clause_end(segment: Segment) -> int:
     tells an attack that happened ("Soleimani tué par un drone américain, l'Iran promet la
     vengeance"; "20 killed in Baghdad bombing; UN condemns"), the reaction, threat or politics
     that follows is not what the story is about. Else the whole sentence counts."""
-    marks = [i for i in (segment.folded.find(m) for m in CLAUSE_MARKS) if i >= 0]
-    if not marks:
-        return len(segment.folded)
-    end = min(marks)
+    end = segment.clause_end(0, NEWS_CLAUSE_MARKS)
     head = [hit for hit in segment.hits if hit.end <= end]
     told = any(hit.tag.category in ATTACK_CATEGORIES for hit in head) and any(
         hit.tag.category == "event" and not segment.negated(hit) for hit in head
@@ -171,8 +167,7 @@ def _relative_clauses(segment: Segment) -> list[tuple[int, int]]:
         if any(0 <= relative.start - end <= ANTECEDENT_GAP_CHARS for end in named) and any(
             act < relative.start for act in acts
         ):
-            ends = [i for i in (segment.folded.find(m, relative.end) for m in ",;") if i >= 0]
-            spans.append((relative.start, min(ends, default=len(segment.folded))))
+            spans.append((relative.start, segment.clause_end(relative.end, NEWS_CLAUSE_MARKS)))
     return spans
 
 

@@ -33,7 +33,7 @@ from datetime import date, datetime, timedelta
 from crawler.extract.document import Document, Segment, Token
 from crawler.extract.gazetteer import ANCHOR
 from crawler.extract.normalize import sentence_starts
-from crawler.extract.numbers import YEAR_MIN, read_number, read_number_words
+from crawler.extract.numbers import YEAR_MIN, read_number, read_number_words, times_after_act
 from crawler.extract.place import anchors_iraq
 from crawler.extract.timeparse import BAGHDAD, day_number_near
 from crawler.extract.vocabulary import Numbers
@@ -179,7 +179,6 @@ def _count_tally(segment: Segment, tokens: list[Token], numbers: Numbers) -> _Fo
     if not segment.of("since"):
         return None
     nouns = _starts(segment, "tally_noun")
-    acts = nouns | _starts(segment, "incident")  # "attacked", "targeted", "تعرضت"
     for i in range(len(tokens) - 1):
         reading = read_number(tokens, i, numbers)
         if reading is None or reading.weak or reading.vague:
@@ -188,7 +187,7 @@ def _count_tally(segment: Segment, tokens: list[Token], numbers: Numbers) -> _Fo
             continue
         after = tokens[reading.end]
         counted = after.start in nouns
-        times = after.text in numbers.tally_times and any(a < tokens[i].start for a in acts)
+        times = times_after_act(segment, after, numbers)  # "attacked 66 times", "تعرضت ... مرة"
         if not (counted or times):
             continue
         start = tokens[i].start

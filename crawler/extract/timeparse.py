@@ -50,7 +50,6 @@ TZ_REACH_CHARS = 30
 # How far (characters) before a date "since" must be to make it a tally start.
 SINCE_REACH_CHARS = 12
 MAX_DAY_OF_MONTH = 31
-CLAUSE_MARKS = ",;:()"
 # How far (characters) a day word may follow a speech verb to date the statement ("said on").
 STATEMENT_REACH_CHARS = 4
 # How far (characters) a weekday may follow "yesterday" to name it ("أمس الأحد").
@@ -100,8 +99,7 @@ def _of_earlier_event(segment: Segment, start: int) -> bool:
     """The day word is in a clause about an earlier event ("three days after the Wednesday
     attack"): it dates that event, not this one."""
     return any(
-        h.end <= start and not any(mark in segment.folded[h.end : start] for mark in CLAUSE_MARKS)
-        for h in segment.of("background")
+        h.end <= start and segment.one_clause(h.end, start) for h in segment.of("background")
     )
 
 
