@@ -430,6 +430,80 @@ def test_a_us_strike_is_claimed_by_the_united_states(ex):
     assert got.claimed_by == "United States" and got.place.id == "city:jurf-al-sakhar"
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "ar",
+            "مقتل قيادي في داعش بغارة لطيران التحالف الدولي قرب الحويجة",
+            "قتل قيادي في تنظيم داعش الأحد بغارة لطيران التحالف الدولي استهدفت سيارته قرب "
+            "الحويجة جنوب غربي كركوك، بحسب مصدر أمني.",
+        ),
+        (
+            "fr",
+            "Irak: un chef de l'EI tué par une frappe de la coalition près de Hawija",
+            "Un chef du groupe Etat islamique a été tué dimanche par une frappe aérienne de la "
+            "coalition internationale contre sa voiture près de Hawija, selon la police.",
+        ),
+    ],
+)
+def test_a_coalition_strike_is_claimed_by_the_united_states(ex, lang, title, text):
+    # the coalition is a striker, not a target, and the same air force as "US-led" strikes
+    got = _relevant(ex, lang, title, text)
+    assert got.attack_type == "airstrike" and got.claimed_by == "United States"
+    assert got.target != "coalition"
+
+
+def test_the_striker_is_the_state_named_beside_the_strike(ex):
+    # the victim's country comes first in the headline; the strike's is the one beside it
+    got = _relevant(
+        ex,
+        "fr",
+        "Le général iranien Soleimani tué dans une frappe américaine à Bagdad",
+        "Le général iranien Qassem Soleimani a été tué dimanche dans une frappe américaine à "
+        "l'aéroport de Bagdad, a annoncé le Pentagone.",
+    )
+    assert got.claimed_by == "United States"
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text", "target"),
+    [
+        # a political alliance ("تحالف سائرون") is not the US-led coalition
+        (
+            "ar",
+            "انفجار عبوة ناسفة قرب مقر تحالف سائرون في بغداد",
+            "انفجرت عبوة ناسفة الأحد قرب مقر تحالف سائرون في حي الكرادة ببغداد دون وقوع إصابات.",
+            None,
+        ),
+        (
+            "en",
+            "Rockets hit Fatah coalition office in Basra",
+            "Two rockets hit the office of the Fatah coalition in Basra on Sunday, police said.",
+            "government",
+        ),
+        # AFP's gloss of the Hashed names the Hashed
+        (
+            "en",
+            "Bomb hits Hashed office in Basra",
+            "A bomb exploded on Sunday at an office of the Hashed al-Shaabi, a coalition of mostly "
+            "Shiite paramilitaries, in Basra, police said.",
+            "pmf",
+        ),
+        (
+            "fr",
+            "Irak: une bombe contre un bureau à Bassora",
+            "Une bombe a explosé dimanche devant un bureau de la coalition de paramilitaires Hachd "
+            "al-Chaabi à Bassora, selon la police.",
+            "pmf",
+        ),
+    ],
+)
+def test_another_coalition_is_no_us_interest(ex, lang, title, text, target):
+    got = _relevant(ex, lang, title, text)
+    assert got.target == target and not got.us_interest
+
+
 # --- reports of new events, and the stories that only share their words ----------------------
 
 

@@ -7,8 +7,8 @@ State group"), else nearest before it ("IS claimed the attack"). A negated claim
 lexicon's ``actors`` section.
 
 A state strikes from the air in the open: the state a headline or first sentence names with an
-airstrike ("Turkish drone strike", "غارات تركية", "US strikes") is the one that claims it, when
-no claim word says otherwise.
+airstrike ("Turkish drone strike", "غارات تركية", "US strikes"), or the US-led coalition they
+name, is the one that claims it, when no claim word says otherwise.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from crawler.extract.lexicon import Hit
 from crawler.extract.place import after_allegiance_word
 from crawler.extract.violence import STATE_ACTORS
 
+AIRSTRIKE = "airstrike"
+COALITION = "coalition"  # the target value of the US-led coalition's troops and aircraft
+UNITED_STATES = "United States"
 # The word of a passive claim that introduces its agent ("claimed by", "revendiqué par").
 PASSIVE_AGENT_WORDS = ("by", "par")
 # Words after a state's name that make it an allegiance (folded: hyphens are spaces).
@@ -66,12 +69,34 @@ def _claimant(document: Document, segment: Segment, hit: Hit) -> str | None:
 
 
 def striker(document: Document) -> str | None:
-    """The state named in the title or first sentence of an airstrike's report."""
-    for segment in document.lead(1):
-        for hit in segment.of("actor"):
-            if hit.tag.value in STATE_ACTORS and not _allegiance(segment, hit):
-                return hit.tag.value
-    return None
+    """The air force of an airstrike's report: the state its title or first sentence names
+    beside the strike ("a US strike killed the Iranian general": the United States, not Iran),
+    else the first state they name; the US-led coalition counts as the United States
+    ("غارة لطيران التحالف الدولي", "coalition air strikes"): reports call its raids US-led or
+    the coalition's, and one name keeps a wave of them one incident and apart from another air
+    force's the same night."""
+    named = [
+        (segment, hit, force) for segment in document.lead(1) for hit, force in _forces(segment)
+    ]
+    beside_a_strike = [
+        (min(abs(hit.start - strike.start) for strike in strikes), force)
+        for segment, hit, force in named
+        if (strikes := [h for h in segment.of("type") if h.tag.value == AIRSTRIKE])
+    ]
+    if beside_a_strike:
+        return min(beside_a_strike, key=lambda pair: pair[0])[1]
+    return named[0][2] if named else None
+
+
+def _forces(segment: Segment) -> list[tuple[Hit, str]]:
+    """The air forces a sentence names: states (not as allegiances) and the coalition."""
+    states = [
+        (hit, hit.tag.value)
+        for hit in segment.of("actor")
+        if hit.tag.value in STATE_ACTORS and not _allegiance(segment, hit)
+    ]
+    coalition = [(hit, UNITED_STATES) for hit in segment.of("target") if hit.tag.value == COALITION]
+    return states + coalition
 
 
 def attribution(document: Document) -> tuple[str | None, str | None]:
