@@ -675,6 +675,19 @@ CASUALTIES = [
         None,
         2,
     ),
+    # the other toll's figure, verbs between it and its word, is not a victim group
+    (
+        "en",
+        "One policeman was killed and 18 others were wounded when a bomb exploded in Mosul on Sunday.",
+        1,
+        18,
+    ),
+    (
+        "fr",
+        "Un soldat a été tué et 18 autres ont été blessés dimanche dans l'explosion d'une bombe à Mossoul.",
+        1,
+        18,
+    ),
 ]
 
 

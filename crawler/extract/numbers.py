@@ -613,9 +613,21 @@ def _group_figure(tokens: list[Token], k: int, numbers: Numbers, marks: _Marks) 
         return None
     if reading.end < len(tokens) and tokens[reading.end].start in marks.things:
         return None
-    if any(reading.end + i in marks.owners for i in range(OWNER_REACH_TOKENS)):
+    if _owned_next(tokens, reading.end, numbers, marks):
         return None  # "... et cinq blessés": that figure is the wounded toll
     return reading
+
+
+def _owned_next(tokens: list[Token], k: int, numbers: Numbers, marks: _Marks) -> bool:
+    """The other casualty word follows within :data:`OWNER_REACH_TOKENS`, not counting the
+    verbs between ("and 18 others were wounded", "et 18 autres ont été blessés")."""
+    reach = OWNER_REACH_TOKENS
+    while k < len(tokens) and reach:
+        if k in marks.owners:
+            return True
+        reach -= tokens[k].text not in numbers.auxiliary
+        k += 1
+    return False
 
 
 def _joined_after(tokens: list[Token], j: int, numbers: Numbers, marks: _Marks) -> Reading | None:
@@ -671,6 +683,6 @@ def _arabic_person_joined(
     tokens: list[Token], k: int, numbers: Numbers, marks: _Marks
 ) -> Reading | None:
     person = _arabic_person(tokens[k].text[1:], numbers)
-    if person and not any(k + 1 + i in marks.owners for i in range(OWNER_REACH_TOKENS)):
+    if person and not _owned_next(tokens, k + 1, numbers, marks):
         return Reading(person, k + 1, start=k)
     return None

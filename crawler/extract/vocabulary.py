@@ -131,6 +131,8 @@ class Numbers:
     ]  # joins victim groups of one toll ("two soldiers and a civilian")
     person_one: frozenset[str]
     person_two: frozenset[str]
+    # Verbs between a figure and its casualty word ("18 others were wounded"): no distance.
+    auxiliary: frozenset[str]
     # Words around a running tally, compared token by token (too common for the automaton):
     tally_scope: frozenset[str]  # first word after a bare rank ("la 21e contre ...")
     tally_determiner: frozenset[str]  # last word before a definite count ("aucune des 19 ...")
@@ -200,6 +202,7 @@ def _numbers(section: Mapping[str, Any], tally: Mapping[str, Any]) -> Numbers:
         group_joiner=phrases("group_joiner"),
         person_one=words("person_one"),
         person_two=words("person_two"),
+        auxiliary=words("auxiliary"),
         tally_scope=frozenset(w.split()[0] for w in _folded_words(tally.get("scope") or ())),
         tally_determiner=frozenset(
             w.split()[-1] for w in _folded_words(tally.get("determiner") or ())
