@@ -391,6 +391,19 @@ def test_a_quarter_named_like_one_of_baghdad_is_in_the_city_the_lead_names(ex, l
             "الفصائل في العراق تستهدف قاعدة أمريكية في سوريا",
             "استهدفت طائرة مسيرة للفصائل في العراق الأحد قاعدة أمريكية في سوريا، بحسب مصادر.",
         ),
+        # Iraq named only for its border, the foreign place unknown to the gazetteer
+        (
+            "en",
+            "Three rebels killed in clashes with Turkish troops",
+            "Three Kurdish rebels were killed on Sunday in clashes with Turkish troops in the "
+            "mountains of the southeast, near the border with Iraq, local officials said.",
+        ),
+        (
+            "ar",
+            "مقتل ثلاثة متمردين أكراد في اشتباكات مع الجيش التركي",
+            "قتل ثلاثة متمردين أكراد الأحد في اشتباكات مع الجيش التركي في جنوب شرقي البلاد، "
+            "قرب الحدود مع العراق، بحسب السلطات المحلية.",
+        ),
     ],
 )
 def test_an_attack_abroad_is_not_an_iraqi_incident(ex, lang, title, text):

@@ -86,8 +86,13 @@ ARABIC_IN_CLITICS = frozenset({"ب", "وب", "فب", "بال", "وبال", "فب
 ARABIC_WORD_CLITICS = ("وال", "بال", "فال", "ال", "و", "ف", "ب")
 # "in Iraq and Syria", "في العراق وسوريا": the second place shares the first one's position.
 COORDINATIONS = frozenset({"and", "or", "et", "ou", "و", "او"})
-# The words around a country named for its border ("border with Iraq", "Iraq border").
-BORDER_BEFORE = (["border", "with"], ["frontier", "with"], ["frontiere", "avec"])
+# The words around a country named for its border ("border with Iraq", "Iraq border",
+# "الحدود مع العراق", "حدود العراق").
+BORDER_BEFORE = (
+    ["border", "with"], ["frontier", "with"], ["frontiere", "avec"], ["الحدود", "مع"],
+    ["حدود", "مع"], ["الحدودية", "مع"], ["حدودها", "مع"], ["حدوده", "مع"],
+)  # fmt: skip
+BORDER_BEFORE_ONE = (["حدود"],)
 BORDER_AFTER = (["border"], ["frontier"])
 BORDER_REACH_CHARS = 20
 # A headline that opens with a country then a colon or dash is about that country ("Syrie :").
@@ -241,10 +246,15 @@ def locate(
             )
         )
     foreign = [loc for loc in located if loc.place.country != IRAQ and loc.scene]
+    # Iraq named for its border ("on the border with Iraq", "الحدود مع العراق") is seen from
+    # the other side: never the scene.
     iraqi = [
         loc
         for loc in located
-        if loc.place.country == IRAQ and set_in and not _mission_abroad(loc, foreign, gazetteer)
+        if loc.place.country == IRAQ
+        and set_in
+        and not loc.border
+        and not _mission_abroad(loc, foreign, gazetteer)
     ]
 
     outside = _leads_abroad(iraqi, foreign, dateline_place) or _launched_from_iraq(iraqi)
@@ -284,7 +294,11 @@ def _border_of(segment: Segment, span: tuple[int, int], places: list[Place]) -> 
     start, end = span
     before = segment.folded[max(0, start - BORDER_REACH_CHARS) : start].split()
     after = segment.folded[end : end + BORDER_REACH_CHARS].split()
-    return before[-2:] in BORDER_BEFORE or after[:1] in BORDER_AFTER
+    return (
+        before[-2:] in BORDER_BEFORE
+        or before[-1:] in BORDER_BEFORE_ONE
+        or after[:1] in BORDER_AFTER
+    )
 
 
 def _listed(
@@ -546,9 +560,9 @@ def _launched_from_iraq(iraqi: list[Located]) -> bool:
 def _leads_abroad(iraqi: list[Located], foreign: list[Located], dateline: Place | None) -> bool:
     """The lead sets the event abroad: a sentence of the title and first sentence names a
     foreign scene and no Iraqi one (Iraq named as a launch site, as the home of the group that
-    struck or for its border does not count: "a drone launched by militias in Iraq killed a
-    contractor in Syria", "an attack near the border with Iraq")."""
-    iraqi = [loc for loc in iraqi if not (loc.launch or loc.group_home or loc.border)]
+    struck does not count: "a drone launched by militias in Iraq killed a contractor in
+    Syria"; nor does Iraq named for its border, never among ``iraqi``)."""
+    iraqi = [loc for loc in iraqi if not (loc.launch or loc.group_home)]
     for segment in (0, 1):
         here = [loc for loc in iraqi if loc.segment == segment]
         abroad = [loc for loc in foreign if loc.segment == segment]
