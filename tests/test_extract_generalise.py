@@ -115,6 +115,22 @@ NOT_INCIDENTS = [
         "انفجار اسطوانة غاز في البصرة",
         "قتل شخصان في انفجار اسطوانة غاز داخل مطعم في البصرة الأحد، بحسب الدفاع المدني.",
     ),
+    # a death the army calls not combat-related names combat to deny it
+    (
+        "en",
+        "US service member dies in non-combat incident in Iraq",
+        "A US service member died on Sunday in a non-combat incident in northern Iraq, the coalition said.",
+    ),
+    (
+        "fr",
+        "Irak: un soldat américain tué dans un accident de véhicule",
+        "Un militaire américain est mort dimanche dans le nord de l'Irak, a annoncé la coalition, précisant qu'il ne s'agissait pas d'un incident lié au combat.",
+    ),
+    (
+        "ar",
+        "وفاة جندي أمريكي في حادث غير قتالي شمالي العراق",
+        "أعلن التحالف الدولي الأحد وفاة جندي أمريكي في حادث غير قتالي في شمال العراق.",
+    ),
 ]
 
 

@@ -41,9 +41,6 @@ NEGATIVE_KINDS = {
 ERAS = ("2020-", "2023-1")
 # id -> why the extractor gets it wrong (strict xfail).
 KNOWN_FAILURES = {
-    "wen-099": "a report headlined with the group's mourning ('Kataib Hezbollah mourns fighter "
-    "killed in US strike'): the weights fitted on real news weigh the headline's reaction more "
-    "than the strike its lead tells (0.49)",
     "wen-105": "a government's condemnation of US strikes ('calls US strikes an unacceptable "
     "escalation'): its politics and reaction words weigh less than the strikes it names (0.57)",
     "wen-132": "a follow-up on a soldier wounded three days earlier, headlined with the attack: "

@@ -153,7 +153,7 @@ def judge(
     if not any(violent(segment, weapons_only=False) for segment in lead):
         return Verdict(False, 0.0, evidence, "no_violence")
     if _has(lead[:2], ("accident",)) and not any(
-        violent(segment, weapons_only=True) for segment in lead[:2]
+        violent(_outside_accident_words(segment), weapons_only=True) for segment in lead[:2]
     ):
         return Verdict(False, 0.0, evidence, "accident")
     found = signals(document, lead, where, numbers, published, lambda: _ranked(facts.tally()))
@@ -168,6 +168,13 @@ def judge(
     if facts.stale():
         return Verdict(False, score, evidence, "stale", found)
     return Verdict(True, score, evidence, None, found)
+
+
+def _outside_accident_words(segment: Segment) -> Segment:
+    """The segment without the violence words of its accident cues: "a non-combat incident",
+    "pas lié au combat" name combat to deny it."""
+    spans = [(hit.start, hit.end) for hit in segment.of("accident")]
+    return segment.keeping(lambda hit: not any(s <= hit.start and hit.end <= e for s, e in spans))
 
 
 def _reason_against(weighing: Weighing) -> str:
