@@ -18,12 +18,13 @@ from tests.wire_fixtures import (
     check_one_incident_each,
     check_report,
     load_wire,
+    reports_per_incident,
+    split_wire,
     wire_cases,
 )
 
 ROWS = load_wire("wire_ar_2018.jsonl")
-REPORTS = [r for r in ROWS if r["label"]["relevant"]]
-NEGATIVES = [r for r in ROWS if not r["label"]["relevant"]]
+REPORTS, NEGATIVES = split_wire(ROWS)
 NEGATIVE_KINDS = {
     "abroad", "politics", "mass_grave", "arrest", "trial", "reconstruction", "tally",
     "reaction", "threat", "accident", "economy", "anniversary", "operation",
@@ -37,8 +38,7 @@ def test_the_set_has_its_shape():
         assert row["lang"] == "ar" and row["title"] and row["published"].startswith("2018-")
         assert 1 <= len(row["text"].split("\n\n")) <= 3
         check_labels(row, NEGATIVE_KINDS)
-    groups = {r["incident"] for r in REPORTS}
-    assert sum(1 for g in groups if sum(r["incident"] == g for r in REPORTS) > 1) >= 8
+    assert sum(n > 1 for n in reports_per_incident(REPORTS)) >= 8
 
 
 @pytest.mark.parametrize("row", wire_cases(REPORTS))

@@ -26,12 +26,13 @@ from tests.wire_fixtures import (
     check_one_incident_each,
     check_report,
     load_wire,
+    reports_per_incident,
+    split_wire,
     wire_cases,
 )
 
 ROWS = load_wire("wire_fr_long.jsonl")
-REPORTS = [r for r in ROWS if r["label"]["relevant"]]
-NEGATIVES = [r for r in ROWS if not r["label"]["relevant"]]
+REPORTS, NEGATIVES = split_wire(ROWS)
 FIRST_YEAR, LAST_YEAR = 2011, 2020
 MIN_PARAGRAPHS = 4
 # id -> why the extractor gets it wrong (strict xfail: it fails the run once fixed).
@@ -50,9 +51,9 @@ def test_the_set_has_its_shape():
         assert len(row["text"].split("\n\n")) >= MIN_PARAGRAPHS
         assert FIRST_YEAR <= int(row["published"][:4]) <= LAST_YEAR
         check_labels(row, NEGATIVE_KINDS)
-    groups = [r["incident"] for r in REPORTS if r["incident"]]
-    assert sum(1 for key in set(groups) if groups.count(key) >= 2) >= 10
-    assert any(groups.count(key) >= 3 for key in groups)  # a toll that rises twice
+    told = reports_per_incident(REPORTS)
+    assert sum(n > 1 for n in told) >= 10
+    assert max(told) >= 3  # a toll that rises twice
     assert any("(AFP) -" in r["text"].split("\n\n")[1] for r in ROWS)  # the portal's own lead
 
 

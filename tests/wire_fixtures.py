@@ -10,7 +10,7 @@ a negative) and ``label`` (relevant, governorate, attack_type, negative_kind).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +37,18 @@ def load_wire(name: str) -> list[dict]:
     """The rows of tests/data/<name>."""
     text = (DATA / name).read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines()]
+
+
+def split_wire(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The rows that report an incident, and the negatives."""
+    return [r for r in rows if r["label"]["relevant"]], [
+        r for r in rows if not r["label"]["relevant"]
+    ]
+
+
+def reports_per_incident(reports: list[dict]) -> list[int]:
+    """How many reports tell each labelled incident (a lone report has no incident key)."""
+    return list(Counter(r["incident"] for r in reports if r["incident"]).values())
 
 
 def extract_row(ex: Extractor, row: dict) -> Extraction:
