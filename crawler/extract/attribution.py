@@ -13,13 +13,12 @@ name, is the one that claims it, when no claim word says otherwise.
 
 from __future__ import annotations
 
+from crawler.extract.classify import AIRSTRIKE, COALITION
 from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
 from crawler.extract.place import after_allegiance_word
 from crawler.extract.violence import STATE_ACTORS
 
-AIRSTRIKE = "airstrike"
-COALITION = "coalition"  # the target value of the US-led coalition's troops and aircraft
 UNITED_STATES = "United States"
 # The word of a passive claim that introduces its agent ("claimed by", "revendiqué par").
 PASSIVE_AGENT_WORDS = ("by", "par")
@@ -75,17 +74,17 @@ def striker(document: Document) -> str | None:
     ("غارة لطيران التحالف الدولي", "coalition air strikes"): reports call its raids US-led or
     the coalition's, and one name keeps a wave of them one incident and apart from another air
     force's the same night."""
-    named = [
-        (segment, hit, force) for segment in document.lead(1) for hit, force in _forces(segment)
-    ]
-    beside_a_strike = [
-        (min(abs(hit.start - strike.start) for strike in strikes), force)
-        for segment, hit, force in named
-        if (strikes := [h for h in segment.of("type") if h.tag.value == AIRSTRIKE])
-    ]
+    named: list[str] = []  # the forces in the order the lead names them
+    beside_a_strike: list[tuple[int, str]] = []  # (distance to a strike word, force)
+    for segment in document.lead(1):
+        strikes = [hit.start for hit in segment.of("type") if hit.tag.value == AIRSTRIKE]
+        for hit, force in _forces(segment):
+            named.append(force)
+            if strikes:
+                beside_a_strike.append((min(abs(hit.start - s) for s in strikes), force))
     if beside_a_strike:
         return min(beside_a_strike, key=lambda pair: pair[0])[1]
-    return named[0][2] if named else None
+    return named[0] if named else None
 
 
 def _forces(segment: Segment) -> list[tuple[Hit, str]]:
@@ -109,5 +108,5 @@ def attribution(document: Document) -> tuple[str | None, str | None]:
         for hit in segment.of("blame"):
             if blamed is None:
                 # "Washington blames pro-Iran factions": the accuser is not the accused.
-                blamed = _actor_for(segment, hit, exclude="United States")
+                blamed = _actor_for(segment, hit, exclude=UNITED_STATES)
     return claimed, blamed
