@@ -653,6 +653,18 @@ def test_a_story_weighed_below_the_threshold_keeps_its_facts(ex):
         assert got.place is not None and got.attack_type is not None and got.event_time
 
 
+def test_arabic_death_by_its_common_noun_is_an_outcome_that_happened(ex):
+    """ "مصرع" (death, "لقي مصرعه": met his death) is how Arabic wires tell who was killed; the
+    headline that says it tells an attack that happened, as "مقتل" does."""
+    reading = ex.read(
+        "مصرع شرطيين في هجوم على نقطة تفتيش في بيجي",
+        "لقي شرطيان مصرعهما الأحد في هجوم شنه مسلحون على نقطة تفتيش في بيجي، بحسب مصدر أمني.",
+        datetime(2018, 5, 6, 12, tzinfo=UTC),
+        "ar",
+    )
+    assert {"lead:outcome", "title:attack_happened"} <= set(reading.verdict.signals)
+
+
 # --- the weights -------------------------------------------------------------------------
 
 
