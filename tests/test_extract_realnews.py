@@ -404,6 +404,31 @@ def test_a_quarter_named_like_one_of_baghdad_is_in_the_city_the_lead_names(ex, l
             "قتل ثلاثة متمردين أكراد الأحد في اشتباكات مع الجيش التركي في جنوب شرقي البلاد، "
             "قرب الحدود مع العراق، بحسب السلطات المحلية.",
         ),
+        # The provinces and war-torn towns of Iraq's neighbours, named in the lead's own words
+        (
+            "ar",
+            "العراق يدين التفجير الذي استهدف مسجدا في منطقة عسير",
+            "دانت وزارة الخارجية العراقية الجمعة التفجير الانتحاري الذي استهدف مسجدا في منطقة "
+            "عسير وأسفر عن مقتل 15 شخصا.",
+        ),
+        (
+            "ar",
+            "مقتل 12 بقصف على مدينة حماة",
+            "قتل 12 مدنيا الاثنين بقصف صاروخي على مدينة حماة، بحسب مصادر محلية، فيما تواصل "
+            "الفصائل المدعومة من العراق وإيران القتال في ريف حماة.",
+        ),
+        (
+            "fr",
+            "Six morts dans un attentat à la voiture piégée à Afrine",
+            "Six personnes ont été tuées mardi par l'explosion d'une voiture piégée à Afrine, "
+            "selon une ONG. Bagdad a condamné l'attentat.",
+        ),
+        (
+            "en",
+            "Car bomb kills 9 in Marib",
+            "A car bomb killed nine soldiers on Monday in Marib, officials said. Iraq condemned "
+            "the attack.",
+        ),
     ],
 )
 def test_an_attack_abroad_is_not_an_iraqi_incident(ex, lang, title, text):
@@ -654,7 +679,7 @@ def test_a_story_weighed_below_the_threshold_keeps_its_facts(ex):
 
 
 def test_arabic_death_by_its_common_noun_is_an_outcome_that_happened(ex):
-    """ "مصرع" (death, "لقي مصرعه": met his death) is how Arabic wires tell who was killed; the
+    """Arabic wires tell who was killed by "مصرع" (death; "لقي مصرعه", met his death): the
     headline that says it tells an attack that happened, as "مقتل" does."""
     reading = ex.read(
         "مصرع شرطيين في هجوم على نقطة تفتيش في بيجي",

@@ -82,9 +82,7 @@ FRENCH_CITY_NAMES = {
     ("PT", "Lisbon"): ["Lisbonne"], ("PL", "Warsaw"): ["Varsovie"], ("CN", "Beijing"): ["Pékin"],
     ("DZ", "Algiers"): ["Alger"], ("ES", "Barcelona"): ["Barcelone"], ("ES", "Sevilla"): ["Séville"],
     ("DE", "Hamburg"): ["Hambourg"], ("IN", "Mumbai"): ["Bombay"], ("PH", "Manila"): ["Manille"],
-    ("RU", "Saint Petersburg"): ["Saint-Pétersbourg"], ("MA", "Marrakesh"): ["Marrakech"],
-    ("LY", "Sirte"): ["Syrte"], ("YE", "Taiz"): ["Taëz"], ("YE", "Mukalla"): ["Moukalla"],
-    ("SY", "Latakia"): ["Lattaquié"],
+    ("RU", "Saint Petersburg"): ["Saint-Pétersbourg"], ("MA", "Marrakesh"): ["Marrakech"], ("YE", "Mukalla"): ["Moukalla"],
 }  # fmt: skip
 # Names GeoNames and CLDR list as places that news uses for something else: first names, words
 # ("Grenade", Grenada in French, is a hand grenade), a country's name for one of its cities, or
@@ -106,6 +104,7 @@ NOT_PLACES_AR = frozenset(
     جزيرة امل زعيم شهداء ثورة جمال كيل ليل عالية منزله هوية وادي كانو صور نايف سلطان منصور
     حماة عدن مدينة المنورة الكاف طائف رمادي كوت عمارة حلة جديدة عالية هوية جزيرة ابيض بشار
     امان مشهد ميدان بيضاء رياض سلام نور فجر حرية وحدة سيول رشيد بورصة عمان مالي بنين
+    دوما ذمار سبها صيدا خليل زاوية ينبع عرعر حولي زرقاء عبور
     """.split()
 )
 # Arabic names are kept only for cities this large, or this large in the countries near Iraq:
