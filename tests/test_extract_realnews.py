@@ -404,6 +404,25 @@ def test_a_quarter_named_like_one_of_baghdad_is_in_the_city_the_lead_names(ex, l
             "قتل ثلاثة متمردين أكراد الأحد في اشتباكات مع الجيش التركي في جنوب شرقي البلاد، "
             "قرب الحدود مع العراق، بحسب السلطات المحلية.",
         ),
+        # Iraq named as the theatre of a war the story recalls, beside the scene abroad
+        (
+            "en",
+            "Hotel bombing kills six",
+            "A bomb killed six people at a hotel in Nairobi on Friday, an attack on a country "
+            "that sent troops to the war in Iraq, police said.",
+        ),
+        (
+            "fr",
+            "Un attentat tue six personnes dans un hôtel de Nairobi",
+            "Six personnes ont été tuées vendredi par une bombe dans un hôtel à Nairobi, dans un "
+            "pays engagé dans la guerre en Irak, selon la police.",
+        ),
+        (
+            "ar",
+            "مقتل ستة في تفجير استهدف فندقا",
+            "قتل ستة أشخاص الجمعة في تفجير استهدف فندقا في نيروبي، البلد الذي شارك في الحرب على "
+            "العراق، بحسب الشرطة.",
+        ),
         # The provinces and war-torn towns of Iraq's neighbours, named in the lead's own words
         (
             "ar",

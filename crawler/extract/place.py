@@ -64,6 +64,7 @@ LANDMARK_GAP_CHARS = 5
 LAUNCH = "launch"  # the landmark kind of "fired from", "depuis", "انطلقت من"
 GROUP_HOME = "group"  # the landmark kind of "militias in", "milices en", "الفصائل في"
 ROUTE = "route"  # the landmark kind of "on the road", "طريق": a road named by its towns
+WAR = "war"  # the landmark kind of "the war in", "la guerre en", "الحرب في": a war's theatre
 # What may stand between a locative word and the foreign place it introduces: articles and the
 # part of the country ("in northern Syria", "dans le nord de la Syrie", "في شمال سوريا").
 SCENE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset(
@@ -109,6 +110,7 @@ class Located:
     launch: bool = False  # named as the place a weapon was fired from
     group_home: bool = False  # named as where a group is ("Iran-backed militias in Iraq")
     route: bool = False  # named as an end of the road where things happened
+    war: bool = False  # named as the theatre of a war ("a US ally in the war in Iraq")
     scene: bool = True  # named where things happen ("in Yemen"), not as an actor ("Turkey says")
     earlier: bool = False  # named after a background clause: the place of an earlier event
     listed: bool = False  # follows another place with only a comma or "and" between them
@@ -239,13 +241,14 @@ def locate(
                 launch=reference == LAUNCH,
                 group_home=reference == GROUP_HOME,
                 route=reference == ROUTE,
+                war=reference == WAR,
                 scene=(index, span) in scenes,
                 earlier=earlier,
                 listed=_listed((index, span), raw, document),
                 border=_border_of(segment, span, places),
             )
         )
-    foreign = [loc for loc in located if loc.place.country != IRAQ and loc.scene]
+    foreign = [loc for loc in located if loc.place.country != IRAQ and loc.scene and not loc.war]
     # Iraq named for its border ("on the border with Iraq", "الحدود مع العراق") is seen from
     # the other side: never the scene.
     iraqi = [
@@ -404,7 +407,7 @@ def _after_locative(segment: Segment, start: int, locatives: frozenset[str]) -> 
         0 <= start - ref.end <= SCENE_GAP_CHARS
         and all(w in SCENE_GAP_WORDS for w in _gap_words(segment.folded[ref.end : word_start]))
         for ref in segment.of("place_ref")
-        if ref.tag.value != LAUNCH
+        if ref.tag.value not in (LAUNCH, WAR)
     )
 
 
@@ -560,9 +563,10 @@ def _launched_from_iraq(iraqi: list[Located]) -> bool:
 def _leads_abroad(iraqi: list[Located], foreign: list[Located], dateline: Place | None) -> bool:
     """The lead sets the event abroad: a sentence of the title and first sentence names a
     foreign scene and no Iraqi one (Iraq named as a launch site, as the home of the group that
-    struck does not count: "a drone launched by militias in Iraq killed a contractor in
-    Syria"; nor does Iraq named for its border, never among ``iraqi``)."""
-    iraqi = [loc for loc in iraqi if not (loc.launch or loc.group_home)]
+    struck, as the theatre of a war does not count: "a drone launched by militias in Iraq
+    killed a contractor in Syria", "a car bomb in Jakarta, at an ally in the war in Iraq"; nor
+    does Iraq named for its border, never among ``iraqi``)."""
+    iraqi = [loc for loc in iraqi if not (loc.launch or loc.group_home or loc.war)]
     for segment in (0, 1):
         here = [loc for loc in iraqi if loc.segment == segment]
         abroad = [loc for loc in foreign if loc.segment == segment]
