@@ -601,6 +601,13 @@ def test_another_coalition_is_no_us_interest(ex, lang, title, text, target):
             "تشييع ضحايا تفجير الكرادة في بغداد",
             "شيع آلاف العراقيين الأحد في بغداد ضحايا التفجير الذي استهدف حي الكرادة الخميس.",
         ),
+        # condolences, told with the possessive ("his condolences")
+        (
+            "ar",
+            "الرئيس الفرنسي يقدم تعازيه لضحايا تفجير الكرادة",
+            "قدم الرئيس الفرنسي الأحد تعازيه لعائلات ضحايا التفجير الانتحاري الذي استهدف حي "
+            "الكرادة في بغداد السبت وأسفر عن مقتل 30 شخصا.",
+        ),
     ],
 )
 def test_stories_about_attacks_are_not_reports_of_one(ex, lang, title, text):
