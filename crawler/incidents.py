@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from crawler.config import IncidentsConfig
-from crawler.types import US_INTEREST_TARGETS, Extraction, Incident, Place
+from crawler.types import AIRSTRIKE, US_INTEREST_TARGETS, Extraction, Incident, Place
 
 # Two reports that both state the hour differ by the UTC/local-time confusion (Iraq is UTC+3)
 # plus rounding ("early Sunday", "around midnight"); beyond 6 hours they are two attacks.
@@ -71,7 +71,6 @@ LOOSE_KIND_WINDOW = timedelta(hours=12)
 # One night's airstrikes by one state on several places are one wave, reported place by place
 # ("US strikes hit Jurf al-Sakhar", "... and al-Qaim"): they make one incident.
 STRIKE_WAVE_WINDOW = timedelta(hours=12)
-AIRSTRIKE = "airstrike"
 WAVE_SCORE = 0.5
 
 # How specific a place is: a later report may refine a city to a site, never the reverse.

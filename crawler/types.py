@@ -26,6 +26,8 @@ ATTACK_TYPES = (
     "kidnapping",
     "other",
 )
+# Strikes from the air: flown by a state (its striker), and in waves of one night.
+AIRSTRIKE = "airstrike"
 
 TARGETS = (
     "us_embassy",

@@ -47,7 +47,7 @@ from crawler.extract.tally import reported_tally, series_count
 from crawler.extract.timeparse import BAGHDAD, EventTime, event_time
 from crawler.extract.vocabulary import load_places, load_vocabularies
 from crawler.lang import detect_language
-from crawler.types import LANGUAGES, SETTLED_REASONS, Extraction, ReportedTally
+from crawler.types import AIRSTRIKE, LANGUAGES, SETTLED_REASONS, Extraction, ReportedTally
 
 __all__ = ["Extractor", "Reading", "extract"]
 
@@ -57,7 +57,6 @@ DEFAULT_MAX_AGE_H = 72.0
 # The score from which a story that is no report still gets its facts read (place, time, kind
 # ...): it may join an incident (config.yaml extraction.join_min_score).
 DEFAULT_FACTS_FROM = 0.2
-AIRSTRIKE = "airstrike"
 FALLBACK_LANG = "en"
 
 

@@ -13,11 +13,12 @@ name, is the one that claims it, when no claim word says otherwise.
 
 from __future__ import annotations
 
-from crawler.extract.classify import AIRSTRIKE, COALITION
+from crawler.extract.classify import COALITION
 from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
 from crawler.extract.place import after_allegiance_word
 from crawler.extract.violence import STATE_ACTORS
+from crawler.types import AIRSTRIKE
 
 UNITED_STATES = "United States"
 # The word of a passive claim that introduces its agent ("claimed by", "revendiqué par").

@@ -28,7 +28,7 @@ from crawler.extract.place import Whereabouts
 from crawler.extract.relevance import NEGATIVE_KINDS, Weighing, Weights, signals
 from crawler.extract.violence import ground_taken, violent
 from crawler.extract.vocabulary import Numbers
-from crawler.types import US_INTEREST_TARGETS, ReportedTally
+from crawler.types import AIRSTRIKE, US_INTEREST_TARGETS, ReportedTally
 
 INCIDENT_CATEGORIES = ("type", "type_weak", "incident", "outcome")
 # What the setting of a story hides from the judge: the words that would make it news, those
@@ -56,8 +56,6 @@ OTHER_TARGET = "other"
 US_BASES = ("coalition", "us_military")
 COALITION = "coalition"
 CIVILIANS = "civilians"
-# State air forces strike from the air: in an airstrike the US is the striker, not the target.
-AIRSTRIKE = "airstrike"
 CLASH = "clash"
 ROCKET = "rocket"
 MISSILE = "missile"

@@ -36,6 +36,7 @@ from crawler.extract.place import IRAQ, Whereabouts
 from crawler.extract.timeparse import day_number_near
 from crawler.extract.violence import ground_taken
 from crawler.extract.vocabulary import Numbers
+from crawler.types import AIRSTRIKE
 
 WEIGHTS_FILE = "relevance.json"
 # Every kind of "other story" the lexicons know (negative: sections of data/lexicon/*.yaml).
@@ -46,7 +47,6 @@ NEGATIVE_KINDS = (
 # A count of attacks from which a lead recaps a campaign ("more than 40 attacks since ...").
 RECAP_MIN_ATTACKS = 5
 VIOLENT_OTHER = "other"  # the attack type of arson, grenades, storming
-AIRSTRIKE = "airstrike"
 POSITIONS = {0: "title", 1: "first", 2: "second"}
 # What ends the clause that tells the news, the words that tell an attack in it, and the kinds
 # of other news that follow an attack in the next clause (a recap word there still says what
