@@ -106,6 +106,17 @@ class Fitted:
         return np.column_stack([1 - p, p])
 
 
+@dataclass(frozen=True)
+class Trial:
+    """One regularisation tried: its held-out scores and what they give at their threshold."""
+
+    c: float
+    threshold: float
+    f1: float
+    precision: float
+    scored: list
+
+
 def fit(x, y, c: float, names: list[str]) -> Fitted:
     """L2-regularised logistic regression, classes balanced, each weight kept to its sign
     (L-BFGS-B with bounds; deterministic)."""
@@ -220,15 +231,15 @@ def main() -> int:
         scored = held_out(data, names, c)
         f, threshold = best_threshold(scored)
         precision, recall, _ = prf(scored, threshold)
+        trial = Trial(c, threshold, f, precision, scored)
         print(f"C={c:<5} held-out F1 {f:.4f} at {threshold:.2f}: alert precision "
               f"{precision:.3f}, incident recall {recall:.3f}")  # fmt: skip
-        tried.append((f, precision, c, threshold, scored))
+        tried.append(trial)
     # As for the threshold: among the regularisations whose F1 is within F1_TIE of the best,
-    # the one whose alerts are the most precise.
-    top = max(t[0] for t in tried)
-    _, _, c, threshold, scored = max(
-        (t for t in tried if t[0] >= top - F1_TIE), key=lambda t: (t[1], -t[2])
-    )
+    # the one whose alerts are the most precise (of equals, the stronger regularisation).
+    top = max(t.f1 for t in tried)
+    chosen = max((t for t in tried if t.f1 >= top - F1_TIE), key=lambda t: (t.precision, -t.c))
+    c, threshold, scored = chosen.c, chosen.threshold, chosen.scored
     print(f"\nchosen C={c}; held out, alert precision / incident recall by threshold:")
     print("  " + "  ".join(f"{t:.2f} {prf(scored, t)[0]:.2f}/{prf(scored, t)[1]:.2f}"
                            for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)))  # fmt: skip
