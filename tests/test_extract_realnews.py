@@ -812,3 +812,28 @@ def test_a_past_marker_in_a_relative_clause_tells_of_the_place_not_the_news(ex, 
     got = ex.read(title, text, SUNDAY, lang)
     assert "first:past" not in got.verdict.signals and "first:old_date" not in got.verdict.signals
     assert _relevant(ex, lang, title, text).place.governorate == "Anbar"
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "ar",
+            "مقتل 15 من عناصر داعش شرق الرمادي",
+            "قتل 15 من عناصر تنظيم داعش الأحد في منطقة البو فراج شرق الرمادي، بحسب مصدر في "
+            "قيادة عمليات الأنبار. وأضاف المصدر أن القوات الأمنية تواصل تقدمها في المنطقة. "
+            "وكانت عبوة ناسفة قد انفجرت الأسبوع الماضي على طريق الرمادي الفلوجة.",
+        ),
+        (
+            "en",
+            "Soldier killed in counter-terrorism operation north of Baghdad",
+            "A soldier was killed on Sunday during a counter-terrorism operation north of "
+            "Baghdad, the army said. The operation is aimed at remnants of the Islamic State "
+            "group. "
+            "A roadside bomb hit an army patrol in the same area last month.",
+        ),
+    ],
+)
+def test_deaths_in_battle_told_without_a_weapon_are_a_clash(ex, lang, title, text):
+    got = ex.extract(title, text, datetime(2018, 5, 6, 12, tzinfo=UTC), lang)
+    assert got.relevant and got.attack_type == "clash"

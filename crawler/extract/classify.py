@@ -26,7 +26,7 @@ from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
 from crawler.extract.place import Whereabouts
 from crawler.extract.relevance import NEGATIVE_KINDS, Weighing, Weights, signals
-from crawler.extract.violence import ground_taken, violent
+from crawler.extract.violence import deaths_in_fighting, ground_taken, violent
 from crawler.extract.vocabulary import Numbers
 from crawler.types import AIRSTRIKE, US_INTEREST_TARGETS, ReportedTally
 
@@ -210,7 +210,7 @@ def attack_type(document: Document) -> str | None:
     """
     found, weak, beyond_first, segments = None, False, False, ()
     for depth, whole in enumerate((document.lead(1), document.lead(2), document.segments)):
-        if depth == 2 and _jihadist_raid(document.lead(2)):
+        if depth == 2 and (_jihadist_raid(document.lead(2)) or _battle_deaths(segments)):
             return CLASH  # the weapons of the background paragraphs are other events'
         segments = tuple(_foreground(segment) for segment in whole)
         beyond_first = depth > 0
@@ -291,6 +291,18 @@ def _jihadist_raid(segments: tuple[Segment, ...]) -> bool:
     """A jihadist attack on troops, fighters or villagers ("داعش يهاجم قرية", "هجوم على نقطة
     للحشد")."""
     return _jihadist_attack(segments) and _names(segments, "target", *RAIDED)
+
+
+def _battle_deaths(lead: tuple[Segment, ...]) -> bool:
+    """Deaths among fighters or in an operation, told without a weapon or an attack word
+    ("مقتل 15 من عناصر داعش شرق الرمادي", "soldiers killed in an operation"): a battle, whatever
+    weapons the background paragraphs name. Protesters' deaths are not: they were shot or
+    struck; nor are deaths "in shelling", "in an attack": the act is named, if not its weapon."""
+    return (
+        any(map(deaths_in_fighting, lead))
+        and not _has(lead, ("incident",))
+        and not _names(lead, "target", PROTESTERS)
+    )
 
 
 def _protesters_shot(segments: tuple[Segment, ...]) -> bool:

@@ -35,7 +35,7 @@ def violent(segment: Segment, weapons_only: bool) -> bool:
     weak = VIOLENT_WEAK_TYPES if weapons_only else VIOLENT_WEAK_TYPES + ACCIDENT_PRONE_WEAK_TYPES
     if segment.has("incident") or any(hit.tag.value in weak for hit in segment.of("type_weak")):
         return True
-    return not weapons_only and (_deaths_in_fighting(segment) or ground_taken(segment))
+    return not weapons_only and (deaths_in_fighting(segment) or ground_taken(segment))
 
 
 def ground_taken(segment: Segment) -> bool:
@@ -52,7 +52,7 @@ def names_armed_group(segment: Segment) -> bool:
     return any(hit.tag.value not in STATE_ACTORS for hit in segment.of("actor"))
 
 
-def _deaths_in_fighting(segment: Segment) -> bool:
+def deaths_in_fighting(segment: Segment) -> bool:
     """Casualties among armed men or protesters, or in an operation: "five soldiers killed",
     "مقتل 15 من عناصر داعش", "tué lors d'une opération antijihadiste", "protests turn deadly"."""
     if not (segment.has("killed") or segment.has("wounded")):
