@@ -837,3 +837,27 @@ def test_a_past_marker_in_a_relative_clause_tells_of_the_place_not_the_news(ex, 
 def test_deaths_in_battle_told_without_a_weapon_are_a_clash(ex, lang, title, text):
     got = ex.extract(title, text, datetime(2018, 5, 6, 12, tzinfo=UTC), lang)
     assert got.relevant and got.attack_type == "clash"
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "en",
+            "Turkish strikes in Syria, Iraq kill eight fighters",
+            "Kurdish-led armed groups in Iraq and Syria said Turkish strikes killed eight of their "
+            "fighters on Friday.",
+        ),
+        (
+            "fr",
+            "Des frappes turques tuent huit combattants en Syrie et en Irak",
+            "Des groupes armés kurdes en Irak et en Syrie ont affirmé vendredi que des frappes "
+            "turques avaient tué huit de leurs combattants.",
+        ),
+    ],
+)
+def test_a_place_listed_after_a_groups_home_is_its_home_too(ex, lang, title, text):
+    """In "groups in Iraq and Syria", Syria is where the groups are, as Iraq is, not the scene
+    of the strikes: a story of strikes in both countries is not set abroad."""
+    reading = ex.read(title, text, datetime(2023, 7, 29, 12, tzinfo=UTC), lang)
+    assert reading.verdict.relevant and not reading.where.outside_iraq

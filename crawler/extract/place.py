@@ -65,6 +65,8 @@ LAUNCH = "launch"  # the landmark kind of "fired from", "depuis", "انطلقت 
 GROUP_HOME = "group"  # the landmark kind of "militias in", "milices en", "الفصائل في"
 ROUTE = "route"  # the landmark kind of "on the road", "طريق": a road named by its towns
 WAR = "war"  # the landmark kind of "the war in", "la guerre en", "الحرب في": a war's theatre
+# Roles a place passes to the places listed after it ("fired from Iraq and Syria").
+INHERITED_ROLES = (LAUNCH, GROUP_HOME, WAR)
 # What may stand between a locative word and the foreign place it introduces: articles and the
 # part of the country ("in northern Syria", "dans le nord de la Syrie", "في شمال سوريا").
 SCENE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset(
@@ -228,9 +230,14 @@ def locate(
         context.add(dateline_place.governorate)
     scenes = _scene_spans(document, raw, locatives)
     located = []
-    for index, span, places in raw:
+    roles: dict[int, str | None] = {}  # segment -> the role of its last place
+    for index, span, places in sorted(raw, key=lambda r: (r[0], r[1])):
         segment = document.segments[index]
+        listed = _listed((index, span), raw, document)
         reference = _reference_before(segment, span[0])
+        if reference is None and listed and roles.get(index) in INHERITED_ROLES:
+            reference = roles[index]  # "militias in Iraq and Syria": both are their home
+        roles[index] = reference
         earlier = _after_background(segment, span[0])
         located.append(
             Located(
@@ -244,11 +251,15 @@ def locate(
                 war=reference == WAR,
                 scene=(index, span) in scenes,
                 earlier=earlier,
-                listed=_listed((index, span), raw, document),
+                listed=listed,
                 border=_border_of(segment, span, places),
             )
         )
-    foreign = [loc for loc in located if loc.place.country != IRAQ and loc.scene and not loc.war]
+    foreign = [
+        loc
+        for loc in located
+        if loc.place.country != IRAQ and loc.scene and not (loc.launch or loc.group_home or loc.war)
+    ]
     # Iraq named for its border ("on the border with Iraq", "الحدود مع العراق") is seen from
     # the other side: never the scene.
     iraqi = [
