@@ -210,6 +210,7 @@ def attack_type(document: Document) -> str | None:
     """
     found, weak, beyond_first, segments = None, False, False, ()
     for depth, whole in enumerate((document.lead(1), document.lead(2), document.segments)):
+        # (At depth 2, ``segments`` still holds the title and two sentences, as read above.)
         if depth == 2 and (_jihadist_raid(document.lead(2)) or _battle_deaths(segments)):
             return CLASH  # the weapons of the background paragraphs are other events'
         segments = tuple(_foreground(segment) for segment in whole)

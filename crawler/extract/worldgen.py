@@ -82,7 +82,8 @@ FRENCH_CITY_NAMES = {
     ("PT", "Lisbon"): ["Lisbonne"], ("PL", "Warsaw"): ["Varsovie"], ("CN", "Beijing"): ["Pékin"],
     ("DZ", "Algiers"): ["Alger"], ("ES", "Barcelona"): ["Barcelone"], ("ES", "Sevilla"): ["Séville"],
     ("DE", "Hamburg"): ["Hambourg"], ("IN", "Mumbai"): ["Bombay"], ("PH", "Manila"): ["Manille"],
-    ("RU", "Saint Petersburg"): ["Saint-Pétersbourg"], ("MA", "Marrakesh"): ["Marrakech"], ("YE", "Mukalla"): ["Moukalla"],
+    ("RU", "Saint Petersburg"): ["Saint-Pétersbourg"], ("MA", "Marrakesh"): ["Marrakech"],
+    ("YE", "Mukalla"): ["Moukalla"],
 }  # fmt: skip
 # Names GeoNames and CLDR list as places that news uses for something else: first names, words
 # ("Grenade", Grenada in French, is a hand grenade), a country's name for one of its cities, or
