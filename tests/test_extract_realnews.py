@@ -426,9 +426,9 @@ def test_a_quarter_named_like_one_of_baghdad_is_in_the_city_the_lead_names(ex, l
         # The provinces and war-torn towns of Iraq's neighbours, named in the lead's own words
         (
             "ar",
-            "العراق يدين التفجير الذي استهدف مسجدا في منطقة عسير",
-            "دانت وزارة الخارجية العراقية الجمعة التفجير الانتحاري الذي استهدف مسجدا في منطقة "
-            "عسير وأسفر عن مقتل 15 شخصا.",
+            "الخارجية العراقية تدين هجوما انتحاريا على مصلين في منطقة عسير",
+            "دانت وزارة الخارجية العراقية السبت الهجوم الانتحاري الذي أوقع 11 قتيلا بين المصلين "
+            "في منطقة عسير، وعبرت عن تضامنها مع ذوي الضحايا.",
         ),
         (
             "ar",
@@ -819,9 +819,9 @@ def test_a_past_marker_in_a_relative_clause_tells_of_the_place_not_the_news(ex, 
     [
         (
             "ar",
-            "مقتل 15 من عناصر داعش شرق الرمادي",
-            "قتل 15 من عناصر تنظيم داعش الأحد في منطقة البو فراج شرق الرمادي، بحسب مصدر في "
-            "قيادة عمليات الأنبار. وأضاف المصدر أن القوات الأمنية تواصل تقدمها في المنطقة. "
+            "مقتل 12 من مسلحي داعش جنوب الفلوجة",
+            "قتل 12 من مسلحي تنظيم داعش الأحد في قرية جنوب الفلوجة، بحسب مصدر في قيادة "
+            "العمليات. وأضاف المصدر أن القوات الأمنية تواصل تقدمها في المنطقة. "
             "وكانت عبوة ناسفة قد انفجرت الأسبوع الماضي على طريق الرمادي الفلوجة.",
         ),
         (
@@ -844,20 +844,20 @@ def test_deaths_in_battle_told_without_a_weapon_are_a_clash(ex, lang, title, tex
     [
         (
             "en",
-            "Turkish strikes in Syria, Iraq kill eight fighters",
-            "Kurdish-led armed groups in Iraq and Syria said Turkish strikes killed eight of their "
-            "fighters on Friday.",
+            "Five fighters die in Turkish drone raids, Kurdish militias say",
+            "Kurdish militias in Iraq and Syria said on Friday that Turkish drone raids killed "
+            "five of their members.",
         ),
         (
             "fr",
-            "Des frappes turques tuent huit combattants en Syrie et en Irak",
-            "Des groupes armés kurdes en Irak et en Syrie ont affirmé vendredi que des frappes "
-            "turques avaient tué huit de leurs combattants.",
+            "Cinq combattants tués par des drones turcs, selon des milices kurdes",
+            "Des milices kurdes en Irak et en Syrie ont indiqué vendredi que des raids de drones "
+            "turcs ont tué cinq de leurs membres.",
         ),
     ],
 )
 def test_a_place_listed_after_a_groups_home_is_its_home_too(ex, lang, title, text):
     """In "groups in Iraq and Syria", Syria is where the groups are, as Iraq is, not the scene
     of the strikes: a story of strikes in both countries is not set abroad."""
-    reading = ex.read(title, text, datetime(2023, 7, 29, 12, tzinfo=UTC), lang)
-    assert reading.verdict.relevant and not reading.where.outside_iraq
+    where = ex.read(title, text, datetime(2023, 7, 29, 12, tzinfo=UTC), lang).where
+    assert where.in_iraq and not where.outside_iraq

@@ -296,7 +296,7 @@ def _jihadist_raid(segments: tuple[Segment, ...]) -> bool:
 
 def _battle_deaths(lead: tuple[Segment, ...]) -> bool:
     """Deaths among fighters or in an operation, told without a weapon or an attack word
-    ("مقتل 15 من عناصر داعش شرق الرمادي", "soldiers killed in an operation"): a battle, whatever
+    ("مقتل 12 من مسلحي داعش جنوب الفلوجة", "soldiers killed in an operation"): a battle, whatever
     weapons the background paragraphs name. Protesters' deaths are not: they were shot or
     struck; nor are deaths "in shelling", "in an attack": the act is named, if not its weapon."""
     return (
