@@ -65,8 +65,9 @@ LAUNCH = "launch"  # the landmark kind of "fired from", "depuis", "انطلقت 
 GROUP_HOME = "group"  # the landmark kind of "militias in", "milices en", "الفصائل في"
 ROUTE = "route"  # the landmark kind of "on the road", "طريق": a road named by its towns
 WAR = "war"  # the landmark kind of "the war in", "la guerre en", "الحرب في": a war's theatre
-# Roles a place passes to the places listed after it ("fired from Iraq and Syria").
-INHERITED_ROLES = (LAUNCH, GROUP_HOME, WAR)
+# Roles that make a place something other than where the news happened; a place listed right
+# after one in such a role has it too ("fired from Iraq and Syria").
+ROLES_ELSEWHERE = (LAUNCH, GROUP_HOME, WAR)
 # What may stand between a locative word and the foreign place it introduces: articles and the
 # part of the country ("in northern Syria", "dans le nord de la Syrie", "في شمال سوريا").
 SCENE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset(
@@ -109,14 +110,19 @@ class Located:
     start: int
     place: Place
     landmark: bool = False  # a reference point, a launch site, an earlier event's place
-    launch: bool = False  # named as the place a weapon was fired from
-    group_home: bool = False  # named as where a group is ("Iran-backed militias in Iraq")
-    route: bool = False  # named as an end of the road where things happened
-    war: bool = False  # named as the theatre of a war ("a US ally in the war in Iraq")
+    # The kind of landmark word before it, if any: LAUNCH (where a weapon was fired from),
+    # GROUP_HOME ("Iran-backed militias in Iraq"), ROUTE (an end of the road where things
+    # happened), WAR ("a US ally in the war in Iraq"), a direction ("north of") ...
+    role: str | None = None
     scene: bool = True  # named where things happen ("in Yemen"), not as an actor ("Turkey says")
     earlier: bool = False  # named after a background clause: the place of an earlier event
     listed: bool = False  # follows another place with only a comma or "and" between them
     border: bool = False  # the country named for its border ("near the border with Iraq")
+
+    @property
+    def elsewhere(self) -> bool:
+        """Named as a launch site, a group's home or a war's theatre: not the scene."""
+        return self.role in ROLES_ELSEWHERE
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,15 +235,14 @@ def locate(
     if dateline_place is not None and dateline_place.governorate:
         context.add(dateline_place.governorate)
     scenes = _scene_spans(document, raw, locatives)
-    located = []
-    roles: dict[int, str | None] = {}  # segment -> the role of its last place
+    located: list[Located] = []
     for index, span, places in sorted(raw, key=lambda r: (r[0], r[1])):
         segment = document.segments[index]
         listed = _listed((index, span), raw, document)
         reference = _reference_before(segment, span[0])
-        if reference is None and listed and roles.get(index) in INHERITED_ROLES:
-            reference = roles[index]  # "militias in Iraq and Syria": both are their home
-        roles[index] = reference
+        previous = located[-1] if located and located[-1].segment == index else None
+        if reference is None and listed and previous is not None and previous.elsewhere:
+            reference = previous.role  # "militias in Iraq and Syria": both are their home
         earlier = _after_background(segment, span[0])
         located.append(
             Located(
@@ -245,10 +250,7 @@ def locate(
                 span[0],
                 _resolve(places, context),
                 landmark=earlier or reference is not None,
-                launch=reference == LAUNCH,
-                group_home=reference == GROUP_HOME,
-                route=reference == ROUTE,
-                war=reference == WAR,
+                role=reference,
                 scene=(index, span) in scenes,
                 earlier=earlier,
                 listed=listed,
@@ -256,9 +258,7 @@ def locate(
             )
         )
     foreign = [
-        loc
-        for loc in located
-        if loc.place.country != IRAQ and loc.scene and not (loc.launch or loc.group_home or loc.war)
+        loc for loc in located if loc.place.country != IRAQ and loc.scene and not loc.elsewhere
     ]
     # Iraq named for its border ("on the border with Iraq", "الحدود مع العراق") is seen from
     # the other side: never the scene.
@@ -456,10 +456,10 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     top = max(first, key=lambda loc: _rank(loc, gazetteer))
     if top.landmark and second:  # "south of Baghdad", then "in Jurf al-Sakhar": the scene
         return max(second, key=lambda loc: _rank(loc, gazetteer)).place
-    landmarks = [loc for loc in first if loc.landmark and not (loc.launch or loc.earlier)]
+    landmarks = [loc for loc in first if loc.landmark and not (loc.role == LAUNCH or loc.earlier)]
     if top.place.kind == "country" and landmarks:
         towns = [loc for loc in landmarks if loc.place.kind != "country"]
-        if second and towns and all(loc.route for loc in towns):
+        if second and towns and all(loc.role == ROUTE for loc in towns):
             # "in Iraq, on the Kirkuk road", then "near Tuz Khurmatu": the scene
             return max(second, key=lambda loc: _rank(loc, gazetteer)).place
         # "killed in Iraq ... north of Baghdad": the landmark says more than the country (the
@@ -568,7 +568,7 @@ def _away_from(place: Place, scene: Place) -> bool:
 def _launched_from_iraq(iraqi: list[Located]) -> bool:
     """The title and first sentence name Iraq only as where the weapon was fired from."""
     lead = [loc for loc in iraqi if loc.segment <= 1]
-    return bool(lead) and all(loc.launch for loc in lead)
+    return bool(lead) and all(loc.role == LAUNCH for loc in lead)
 
 
 def _leads_abroad(iraqi: list[Located], foreign: list[Located], dateline: Place | None) -> bool:
@@ -577,7 +577,7 @@ def _leads_abroad(iraqi: list[Located], foreign: list[Located], dateline: Place 
     struck, as the theatre of a war does not count: "a drone launched by militias in Iraq
     killed a contractor in Syria", "a car bomb in Jakarta, at an ally in the war in Iraq"; nor
     does Iraq named for its border, never among ``iraqi``)."""
-    iraqi = [loc for loc in iraqi if not (loc.launch or loc.group_home or loc.war)]
+    iraqi = [loc for loc in iraqi if not loc.elsewhere]
     for segment in (0, 1):
         here = [loc for loc in iraqi if loc.segment == segment]
         abroad = [loc for loc in foreign if loc.segment == segment]
