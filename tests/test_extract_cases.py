@@ -348,6 +348,24 @@ TIMES = [
         datetime(2020, 2, 14, 19, 0, tzinfo=UTC),
         "day",
     ),  # the day before yesterday, in its commonest form
+    (
+        "fr",
+        "Des roquettes se sont abattues dans la nuit de vendredi à samedi sur la Zone verte.",
+        datetime(2020, 2, 14, 21, 0, tzinfo=UTC),
+        "day",
+    ),  # the night between two days named: its midnight, not Friday's evening
+    (
+        "ar",
+        "سقطت صواريخ ليل الجمعة السبت على المنطقة الخضراء في بغداد.",
+        datetime(2020, 2, 14, 21, 0, tzinfo=UTC),
+        "day",
+    ),
+    (
+        "en",
+        "Rockets struck the Green Zone in Baghdad overnight Friday to Saturday.",
+        datetime(2020, 2, 14, 21, 0, tzinfo=UTC),
+        "day",
+    ),
 ]
 
 

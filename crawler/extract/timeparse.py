@@ -15,7 +15,8 @@ Rules (the decisions, in one place):
   early/"tôt" 04:00 (after midnight, so the UTC date is the same), dawn 05:00, morning 09:00,
   noon 12:00, afternoon 15:00, evening 19:00, night/late 22:00. "Overnight" / "la nuit
   dernière" with no day named is the evening before the publication day (22:00), the date the
-  night is known by. A day alone is 12:00.
+  night is known by. A day alone is 12:00. The night between two days named ("dans la nuit
+  de vendredi à samedi", "ليل الجمعة السبت") is the midnight between them.
 * No time word at all: the publication time with precision "unknown" — wires report incidents
   within hours, so the publication day is the best estimate, but the text did not say it.
 * Never later than publication: a result after it is capped to the publication time.
@@ -45,6 +46,7 @@ PART_OF_DAY_HOUR = {
     "overnight": 22,
 }
 DAY_ONLY_HOUR = 12
+NIGHT_PARTS = frozenset({"night", "overnight"})
 # How far (characters) a time-zone word may follow a clock time and still qualify it.
 TZ_REACH_CHARS = 30
 # How far (characters) before a date "since" must be to make it a tally start.
@@ -197,6 +199,8 @@ def _segment_time(segment: Segment, published: datetime) -> EventTime | None:
     if day is None:
         day = today - timedelta(days=1) if "overnight" in parts else today
     hour = PART_OF_DAY_HOUR[parts[0]] if parts else DAY_ONLY_HOUR
+    if parts and parts[0] in NIGHT_PARTS and day + timedelta(days=1) in days:
+        day, hour = day + timedelta(days=1), 0  # the night of Friday to Saturday: its midnight
     when = datetime.combine(day, time(hour), BAGHDAD)
     return EventTime(min(when, published).astimezone(UTC), "day", explicit_day)
 
