@@ -33,10 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawler import dedupe  # noqa: E402
 from crawler.config import config_from_dict  # noqa: E402
 from crawler.daemon import make_extractor  # noqa: E402
 from crawler.extract.vocabulary import load_places  # noqa: E402
+from crawler.ingest import entry_fingerprint  # noqa: E402
 from crawler.pipeline import process_pending  # noqa: E402
 from crawler.storage import Store  # noqa: E402
 from crawler.types import Entry, Extraction  # noqa: E402
@@ -281,7 +281,7 @@ def run(
             poll = batch[i : i + POLL_SIZE]
             for feed in sorted({e.source for e in poll}):
                 entries = [e for e in poll if e.source == feed]
-                store.upsert_entries(feed, entries, entries[-1].published, _fingerprint)
+                store.upsert_entries(feed, entries, entries[-1].published, entry_fingerprint)
         stored = Spent.now()
         extract_before = extractor.spent
         summary = process_pending(store, extractor, config, batch[-1].published)
@@ -294,10 +294,6 @@ def run(
             f" extract {cost.ms(extract)}, process {cost.ms(process)}",
             flush=True,
         )
-
-
-def _fingerprint(entry: Entry) -> str:
-    return dedupe.fingerprint(entry.title, entry.content)
 
 
 def corpus(paths: list[Path], n: int) -> Iterator[Entry]:

@@ -27,9 +27,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from crawler import dedupe, pipeline
+from crawler import pipeline
 from crawler.config import Config
 from crawler.errors import InputError
+from crawler.ingest import entry_fingerprint
 from crawler.storage import Store
 from crawler.types import Entry
 from crawler.urls import canonical_url
@@ -112,7 +113,7 @@ def _analyze_line(
         summary.skipped += 1
         return
     entry, key = given
-    store.upsert_entries(ANALYZE_FEED, [entry], settings.now, _fingerprint)
+    store.upsert_entries(ANALYZE_FEED, [entry], settings.now, entry_fingerprint)
     article_id = store.article_id(ANALYZE_FEED, entry.guid)
     assert article_id is not None
     with store.transaction():
@@ -205,10 +206,6 @@ def result_row(store: Store, article_id: int, key: str | int) -> dict[str, Any]:
     )
     row["counters"] = store.incident_ordinals(incident_id) if incident_id is not None else {}
     return row
-
-
-def _fingerprint(entry: Entry) -> str:
-    return dedupe.fingerprint(entry.title, entry.content)
 
 
 def _published(value: Any, now: datetime) -> datetime:

@@ -119,13 +119,8 @@ def normalised_article(title: str, text: str) -> str:
     return f"{normalise_text(title)} {normalise_text(text[:COMPARED_CHARS])}".strip()
 
 
-def fingerprint(title: str, text: str) -> str:
-    """Hash of the normalised title and text: equal for reprints that differ only in form."""
-    return fingerprint_of(normalised_article(title, text))
-
-
-def fingerprint_of(normalised: str) -> str:
-    """:func:`fingerprint` of an already normalised article."""
+def fingerprint(normalised: str) -> str:
+    """Hash of a :func:`normalised_article`: equal for reprints that differ only in form."""
     return hashlib.sha1(normalised.encode("utf-8")).hexdigest()
 
 

@@ -321,7 +321,7 @@ def _deduplicate(
     misreads joins its original's incident), and writing the bands of every sports story and
     feature was a fifth of the pipeline's time."""
     normalised = dedupe.normalised_article(article.title, article.text or article.summary)
-    fingerprint = dedupe.fingerprint_of(normalised)
+    fingerprint = dedupe.fingerprint(normalised)
     original, reason = None, None
     if article.url:
         original = store.processed_original_with("url", article.url, article.id)

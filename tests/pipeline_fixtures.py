@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from crawler import dedupe
 from crawler.config import Config, config_from_dict
+from crawler.ingest import entry_fingerprint
 from crawler.storage import Store
 from crawler.types import Entry, Extraction, Place, ReportedTally
 
@@ -123,7 +123,7 @@ def add_article(
         lang=lang,
         source=source or feed,
     )
-    store.upsert_entries(feed, [entry], published, lambda e: dedupe.fingerprint(e.title, e.content))
+    store.upsert_entries(feed, [entry], published, entry_fingerprint)
     article_id = store.article_id(feed, guid)
     assert article_id is not None
     return article_id
