@@ -519,6 +519,19 @@ TYPES = [
         "other",
         "government",
     ),
+    (
+        "ar",
+        "انفجرت عبوة ناسفة الأحد قرب سوق في الفلوجة، فيما قصفت طائرات التحالف مواقع قرب الموصل.",
+        "ied",
+        "civilians",
+    ),  # the coalition's aircraft struck elsewhere: the coalition was not hit
+    (
+        "en",
+        "A roadside bomb exploded near a market in Fallujah on Sunday, as coalition airstrikes "
+        "pounded positions near Mosul.",
+        "ied",
+        "civilians",
+    ),
 ]
 
 

@@ -345,7 +345,7 @@ def _victim_hits(segment: Segment, kind: str | None) -> list[Hit]:
             continue
         if _next_to(segment, "source_after", hit, before=False, reach=SOURCE_REACH_CHARS):
             continue
-        if _is_agent(segment, hit) or _acts(segment, hit):
+        if _is_agent(segment, hit) or _acts(segment, hit) or _strikes_from_the_air(segment, hit):
             continue
         if kind != AIRSTRIKE and any(s <= hit.start and hit.end <= e for s, e in actors):
             continue  # "jihadists", "Kataeb Hezbollah": the attacker, unless struck from the air
@@ -383,6 +383,18 @@ def _is_agent(segment: Segment, hit: Hit) -> bool:
         ):
             return not any(0 <= agent.start - e.end <= 1 for e in segment.of("agent_exception"))
     return False
+
+
+def _strikes_from_the_air(segment: Segment, hit: Hit) -> bool:
+    """The target word names an air force: "طائرات التحالف" (the coalition's aircraft), "coalition
+    airstrikes". In a story of bombings or shelling that also tells of the coalition's raids,
+    the coalition struck; it was not hit."""
+    return any(
+        strike.tag.value == AIRSTRIKE
+        and strike.start < hit.end + ACT_REACH_CHARS
+        and hit.start < strike.end
+        for strike in segment.of("type")
+    )
 
 
 def _acts(segment: Segment, hit: Hit) -> bool:
