@@ -18,7 +18,8 @@ one alert. Per flow, per language and overall the script prints:
   as reports (a report the pipeline left out is merged with none), and over those of them the
   pipeline placed in an incident (the grouping alone);
 * article relevance precision/recall/F1, field accuracy of the alerted incidents (governorate,
-  attack type, event date within a day) and the throughput in items/s;
+  attack type, whether it is an attack on US interests, event date within a day) and the
+  throughput in items/s;
 * the floor: a keyword rule (an Iraqi place and an attack word in the title or lead; one
   incident per day and place) scored the same way, in the same run.
 
@@ -70,6 +71,13 @@ CONFIG = {
 REPORT = "report"
 UNDATED_MAX_AGE = "100000h"
 DATE_TOLERANCE_DAYS = 1
+# The labelled fields scored on true alerts (key in the scores, as the table shows it).
+FIELDS_SCORED = (
+    ("governorate", "governorate"),
+    ("type", "type"),
+    ("us_interest", "US interest"),
+    ("date", "date"),
+)
 # The floor's attack words: the extractor's own weapon and attack terms.
 FLOOR_ATTACK_CATEGORIES = ("type", "incident", "type_weak")
 
@@ -276,6 +284,9 @@ def _score_fields(fields: Counter, label: dict, row: dict) -> None:
     if label.get("type"):
         fields["type_n"] += 1
         fields["type_ok"] += row.get("attack_type") == label["type"]
+    if label.get("us") is not None:
+        fields["us_interest_n"] += 1
+        fields["us_interest_ok"] += bool(row.get("us_interest")) == label["us"]
     if label.get("date") and row.get("event_date") and not label["date"].startswith("0000"):
         fields["date_n"] += 1
         gap = abs(date.fromisoformat(row["event_date"]) - date.fromisoformat(label["date"]))
@@ -358,9 +369,9 @@ def print_table(columns: list[tuple[str, Score]], floors: dict[str, Score]) -> N
             )
         ),
     )
-    for name in ("governorate", "type", "date"):
+    for name, shown in FIELDS_SCORED:
         line(
-            f"{name} right (true alerts)",
+            f"{shown} right (true alerts)",
             each(lambda s, n=name: _fmt(ratio(s.fields[f"{n}_ok"], s.fields[f"{n}_n"]))),
         )
     line(
