@@ -532,7 +532,56 @@ TYPES = [
         "ied",
         "civilians",
     ),
+    (
+        "fr",
+        "Des roquettes ont visé dimanche les forces américaines dans l'ouest de l'Irak.",
+        "rocket",
+        "us_military",
+    ),  # a state's forces hit, with no base named: a US target
+    (
+        "ar",
+        "سقطت ثلاثة صواريخ مساء الأحد قرب القوات الأمريكية في محافظة الأنبار.",
+        "rocket",
+        "us_military",
+    ),
+    (
+        "en",
+        "Rockets hit positions of the US military in western Anbar on Sunday.",
+        "rocket",
+        "us_military",
+    ),
 ]
+
+
+# US forces that act are the attacker, not the target: in the verb-first Arabic order, and in a
+# lead whose first sentence repeats the headline's subject with a past form ("killed").
+US_FORCES_ACTING = [
+    (
+        "en",
+        "US military kills two gunmen in raid near Kirkuk",
+        "The US military killed two gunmen in a raid near Kirkuk on Sunday, officials said.",
+    ),
+    (
+        "fr",
+        "Les forces américaines tuent deux jihadistes près de Kirkouk",
+        "Les forces américaines ont tué dimanche deux jihadistes lors d'un raid près de Kirkouk.",
+    ),
+    (
+        "ar",
+        "اشتباك قرب كركوك",
+        "داهمت القوات الأمريكية مساء الأحد مخبأ لمسلحين قرب كركوك وقتلت اثنين منهم.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "text"), US_FORCES_ACTING)
+def test_us_forces_that_act_are_not_the_target(
+    ex: Extractor, lang: str, title: str, text: str
+) -> None:
+    got = ex.extract(title, text, SUNDAY, lang=lang)
+    assert got.relevant, got.reason
+    assert got.target not in ("us_military", "coalition")
+    assert not got.us_interest
 
 
 @pytest.mark.parametrize(("lang", "text", "kind", "target"), TYPES)

@@ -26,7 +26,7 @@ from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
 from crawler.extract.place import Whereabouts
 from crawler.extract.relevance import NEGATIVE_KINDS, Weighing, Weights, signals
-from crawler.extract.violence import deaths_in_fighting, ground_taken, violent
+from crawler.extract.violence import STATE_ACTORS, deaths_in_fighting, ground_taken, violent
 from crawler.extract.vocabulary import Numbers
 from crawler.types import AIRSTRIKE, US_INTEREST_TARGETS, ReportedTally
 
@@ -338,7 +338,9 @@ def target(document: Document, kind: str | None, site_target: str | None) -> str
 
 def _victim_hits(segment: Segment, kind: str | None) -> list[Hit]:
     """The segment's target words that name who was hit, not who speaks or who acted."""
-    actors = [(a.start, a.end) for a in segment.of("actor")]
+    # An armed group named is the attacker; a state's forces ("القوات الأمريكية", "les forces
+    # américaines") are hit as often as they strike: only an active verb or "by" says which.
+    groups = [(a.start, a.end) for a in segment.of("actor") if a.tag.value not in STATE_ACTORS]
     kept = []
     for hit in segment.of("target"):
         if _next_to(segment, "source_before", hit, before=True, reach=SOURCE_REACH_CHARS):
@@ -347,7 +349,7 @@ def _victim_hits(segment: Segment, kind: str | None) -> list[Hit]:
             continue
         if _is_agent(segment, hit) or _acts(segment, hit) or _strikes_from_the_air(segment, hit):
             continue
-        if kind != AIRSTRIKE and any(s <= hit.start and hit.end <= e for s, e in actors):
+        if kind != AIRSTRIKE and any(s <= hit.start and hit.end <= e for s, e in groups):
             continue  # "jihadists", "Kataeb Hezbollah": the attacker, unless struck from the air
         kept.append(hit)
     return [hit for i, hit in enumerate(kept) if not _member_of_next(segment, hit, kept[i + 1 :])]
@@ -399,16 +401,37 @@ def _strikes_from_the_air(segment: Segment, hit: Hit) -> bool:
 
 def _acts(segment: Segment, hit: Hit) -> bool:
     """The target word is the subject of the active verb right after it ("security forces
-    opened fire", "des manifestants ont incendié", "قوات الأمن تطلق النار"). Only finite active
-    forms are listed: a headline's participle ("activist abducted") names the victim."""
-    return any(0 <= act.start - hit.end <= ACT_REACH_CHARS for act in segment.of("agent_act"))
+    opened fire", "des manifestants ont incendié", "قوات الأمن تطلق النار"), or right before it
+    in Arabic's verb-first order ("قصفت القوات الأمريكية"). Only finite active forms are
+    listed: a headline's participle ("activist abducted") names the victim."""
+    return any(
+        0 <= act.start - hit.end <= ACT_REACH_CHARS for act in segment.of("agent_act")
+    ) or any(
+        0 <= hit.start - act.end and segment.folded[act.end : hit.start].strip() in ("", "ال")
+        for act in segment.of("agent_act_before")
+    )  # (the article "ال" before a word is outside its match)
 
 
 def _choose_target(
     segments: tuple[Segment, ...], kind: str | None, site_target: str | None
 ) -> str | None:
-    """US interests first (the counters depend on them), then the first victim named."""
-    hits = [(seg.index, h.start, h.tag.value) for seg in segments for h in _victim_hits(seg, kind)]
+    """US interests first (the counters depend on them), then the first victim named. US or
+    coalition forces the lead shows acting ("US military kills two militants") are the
+    attacker wherever else it names them ("the US military killed ...", a past form that also
+    reads as a passive). Other words keep each their own role: protesters who stormed a
+    building may be shot at in the next sentence."""
+    acting = {
+        h.tag.value
+        for seg in segments
+        for h in seg.of("target")
+        if h.tag.value in US_BASES and _acts(seg, h)
+    }
+    hits = [
+        (seg.index, h.start, h.tag.value)
+        for seg in segments
+        for h in _victim_hits(seg, kind)
+        if h.tag.value not in acting
+    ]
     hits = _missions_named(segments, hits)
     if kind == AIRSTRIKE:
         hits = [h for h in hits if h[2] not in US_INTEREST_TARGETS]

@@ -51,6 +51,7 @@ FLAT_SECTIONS = (
     "agent",  # a target word right after these is who acted ("wounded by security forces")
     "agent_exception",  # ... unless these precede the agent word ("used by the coalition")
     "agent_act",  # active verbs of attack: the target word right before them is the attacker
+    "agent_act_before",  # ... or right after them, where the verb comes first ("قصفت القوات")
     "background",  # "a day after an attack killed two": what follows is an earlier event
     "after_act",  # "after": background when the sentence before it states its own act
     "aggregate",  # "since", "in total", "depuis", "منذ": figures near it sum several events
