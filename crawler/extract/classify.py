@@ -26,7 +26,7 @@ from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
 from crawler.extract.place import Whereabouts
 from crawler.extract.relevance import NEGATIVE_KINDS, Weighing, Weights, signals
-from crawler.extract.violence import STATE_ACTORS, deaths_in_fighting, ground_taken, violent
+from crawler.extract.violence import armed_groups, deaths_in_fighting, ground_taken, violent
 from crawler.extract.vocabulary import Numbers
 from crawler.types import AIRSTRIKE, US_INTEREST_TARGETS, ReportedTally
 
@@ -171,8 +171,13 @@ def judge(
 def _outside_accident_words(segment: Segment) -> Segment:
     """The segment without the violence words of its accident cues: "a non-combat incident",
     "pas lié au combat" name combat to deny it."""
-    spans = [(hit.start, hit.end) for hit in segment.of("accident")]
-    return segment.keeping(lambda hit: not any(s <= hit.start and hit.end <= e for s, e in spans))
+    cues = segment.of("accident")
+    return segment.keeping(lambda hit: not _covered(hit, cues))
+
+
+def _covered(hit: Hit, others: list[Hit]) -> bool:
+    """The hit lies within one of the others' spans."""
+    return any(other.start <= hit.start and hit.end <= other.end for other in others)
 
 
 def _reason_against(weighing: Weighing) -> str:
@@ -340,7 +345,7 @@ def _victim_hits(segment: Segment, kind: str | None) -> list[Hit]:
     """The segment's target words that name who was hit, not who speaks or who acted."""
     # An armed group named is the attacker; a state's forces ("القوات الأمريكية", "les forces
     # américaines") are hit as often as they strike: only an active verb or "by" says which.
-    groups = [(a.start, a.end) for a in segment.of("actor") if a.tag.value not in STATE_ACTORS]
+    groups = armed_groups(segment)
     kept = []
     for hit in segment.of("target"):
         if _next_to(segment, "source_before", hit, before=True, reach=SOURCE_REACH_CHARS):
@@ -349,7 +354,7 @@ def _victim_hits(segment: Segment, kind: str | None) -> list[Hit]:
             continue
         if _is_agent(segment, hit) or _acts(segment, hit) or _strikes_from_the_air(segment, hit):
             continue
-        if kind != AIRSTRIKE and any(s <= hit.start and hit.end <= e for s, e in groups):
+        if kind != AIRSTRIKE and _covered(hit, groups):
             continue  # "jihadists", "Kataeb Hezbollah": the attacker, unless struck from the air
         kept.append(hit)
     return [hit for i, hit in enumerate(kept) if not _member_of_next(segment, hit, kept[i + 1 :])]

@@ -11,6 +11,7 @@ not: a bus crash kills, a gas cylinder explodes. Used by the judge's hard rules
 from __future__ import annotations
 
 from crawler.extract.document import Segment
+from crawler.extract.lexicon import Hit
 
 OTHER = "other"  # the attack type of arson, grenades, storming: also what accidents produce
 # Words an act of violence is told with: a weapon or act, an attack word; of the generic acts,
@@ -49,7 +50,12 @@ def ground_taken(segment: Segment) -> bool:
 
 def names_armed_group(segment: Segment) -> bool:
     """An armed group is named ("ISIS", "الكردستاني", "les jihadistes"), not only a state."""
-    return any(hit.tag.value not in STATE_ACTORS for hit in segment.of("actor"))
+    return bool(armed_groups(segment))
+
+
+def armed_groups(segment: Segment) -> list[Hit]:
+    """The actors a segment names that are armed groups, not states."""
+    return [hit for hit in segment.of("actor") if hit.tag.value not in STATE_ACTORS]
 
 
 def deaths_in_fighting(segment: Segment) -> bool:
