@@ -770,6 +770,11 @@ def test_fold_after_lower_keeps_length(raw: str, folded: str) -> None:
         ("Brig. Gen. Pat Ryder said so. Then he left.", [0, 30]),
         ("Attacked 60 times since Oct. 17, he said. Then.", [0, 42]),
         ("سقط صاروخ. لا إصابات.", [0, 11]),
+        # An Arabic paper's turn to another story starts a sentence, with or without a stop.
+        ("سقط صاروخ على القاعدة من جهة أخرى اعتقل مطلوب", [0, 22]),
+        ("سقط صاروخ. وفي سياق متصل أعلن الجيش", [0, 11]),
+        ("وإلى ذلك أعلن الجيش", [0]),
+        ("سقط صاروخ على حي الى ذلكم البيت", [0]),  # not the connective
     ],
 )
 def test_sentence_starts(text: str, starts: list[int]) -> None:

@@ -36,11 +36,7 @@ REPORTS, NEGATIVES = split_wire(ROWS)
 FIRST_YEAR, LAST_YEAR = 2011, 2020
 MIN_PARAGRAPHS = 4
 # id -> why the extractor gets it wrong (strict xfail: it fails the run once fixed).
-KNOWN_FAILURES = {
-    "wfl-094": "a UN mission's alarm at a wave of assassinations and abductions of activists: "
-    "the weights fitted on real news weigh the headline's reaction less than the killings, "
-    "abductions and toll its lead names (0.53)",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def test_the_set_has_its_shape():

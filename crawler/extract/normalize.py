@@ -139,6 +139,22 @@ _SENTENCE_END = re.compile(
 )
 
 
+# Arabic papers often run several stories into one unpunctuated paragraph, turning from one to
+# the next with a connective ("من جهة أخرى" on another front, "في سياق متصل" in a related
+# development, "إلى ذلك" besides): a sentence starts at it, so that the first sentence tells one
+# story and the next one's places and acts are not taken for the lead's.
+_ARABIC_TURN = re.compile(
+    r"(?<=\s)و?(?:"
+    r"من (?:جهة|ناحية) [أا]خرى"
+    r"|(?:في|على) (?:سياق|صعيد|شأن) (?:[آا]خر|منفصل|متصل)"
+    r"|في غضون ذلك"
+    r"|[إا]لى ذلك"
+    r")(?!\w)"
+)
+
+
 def sentence_starts(text: str) -> list[int]:
     """Start offsets of the sentences of cleaned ``text`` (always begins with 0)."""
-    return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    ends = {m.end() for m in _SENTENCE_END.finditer(text)}
+    turns = {m.start() for m in _ARABIC_TURN.finditer(text)} if is_arabic(text) else set()
+    return [0, *sorted((ends | turns) - {0})]
