@@ -201,6 +201,19 @@ PLACES = [
         "Mortar rounds killed two farmers on Sunday in a village in Diyala province, police said.",
         "gov:diyala",
     ),
+    # The mountain areas of Turkey's strikes on the PKK in the Kurdistan Region.
+    (
+        "en",
+        "A Turkish drone hit a car in the Metina area of northern Iraq on Sunday, killing two.",
+        "site:metina",
+    ),
+    (
+        "fr",
+        "Des frappes turques ont tué dimanche trois combattants du PKK dans la région de Zap, "
+        "dans le nord de l'Irak.",
+        "site:zap",
+    ),
+    ("ar", "قتل مسلحان بغارة تركية الأحد على منطقة حفتانين شمالي العراق.", "site:haftanin"),
 ]
 
 
