@@ -14,7 +14,7 @@ Compatibility, all four required:
   only loosely related, at most :data:`LOOSE_KIND_WINDOW`, unless both name the same site;
 * place: the same place id; a site or district inside the city the other side names; the same
   governorate when one side (or each) only knows the governorate; or within
-  ``incidents.distance_km``.
+  ``incidents.distance_km`` (:data:`NEIGHBOURHOOD_KM` for two districts or sites of one city).
   A report without a place (or "Iraq"), or a match on the governorate alone, needs the same or a
   related attack type within :data:`VAGUE_PLACE_WINDOW` (or, failing that, must be the only
   incident of that day it does not contradict); airstrikes by one state within
@@ -76,6 +76,11 @@ WAVE_SCORE = 0.5
 # How specific a place is: a later report may refine a city to a site, never the reverse.
 PLACE_RANK = {"country": 0, "governorate": 1, "city": 2, "district": 3, "site": 4}
 TIME_PRECISION_RANK = {"unknown": 0, "day": 1, "hour": 2}
+
+# Two named neighbourhoods or sites of one city are one scene only this close: most of a big
+# city lies within ``incidents.distance_km`` of any point in it, and Baghdad has several attacks
+# a day in districts a few kilometres apart ("in Bayaa", "in New Baghdad").
+NEIGHBOURHOOD_KM = 5.0
 
 # Score weights: the place is the strongest evidence that two reports describe one event, the
 # time next, type and target last (they are the most often misreported).
@@ -334,11 +339,21 @@ def place_relation(
             return f"same governorate {outer.governorate}", SAME_GOVERNORATE_SCORE
     if place.kind != "governorate" and other.kind != "governorate":
         km = place.distance_km(other)
+        if _neighbourhoods_of_one_city(place, other):
+            distance_km = min(distance_km, NEIGHBOURHOOD_KM)
         if km <= distance_km:
             return f"{place.id} {km:.1f} km from {other.id}", NEARBY_PLACE_SCORE * (
                 1 - km / (2 * distance_km)
             )
     return None
+
+
+def _neighbourhoods_of_one_city(place: Place, other: Place) -> bool:
+    return (
+        place.kind in ("district", "site")
+        and other.kind in ("district", "site")
+        and _same_name(place.city, other.city)
+    )
 
 
 def attack_type_relation(kind: str | None, other: str | None) -> tuple[str, float] | None:

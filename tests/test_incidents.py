@@ -12,6 +12,7 @@ from crawler.extract.gazetteer import place_from_entry
 from crawler.extract.vocabulary import load_places
 from crawler.incidents import Report
 from crawler.storage import Store
+from crawler.types import Place
 from tests.pipeline_fixtures import (
     AIN_AL_ASAD,
     BAGHDAD,
@@ -24,6 +25,14 @@ from tests.pipeline_fixtures import (
 )
 
 NIGHT = utc(2020, 2, 16, 0, 30)
+# Three neighbourhoods of Baghdad: Bayaa and Shurta al-Rabia adjoin; New Baghdad is 12 km east.
+BAYAA = Place("district:bayaa", "Bayaa", "district", "Baghdad", 33.27, 44.34, city="Baghdad")
+SHURTA = Place(
+    "district:shurta-rabia", "Shurta al-Rabia", "district", "Baghdad", 33.25, 44.31, city="Baghdad"
+)
+NEW_BAGHDAD = Place(
+    "district:new-baghdad", "New Baghdad", "district", "Baghdad", 33.31, 44.47, city="Baghdad"
+)
 CONFIG = IncidentsConfig()
 
 
@@ -50,6 +59,7 @@ def opened(extraction, incident_id=1):
             "same governorate Baghdad",
         ),
         (attack(GREEN_ZONE, NIGHT), attack(EMBASSY, NIGHT), "km from"),
+        (attack(BAYAA, NIGHT, kind="ied"), attack(SHURTA, NIGHT, kind="ied"), "km from"),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind="missile"), "fire from afar"),
         (
             attack(AIN_AL_ASAD, NIGHT),
@@ -94,6 +104,8 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
     ("first", "second"),
     [
         (attack(GREEN_ZONE, NIGHT), attack(BALAD_BASE, NIGHT)),  # same night, 70 km apart
+        # two neighbourhoods of one city 12 km apart: within the radius, but two bombings
+        (attack(NEW_BAGHDAD, NIGHT, kind="ied"), attack(BAYAA, NIGHT, kind="ied")),
         (attack(GREEN_ZONE, NIGHT), attack(GREEN_ZONE, NIGHT + timedelta(days=7))),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT + timedelta(hours=8))),  # both to the hour
         # one base on two days, each report naming its day ("again on Thursday")
