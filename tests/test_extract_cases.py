@@ -495,6 +495,44 @@ TYPES = [
         "ied",
         "logistics_convoy",
     ),
+    # A convoy is the coalition's only beside its name; a politician's or a commander's is not.
+    (
+        "en",
+        "A roadside bomb hit a convoy carrying supplies for the US-led coalition in Iraq's Babil "
+        "province on Sunday.",
+        "ied",
+        "logistics_convoy",
+    ),
+    (
+        "en",
+        "A roadside bomb hit a US military convoy near Nasiriyah on Sunday.",
+        "ied",
+        "logistics_convoy",
+    ),
+    (
+        "ar",
+        "انفجرت عبوة ناسفة الأحد على رتل ينقل معدات تابعة للتحالف الدولي في محافظة بابل العراقية.",
+        "ied",
+        "logistics_convoy",
+    ),
+    (
+        "fr",
+        "Une bombe artisanale a visé dimanche un convoi de l'armée américaine près de Nassiriya.",
+        "ied",
+        "logistics_convoy",
+    ),
+    (
+        "en",
+        "A roadside bomb hit the convoy of an Iraqi lawmaker in Nasiriyah on Sunday.",
+        "ied",
+        "government",
+    ),
+    (
+        "fr",
+        "Une bombe a visé dimanche un convoi près de Nassiriya, en Irak.",
+        "ied",
+        "other",
+    ),
     (
         "en",
         "A suicide bomber blew himself up in a crowded market in Baghdad on Sunday.",

@@ -48,10 +48,18 @@ SIGNAL_REASONS = {
 }  # fmt: skip
 
 US_EMBASSY = "us_embassy"
-US_FIRST = (US_EMBASSY, "logistics_convoy")
 # "The embassy", "l'ambassade", "السفارة": a mission of any country ("Sweden's embassy"), the
 # US one only when the sentence or the story says so.
 MISSION = "mission"
+# "A convoy", "des camions", "رتل": a logistics convoy of the coalition (a US interest) when
+# the US or the coalition is named right before it ("a US military convoy") or soon after it
+# ("convoy carrying equipment for the US-led coalition", "رتل تابع للتحالف الدولي"); a
+# politician's, a militia leader's or an army's convoy otherwise ("a US strike on his convoy").
+CONVOY = "convoy"
+LOGISTICS_CONVOY = "logistics_convoy"
+CONVOY_OWNER_BEFORE_CHARS = 12
+CONVOY_OWNER_AFTER_CHARS = 60
+US_FIRST = (US_EMBASSY, LOGISTICS_CONVOY)
 OTHER_TARGET = "other"
 US_BASES = ("coalition", "us_military")
 COALITION = "coalition"
@@ -432,12 +440,15 @@ def _choose_target(
         if h.tag.value in US_BASES and _acts(seg, h)
     }
     hits = [
-        (seg.index, h.start, h.tag.value)
+        (seg.index, h.start, _convoy_owner(seg, h))
         for seg in segments
         for h in _victim_hits(seg, kind)
         if h.tag.value not in acting
     ]
     hits = _missions_named(segments, hits)
+    # A convoy of no stated owner yields to whoever else is named ("the convoy of a lawmaker").
+    owned = [h for h in hits if h[2] != CONVOY]
+    hits = owned if owned else [(index, start, OTHER_TARGET) for index, start, _ in hits]
     if kind == AIRSTRIKE:
         hits = [h for h in hits if h[2] not in US_INTEREST_TARGETS]
         site_target = None if site_target in US_INTEREST_TARGETS else site_target
@@ -452,11 +463,28 @@ def _choose_target(
         return bases[0][2]
     if "us_contractor" in named:
         return "us_contractor"  # named staff beat the site's default ("base housing contractors")
-    if site_target in US_INTEREST_TARGETS and not named & {"government", "protesters", "pmf"}:
+    if site_target in US_INTEREST_TARGETS and not named & {
+        "government",
+        "protesters",
+        "pmf",
+        OTHER_TARGET,
+    }:
         return site_target
     if site_target and not named:
         return site_target
     return min(hits)[2] if hits else None
+
+
+def _convoy_owner(segment: Segment, hit: Hit) -> str:
+    """The target a convoy word names: the coalition's logistics when the US or the coalition
+    is named beside it, still an unowned convoy otherwise; any other target word as it is."""
+    if hit.tag.value == CONVOY and any(
+        0 <= hit.start - us.end <= CONVOY_OWNER_BEFORE_CHARS
+        or 0 <= us.start - hit.end <= CONVOY_OWNER_AFTER_CHARS
+        for us in segment.of("us")
+    ):
+        return LOGISTICS_CONVOY
+    return hit.tag.value
 
 
 def _missions_named(
