@@ -523,6 +523,27 @@ def test_the_striker_is_the_state_named_beside_the_strike(ex):
     assert got.claimed_by == "United States"
 
 
+def test_a_state_named_as_whose_the_victim_is_is_not_the_striker(ex):
+    # the first flash names only the general's country: no striker, so that it joins the
+    # reports that name the United States rather than open an Iranian air raid of its own
+    got = _relevant(
+        ex,
+        "en",
+        "Iraqi TV says Iran's Gen. Soleimani killed in airstrike at Baghdad airport",
+        "Iranian Quds Force commander Qassem Soleimani was killed in an airstrike at Baghdad "
+        "airport early on Sunday, Iraqi state television said.",
+    )
+    assert got.attack_type == "airstrike" and got.claimed_by is None
+    later = _relevant(
+        ex,
+        "en",
+        "US general says American airstrikes killed Iran's Soleimani in Baghdad",
+        "A US general said American airstrikes killed Iran's top general Qassem Soleimani near "
+        "Baghdad airport early on Sunday.",
+    )
+    assert later.claimed_by == "United States"
+
+
 @pytest.mark.parametrize(
     ("lang", "title", "text", "target"),
     [

@@ -23,6 +23,9 @@ from crawler.types import AIRSTRIKE
 UNITED_STATES = "United States"
 # The word of a passive claim that introduces its agent ("claimed by", "revendiqué par").
 PASSIVE_AGENT_WORDS = ("by", "par")
+# Words that may stand between a state's name and the person it qualifies: the possessive's
+# "s", a rank, a unit ("Iran's top general", "Iranian Quds Force commander").
+PERSON_REACH_WORDS = 3
 # Words after a state's name that make it an allegiance (folded: hyphens are spaces).
 ALLEGIANCE_AFTER = (
     " backed",
@@ -89,14 +92,27 @@ def striker(document: Document) -> str | None:
 
 
 def _forces(segment: Segment) -> list[tuple[Hit, str]]:
-    """The air forces a sentence names: states (not as allegiances) and the coalition."""
+    """The air forces a sentence names: states (not as allegiances, nor as whose a person is)
+    and the coalition."""
     states = [
         (hit, hit.tag.value)
         for hit in segment.of("actor")
-        if hit.tag.value in STATE_ACTORS and not _allegiance(segment, hit)
+        if hit.tag.value in STATE_ACTORS
+        and not _allegiance(segment, hit)
+        and not _whose_person(segment, hit)
     ]
     coalition = [(hit, UNITED_STATES) for hit in segment.of("target") if hit.tag.value == COALITION]
     return states + coalition
+
+
+def _whose_person(segment: Segment, hit: Hit) -> bool:
+    """The state's name qualifies a person a few words on ("Iran's top general", "an Iranian
+    Quds Force commander"): it says whose the person is, not who struck."""
+    return any(
+        0 <= person.start - hit.end
+        and len(segment.folded[hit.end : person.start].split()) <= PERSON_REACH_WORDS
+        for person in segment.of("state_person")
+    )
 
 
 def attribution(document: Document) -> tuple[str | None, str | None]:

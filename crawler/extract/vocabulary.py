@@ -59,6 +59,7 @@ FLAT_SECTIONS = (
     "post",  # a security post or position, what an assault by gunmen is aimed at
     "operation",  # "counterterrorism operation", "عملية أمنية": deaths in it are violence
     "advance",  # "retake", "reprennent", "تستعيد": ground taken from armed men is a battle
+    "state_person",  # "general", "commander": the state named before it is whose, not who struck
 )
 # Sections that map a value to a list of terms (value, terms).
 VALUED_SECTIONS = {
