@@ -21,7 +21,8 @@ Compatibility, all four required:
   :data:`STRIKE_WAVE_WINDOW` are one wave wherever they fell, by two states two events;
 * attack type: equal, one side unknown or ``other``, or related (:data:`RELATED_ATTACK_TYPES`;
   a blast and fire from afar, more loosely);
-* target: equal, one side unknown, or both on the same side of the US-interest line.
+* target: equal, one side unknown, or both on the same side of the US-interest line; any two
+  for an airstrike on a site and fire from afar at it within :data:`STRIKE_FLASH_HOURS`.
 
 This module neither reads nor writes anything: ``crawler.pipeline`` fetches candidates and stores
 the outcome, ``crawler.counters`` numbers the incidents.
@@ -77,6 +78,9 @@ WAVE_SCORE = 0.5
 PLACE_RANK = {"country": 0, "governorate": 1, "city": 2, "district": 3, "site": 4}
 TIME_PRECISION_RANK = {"unknown": 0, "day": 1, "hour": 2}
 
+# An airstrike on a site and fire from afar reported at it within these hours are one event
+# whatever target each names (:func:`_first_flash_of_a_strike`).
+STRIKE_FLASH_HOURS = 3.0
 # Two named neighbourhoods or sites of one city are one scene only this close: most of a big
 # city lies within ``incidents.distance_km`` of any point in it, and Baghdad has several attacks
 # a day in districts a few kilometres apart ("in Bayaa", "in New Baghdad").
@@ -222,10 +226,14 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
         config.window,
     )
     attack = attack_type_relation(extraction.attack_type, incident.attack_type)
-    target = target_relation(extraction.target, incident.target)
-    if timing is None or attack is None or target is None or _two_air_forces(report, incident):
+    if timing is None or attack is None or _two_air_forces(report, incident):
         return None
     gap_h, time_score = timing
+    target = target_relation(extraction.target, incident.target)
+    if target is None and _first_flash_of_a_strike(report, incident, gap_h):
+        target = f"targets {incident.target}~{extraction.target} of one strike", 0.0
+    if target is None:
+        return None
     if _same_site_another_day(report, incident, gap_h):
         return None
     place = place_relation(extraction.place, incident_place(incident), config.distance_km)
@@ -263,6 +271,19 @@ def _same_site_another_day(report: Report, incident: Incident, gap_h: float) -> 
         and place.kind == "site"
         and place.id == incident.place_id
         and gap_h > SITE_DAY_TOLERANCE_H
+    )
+
+
+def _first_flash_of_a_strike(report: Report, incident: Incident, gap_h: float) -> bool:
+    """An airstrike on a site and fire from afar reported at it within hours: the first flash
+    of the strike ("rockets hit Baghdad airport") takes the site's occupant (US troops) for the
+    target, the later reports name who was hit (a militia leader's convoy)."""
+    kinds = {report.extraction.attack_type, incident.attack_type}
+    return (
+        AIRSTRIKE in kinds
+        and kinds <= FIRE_FROM_AFAR
+        and _same_spot(report.extraction.place, incident)
+        and gap_h <= STRIKE_FLASH_HOURS
     )
 
 

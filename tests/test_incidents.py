@@ -30,6 +30,9 @@ BAYAA = Place("district:bayaa", "Bayaa", "district", "Baghdad", 33.27, 44.34, ci
 SHURTA = Place(
     "district:shurta-rabia", "Shurta al-Rabia", "district", "Baghdad", 33.25, 44.31, city="Baghdad"
 )
+AIRPORT = Place(
+    "site:baghdad-airport", "Baghdad airport", "site", "Baghdad", 33.26, 44.23, city="Baghdad"
+)
 NEW_BAGHDAD = Place(
     "district:new-baghdad", "New Baghdad", "district", "Baghdad", 33.31, 44.47, city="Baghdad"
 )
@@ -60,6 +63,12 @@ def opened(extraction, incident_id=1):
         ),
         (attack(GREEN_ZONE, NIGHT), attack(EMBASSY, NIGHT), "km from"),
         (attack(BAYAA, NIGHT, kind="ied"), attack(SHURTA, NIGHT, kind="ied"), "km from"),
+        # the first flash of a strike calls it rockets on the airport's US troops
+        (
+            attack(AIRPORT, NIGHT, target="us_military"),
+            attack(AIRPORT, NIGHT + timedelta(hours=1), kind="airstrike", target="pmf"),
+            "of one strike",
+        ),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind="missile"), "fire from afar"),
         (
             attack(AIN_AL_ASAD, NIGHT),
@@ -106,6 +115,11 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         (attack(GREEN_ZONE, NIGHT), attack(BALAD_BASE, NIGHT)),  # same night, 70 km apart
         # two neighbourhoods of one city 12 km apart: within the radius, but two bombings
         (attack(NEW_BAGHDAD, NIGHT, kind="ied"), attack(BAYAA, NIGHT, kind="ied")),
+        # rockets on the airport's US troops, and an airstrike on a militia there hours later
+        (
+            attack(AIRPORT, NIGHT, target="us_military"),
+            attack(AIRPORT, NIGHT + timedelta(hours=5), kind="airstrike", target="pmf"),
+        ),
         (attack(GREEN_ZONE, NIGHT), attack(GREEN_ZONE, NIGHT + timedelta(days=7))),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT + timedelta(hours=8))),  # both to the hour
         # one base on two days, each report naming its day ("again on Thursday")

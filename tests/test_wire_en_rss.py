@@ -49,8 +49,6 @@ KNOWN_FAILURES = {
 }
 # incident -> why its reports make two incidents.
 KNOWN_SPLITS = {
-    "soleimani": "the first flash calls the strike rockets and takes Baghdad airport's default "
-    "target (US troops), which the airstrike on militia leaders contradicts",
     "strikes_mar13": "one wave of US strikes, Jurf al-Sakhar dated 'on Thursday' from Washington "
     "and Karbala reported with no day the next morning: 25 hours apart by their times",
 }
