@@ -79,7 +79,7 @@ PLACE_RANK = {"country": 0, "governorate": 1, "city": 2, "district": 3, "site": 
 TIME_PRECISION_RANK = {"unknown": 0, "day": 1, "hour": 2}
 
 # An airstrike on a site and fire from afar reported at it within these hours are one event
-# whatever target each names (:func:`_first_flash_of_a_strike`).
+# whatever target each names (:func:`_flash_and_strike`).
 STRIKE_FLASH_HOURS = 3.0
 # Two named neighbourhoods or sites of one city are one scene only this close: most of a big
 # city lies within ``incidents.distance_km`` of any point in it, and Baghdad has several attacks
@@ -230,7 +230,7 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
         return None
     gap_h, time_score = timing
     target = target_relation(extraction.target, incident.target)
-    if target is None and _first_flash_of_a_strike(report, incident, gap_h):
+    if target is None and gap_h <= STRIKE_FLASH_HOURS and _one_strike(extraction, incident):
         target = f"targets {incident.target}~{extraction.target} of one strike", 0.0
     if target is None:
         return None
@@ -274,16 +274,28 @@ def _same_site_another_day(report: Report, incident: Incident, gap_h: float) -> 
     )
 
 
-def _first_flash_of_a_strike(report: Report, incident: Incident, gap_h: float) -> bool:
-    """An airstrike on a site and fire from afar reported at it within hours: the first flash
-    of the strike ("rockets hit Baghdad airport") takes the site's occupant (US troops) for the
-    target, the later reports name who was hit (a militia leader's convoy)."""
-    kinds = {report.extraction.attack_type, incident.attack_type}
+def _flash_and_strike(
+    extraction: Extraction, incident: Incident, flash_reported_first: bool
+) -> bool:
+    """The report and the incident are the first flash of an airstrike (fire from afar at its
+    site, the site's occupant taken for the target) and the strike, on either side of the
+    US-interest line: the incident the flash and the report the strike, or the reverse."""
+    flash, strike = (incident.attack_type, extraction.attack_type)
+    if not flash_reported_first:
+        flash, strike = strike, flash
     return (
-        AIRSTRIKE in kinds
-        and kinds <= FIRE_FROM_AFAR
-        and _same_spot(report.extraction.place, incident)
-        and gap_h <= STRIKE_FLASH_HOURS
+        strike == AIRSTRIKE
+        and flash in FIRE_FROM_AFAR - {AIRSTRIKE}
+        and extraction.target is not None
+        and extraction.us_interest != incident.us_interest
+        and _same_spot(extraction.place, incident)
+    )
+
+
+def _one_strike(extraction: Extraction, incident: Incident) -> bool:
+    """An airstrike and the first flash of it, whichever was reported first."""
+    return _flash_and_strike(extraction, incident, flash_reported_first=True) or _flash_and_strike(
+        extraction, incident, flash_reported_first=False
     )
 
 
@@ -449,8 +461,9 @@ def merge_report(
 
     Figures only rise (the highest casualty count reported wins: tolls grow as a story
     develops), a place only becomes more specific, and the first claim of responsibility,
-    time of the hour, attack type and target stay once known. ``version`` goes up by one when
-    a material change happened.
+    time of the hour, attack type and target stay once known, but for a first flash's: the
+    airstrike it turns out to be gives the kind, the target and the side of the US-interest
+    line. ``version`` goes up by one when a material change happened.
     """
     extraction = report.extraction
     updates: dict[str, object] = {}
@@ -469,15 +482,21 @@ def merge_report(
         if new is not None and (old is None or new > old):
             changes.append(Change(name, old, new))
             updates[name] = new
-    if incident.attack_type in (None, "other") and extraction.attack_type not in (None, "other"):
+    revealed = _flash_and_strike(report.extraction, incident, flash_reported_first=True)
+    if revealed or (
+        incident.attack_type in (None, "other") and extraction.attack_type not in (None, "other")
+    ):
         changes.append(Change("attack_type", incident.attack_type, extraction.attack_type))
         updates["attack_type"] = extraction.attack_type
-    if incident.target is None and extraction.target is not None:
-        changes.append(Change("target", None, extraction.target))
+    if revealed or (incident.target is None and extraction.target is not None):
+        changes.append(Change("target", incident.target, extraction.target))
         updates["target"] = extraction.target
-    if extraction.us_interest and not incident.us_interest:
-        changes.append(Change("us_interest", False, True))
-        updates["us_interest"] = True
+    late_flash = _flash_and_strike(report.extraction, incident, flash_reported_first=False)
+    if extraction.us_interest != incident.us_interest and (
+        revealed or (extraction.us_interest and not late_flash)
+    ):
+        changes.append(Change("us_interest", incident.us_interest, extraction.us_interest))
+        updates["us_interest"] = extraction.us_interest
     for name in ("claimed_by", "blamed_on"):
         new = getattr(extraction, name)
         if getattr(incident, name) is None and new is not None:

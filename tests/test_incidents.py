@@ -216,6 +216,20 @@ def test_merge_refines_and_raises_but_never_lowers():
     assert incidents.merge_report(merged, vaguer, NIGHT) == (merged, ())
 
 
+def test_the_strike_behind_a_first_flash_gives_its_kind_target_and_side():
+    # "rockets hit Baghdad airport" (its US troops), then the airstrike on a militia convoy
+    flash = opened(attack(AIRPORT, NIGHT, target="us_military"))
+    assert flash.us_interest
+    strike = report(attack(AIRPORT, NIGHT + timedelta(hours=1), kind="airstrike", target="pmf"))
+    merged, _ = incidents.merge_report(flash, strike, NIGHT + timedelta(hours=2))
+    assert (merged.attack_type, merged.target, merged.us_interest) == ("airstrike", "pmf", False)
+    # a late flash joins the strike without making it an attack on US troops again
+    late = report(attack(AIRPORT, NIGHT + timedelta(hours=1), target="us_military"))
+    assert incidents.match(late, merged, CONFIG) is not None
+    again, _ = incidents.merge_report(merged, late, NIGHT + timedelta(hours=3))
+    assert (again.attack_type, again.target, again.us_interest) == ("airstrike", "pmf", False)
+
+
 def test_minor_changes_keep_the_version():
     base = opened(attack(EMBASSY, NIGHT, kind=None, precision="day"))
     merged, changes = incidents.merge_report(base, report(attack(EMBASSY, NIGHT)), NIGHT)
