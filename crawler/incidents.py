@@ -33,9 +33,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from crawler.config import IncidentsConfig
+from crawler.extract.timeparse import BAGHDAD
 from crawler.types import AIRSTRIKE, US_INTEREST_TARGETS, Extraction, Incident, Place
 
 # Two reports that both state the hour differ by the UTC/local-time confusion (Iraq is UTC+3)
@@ -72,6 +73,9 @@ LOOSE_KIND_WINDOW = timedelta(hours=12)
 # One night's airstrikes by one state on several places are one wave, reported place by place
 # ("US strikes hit Jurf al-Sakhar", "... and al-Qaim"): they make one incident.
 STRIKE_WAVE_WINDOW = timedelta(hours=12)
+# A report that names no day tells of an event at most this long before its publication (wire
+# copy tells the night's strikes the next morning).
+UNDATED_REACH = timedelta(hours=12)
 WAVE_SCORE = 0.5
 
 # How specific a place is: a later report may refine a city to a site, never the reverse.
@@ -237,7 +241,8 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     if _same_site_another_day(report, incident, gap_h):
         return None
     place = place_relation(extraction.place, incident_place(incident), config.distance_km)
-    if place is None:
+    wave = place is None  # two places: one state's wave of strikes, held to its own window
+    if wave:
         place = _strike_wave(report, incident, gap_h)
         if place is None:
             return None
@@ -251,8 +256,12 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     # The same governorate and the same hour, both stated, is one event whatever each report
     # calls the attack ("stormed an army post" and "attacked an army post" in Diyala at 21:00).
     same_hour = place_score > 0 and report.time_precision == incident.time_precision == "hour"
-    if place_score <= SAME_GOVERNORATE_SCORE and (
-        (attack[1] < RELATED_SCORE and not same_hour) or not _within(gap_h, VAGUE_PLACE_WINDOW)
+    if (
+        not wave
+        and place_score <= SAME_GOVERNORATE_SCORE
+        and (
+            (attack[1] < RELATED_SCORE and not same_hour) or not _within(gap_h, VAGUE_PLACE_WINDOW)
+        )
     ):
         # No place, or only a governorate, on one side: a busy governorate has several attacks
         # a day, so only the same or a related kind, the same day
@@ -323,11 +332,37 @@ def _two_air_forces(report: Report, incident: Incident) -> bool:
 
 
 def _strike_wave(report: Report, incident: Incident, gap_h: float) -> tuple[str, float] | None:
-    """Two places struck from the air by the same state within hours: one wave of strikes."""
+    """Two places struck from the air by the same state within hours: one wave of strikes. A
+    report that names no day is dated at its publication, but tells of strikes up to
+    :data:`UNDATED_REACH` before it: the wave is within hours of that span ("strikes killed
+    three soldiers", published the morning after the Pentagon's "on Thursday")."""
     strikers = _strikers(report, incident)
-    if strikers is not None and strikers[0] == strikers[1] and _within(gap_h, STRIKE_WAVE_WINDOW):
+    if strikers is None or strikers[0] != strikers[1]:
+        return None
+    if "unknown" in (report.time_precision, incident.time_precision):
+        gap_h = min(gap_h, _undated_gap_h(report, incident))
+    if _within(gap_h, STRIKE_WAVE_WINDOW):
         return f"strike wave of {strikers[0]}", WAVE_SCORE
     return None
+
+
+def _undated_gap_h(report: Report, incident: Incident) -> float:
+    """Hours between the spans the two event times stand for: a day its Baghdad day, an undated
+    report the :data:`UNDATED_REACH` before its publication, an hour itself."""
+    if incident.event_time is None:
+        return 0.0
+    start, end = _span(report.event_time, report.time_precision)
+    other_start, other_end = _span(incident.event_time, incident.time_precision)
+    return max(timedelta(0), max(start, other_start) - min(end, other_end)).total_seconds() / 3600
+
+
+def _span(when: datetime, precision: str) -> tuple[datetime, datetime]:
+    if precision == "day":
+        start = datetime.combine(when.astimezone(BAGHDAD).date(), time.min, BAGHDAD)
+        return start, start + timedelta(days=1)
+    if precision == "unknown":
+        return when - UNDATED_REACH, when
+    return when, when
 
 
 def _within(gap_h: float, window: timedelta) -> bool:

@@ -81,6 +81,20 @@ def opened(extraction, incident_id=1):
             attack(BALAD_BASE, NIGHT, kind="airstrike", target="pmf", claimed_by="United States"),
             "strike wave of United States",
         ),
+        # "on Thursday" from Washington, and the next morning's report that names no day
+        (
+            attack(
+                GREEN_ZONE, NIGHT, kind="airstrike", claimed_by="United States", precision="day"
+            ),
+            attack(
+                BALAD_BASE,
+                NIGHT + timedelta(hours=30),
+                kind="airstrike",
+                claimed_by="United States",
+                precision="unknown",
+            ),
+            "strike wave of United States",
+        ),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind=None), "type unknown"),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, target="us_military"), "US interest"),
         (attack(EMBASSY, NIGHT), attack(None, None, kind="rocket"), "place unknown"),
@@ -113,6 +127,19 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
     ("first", "second"),
     [
         (attack(GREEN_ZONE, NIGHT), attack(BALAD_BASE, NIGHT)),  # same night, 70 km apart
+        # one state's strikes on two places on two named days: two waves
+        (
+            attack(
+                GREEN_ZONE, NIGHT, kind="airstrike", claimed_by="United States", precision="day"
+            ),
+            attack(
+                BALAD_BASE,
+                NIGHT + timedelta(hours=24),
+                kind="airstrike",
+                claimed_by="United States",
+                precision="day",
+            ),
+        ),
         # two neighbourhoods of one city 12 km apart: within the radius, but two bombings
         (attack(NEW_BAGHDAD, NIGHT, kind="ied"), attack(BAYAA, NIGHT, kind="ied")),
         # rockets on the airport's US troops, and an airstrike on a militia there hours later

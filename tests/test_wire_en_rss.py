@@ -48,10 +48,7 @@ KNOWN_FAILURES = {
     "nothing but 'in stable condition' says it is no report",
 }
 # incident -> why its reports make two incidents.
-KNOWN_SPLITS = {
-    "strikes_mar13": "one wave of US strikes, Jurf al-Sakhar dated 'on Thursday' from Washington "
-    "and Karbala reported with no day the next morning: 25 hours apart by their times",
-}
+KNOWN_SPLITS: dict[str, str] = {}
 
 
 def test_the_set_has_its_shape():
