@@ -42,8 +42,6 @@ NEGATIVE_KINDS = {
 ERAS = ("2020-", "2023-1")
 # id -> why the extractor gets it wrong (strict xfail).
 KNOWN_FAILURES = {
-    "wen-105": "a government's condemnation of US strikes ('calls US strikes an unacceptable "
-    "escalation'): its politics and reaction words weigh less than the strikes it names (0.57)",
     "wen-132": "a follow-up on a soldier wounded three days earlier, headlined with the attack: "
     "nothing but 'in stable condition' says it is no report",
 }
