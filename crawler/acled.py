@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.alerts.message import BAGHDAD, TARGET_LABELS, casualties_text
+from crawler.alerts.message import TARGET_LABELS, casualties_text
 from crawler.storage import parse_iso
+from crawler.types import BAGHDAD
 
 ACLED_COLUMNS = (
     "event_id_cnty",

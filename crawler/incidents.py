@@ -36,8 +36,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from crawler.config import IncidentsConfig
-from crawler.extract.timeparse import BAGHDAD
-from crawler.types import AIRSTRIKE, US_INTEREST_TARGETS, Extraction, Incident, Place
+from crawler.types import (
+    AIRSTRIKE,
+    BAGHDAD,
+    US_INTEREST_TARGETS,
+    Extraction,
+    Incident,
+    Place,
+)
 
 # Two reports that both state the hour differ by the UTC/local-time confusion (Iraq is UTC+3)
 # plus rounding ("early Sunday", "around midnight"); beyond 6 hours they are two attacks.

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 LANGUAGES = ("fr", "en", "ar")
+# Iraq's time (no daylight saving since 2008): the day an event is dated by, and the hour alerts
+# show beside UTC.
+BAGHDAD = timezone(timedelta(hours=3), "Asia/Baghdad")
 
 ATTACK_TYPES = (
     "rocket",

@@ -13,15 +13,15 @@ goes to (HTML, Slack mrkdwn, plain text, JSON), see :mod:`crawler.alerts.templat
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.storage import parse_iso
+from crawler.types import BAGHDAD
 
 # Iraq has kept UTC+3 all year since it dropped daylight saving time in 2008; a fixed offset
 # avoids depending on a tz database that some systems lack.
-BAGHDAD = timezone(timedelta(hours=3), "Baghdad")
 # Zoom level of the map link: 14 shows the streets around a site in a city.
 MAP_ZOOM = 14
 

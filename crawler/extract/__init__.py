@@ -44,10 +44,10 @@ from crawler.extract.numbers import casualties
 from crawler.extract.place import Whereabouts, locate, names_elsewhere
 from crawler.extract.relevance import Weights
 from crawler.extract.tally import reported_tally, series_count
-from crawler.extract.timeparse import BAGHDAD, EventTime, event_time
+from crawler.extract.timeparse import EventTime, event_time
 from crawler.extract.vocabulary import load_places, load_vocabularies
 from crawler.lang import detect_language
-from crawler.types import AIRSTRIKE, LANGUAGES, SETTLED_REASONS, Extraction, ReportedTally
+from crawler.types import AIRSTRIKE, BAGHDAD, LANGUAGES, SETTLED_REASONS, Extraction, ReportedTally
 
 __all__ = ["Extractor", "Reading", "extract"]
 

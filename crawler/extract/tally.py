@@ -35,9 +35,9 @@ from crawler.extract.gazetteer import ANCHOR
 from crawler.extract.normalize import sentence_starts
 from crawler.extract.numbers import YEAR_MIN, read_number, read_number_words, times_after_act
 from crawler.extract.place import anchors_iraq
-from crawler.extract.timeparse import BAGHDAD, day_number_near
+from crawler.extract.timeparse import day_number_near
 from crawler.extract.vocabulary import Numbers
-from crawler.types import ReportedTally
+from crawler.types import BAGHDAD, ReportedTally
 
 _ORDINAL_DIGITS = re.compile(r"^(\d{1,3})(?:e|eme|ieme|er|ere|th|st|nd|rd)$")
 _ARABIC_DEFINITE_DIGITS = re.compile(r"^ال(\d{1,3})$")

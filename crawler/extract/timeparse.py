@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
+from crawler.types import BAGHDAD
 
-BAGHDAD = timezone(timedelta(hours=3), "Asia/Baghdad")
 PART_OF_DAY_HOUR = {
     "early": 4,
     "dawn": 5,
