@@ -341,7 +341,7 @@ AGAINST = (
 DECISIVE = (
     "trial", "anniversary", "reaction", "feature", "threat", "old_date", "many_attacks", "aggregate",
 )  # fmt: skip
-DECISIVE_AT_LEAST = {"title": 2.5, "first": 1.0}
+DECISIVE_AT_LEAST = {"title": 3.0, "first": 1.0}
 
 
 def weight_bounds(name: str) -> tuple[float | None, float | None]:
