@@ -39,6 +39,11 @@ NEW_BAGHDAD = Place(
 CONFIG = IncidentsConfig()
 
 
+def us_strike(place, when, precision="hour"):
+    """An airstrike the United States is named as flying."""
+    return attack(place, when, kind="airstrike", claimed_by="United States", precision=precision)
+
+
 def report(extraction, published=NIGHT, article_id=1) -> Report:
     return Report(article_id, "title", published, published, extraction)
 
@@ -83,16 +88,8 @@ def opened(extraction, incident_id=1):
         ),
         # "on Thursday" from Washington, and the next morning's report that names no day
         (
-            attack(
-                GREEN_ZONE, NIGHT, kind="airstrike", claimed_by="United States", precision="day"
-            ),
-            attack(
-                BALAD_BASE,
-                NIGHT + timedelta(hours=30),
-                kind="airstrike",
-                claimed_by="United States",
-                precision="unknown",
-            ),
+            us_strike(GREEN_ZONE, NIGHT, precision="day"),
+            us_strike(BALAD_BASE, NIGHT + timedelta(hours=30), precision="unknown"),
             "strike wave of United States",
         ),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind=None), "type unknown"),
@@ -129,16 +126,8 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         (attack(GREEN_ZONE, NIGHT), attack(BALAD_BASE, NIGHT)),  # same night, 70 km apart
         # one state's strikes on two places on two named days: two waves
         (
-            attack(
-                GREEN_ZONE, NIGHT, kind="airstrike", claimed_by="United States", precision="day"
-            ),
-            attack(
-                BALAD_BASE,
-                NIGHT + timedelta(hours=24),
-                kind="airstrike",
-                claimed_by="United States",
-                precision="day",
-            ),
+            us_strike(GREEN_ZONE, NIGHT, precision="day"),
+            us_strike(BALAD_BASE, NIGHT + timedelta(hours=24), precision="day"),
         ),
         # two neighbourhoods of one city 12 km apart: within the radius, but two bombings
         (attack(NEW_BAGHDAD, NIGHT, kind="ied"), attack(BAYAA, NIGHT, kind="ied")),
