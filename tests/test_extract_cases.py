@@ -150,6 +150,21 @@ RELEVANCE = [
         False,
         None,
     ),
+    # tyres set on fire block a protest's road: no attack
+    (
+        "ar",
+        "محتجون يحرقون الإطارات ويقطعون طريق حقل نفطي شمالي البصرة",
+        "أحرق محتجون غاضبون الإطارات وقطعوا صباح الأحد الطريق المؤدي إلى حقل نفطي شمالي محافظة البصرة العراقية للمطالبة بفرص عمل.",
+        False,
+        None,
+    ),
+    (
+        "en",
+        "Protesters burn tyres, block roads to oilfields in Iraq's Basra",
+        "Hundreds of protesters burned tyres and blocked roads leading to oilfields north of Basra on Sunday, demanding jobs and electricity.",
+        False,
+        None,
+    ),
     (
         "ar",
         "العثور على مخبأ للأسلحة والعبوات في صحراء الأنبار",

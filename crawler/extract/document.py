@@ -6,7 +6,8 @@ open with a portal's lead or a paper's abstract, then the dispatch's dateline or
 bilan s'alourdit.\n\nBAGDAD (AFP) - ...", "summary.\n\nالسومرية نيوز/ ديالى\nأفاد ..."): that
 dateline is read and removed too, and ``Document.opening`` is the sentence the dispatch starts
 with. An "after" behind an act the sentence states is read as the background word it then is
-("US strikes militia sites after rocket attack"). Every deciding module works on this structure
+("US strikes militia sites after rocket attack"), and tyres set on fire are a protest's road
+block, not an arson attack ("أحرقوا الإطارات"). Every deciding module works on this structure
 and never scans the text again, so the one automaton pass is the whole cost of matching. The
 lead (title and first sentences) is where wire copy puts the facts; later sentences are
 background.
@@ -38,6 +39,12 @@ BACKGROUND = "background"
 # Time words right after "after" date this event ("after midnight", "after 10 pm").
 TIME_CATEGORIES = frozenset({"part", "weekday", "relday", "month", "tz"})
 TIME_REACH_CHARS = 2
+# Tyres set on fire are a protest's road block: how far after the fire word they may be named
+# ("أحرقوا الإطارات", "set fire to tyres", "brûlé des pneus").
+TYRES = "tyres"
+VIOLENT_OTHER = "other"  # the attack type of arson, grenades, storming
+TYRE_REACH_CHARS = 12
+FIRE_ACT_CATEGORIES = frozenset({"type", "incident", "event", "agent_act", "outcome"})
 
 NEGATIONS = frozenset(
     {"not", "no", "none", "never", "without", "pas", "aucune", "aucun", "ni", "jamais", "n", "sans"}
@@ -138,6 +145,32 @@ def _without_conjunction(word: str) -> str:
     return word[1:] if len(word) > 2 and word[0] in ARABIC_CONJUNCTION_PREFIXES else word
 
 
+def _read_acts(folded: str, hits: list[Hit]) -> list[Hit]:
+    return _after_acts_as_background(folded, _without_protest_fires(hits))
+
+
+def _without_protest_fires(hits: list[Hit]) -> list[Hit]:
+    """Burning tyres is how protesters block a road ("أحرقوا الإطارات", "burned tyres", "brûlé
+    des pneus"), not an arson attack: the act words of a fire whose object is tyres are
+    dropped, so that the protest is told by whatever else its sentence says."""
+    tyres = [hit for hit in hits if hit.tag.category == TYRES]
+    if not tyres:
+        return hits
+    fires = [
+        hit
+        for hit in hits
+        if hit.tag.category == "type"
+        and hit.tag.value == VIOLENT_OTHER
+        and any(0 <= tyre.start - hit.end <= TYRE_REACH_CHARS for tyre in tyres)
+    ]
+    return [
+        hit
+        for hit in hits
+        if hit.tag.category not in FIRE_ACT_CATEGORIES
+        or not any(fire.start <= hit.start < fire.end for fire in fires)
+    ]
+
+
 def _after_acts_as_background(folded: str, hits: list[Hit]) -> list[Hit]:
     """An "after" or "following" behind an act the sentence states opens a clause about an
     earlier event, as "a day after" does; behind a toll alone ("two killed after a rocket hit
@@ -183,9 +216,7 @@ def read_document(
     cased_title = clean(title)
     title_folded = fold(cased_title)
     title_hits = matcher.scan(title_folded, cased_title, lang)
-    segments = [
-        _segment(0, cased_title, title_folded, _after_acts_as_background(title_folded, title_hits))
-    ]
+    segments = [_segment(0, cased_title, title_folded, _read_acts(title_folded, title_hits))]
 
     body, head, opening_at = _story(_head_of(text))
     folded = fold(body)
@@ -206,7 +237,7 @@ def read_document(
             if start == opening_at:
                 opening = len(segments)
             sentence = folded[start:end]
-            hits = _after_acts_as_background(sentence, per_sentence[i])
+            hits = _read_acts(sentence, per_sentence[i])
             segments.append(_segment(len(segments), body[start:end], sentence, hits))
     if not cased_title.strip() and len(segments) > 1:
         # No headline: the first sentence is one, as it is in wire copy.

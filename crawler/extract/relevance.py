@@ -29,7 +29,7 @@ from datetime import datetime
 from importlib import resources
 
 from crawler.errors import ConfigError
-from crawler.extract.document import Document, Segment
+from crawler.extract.document import VIOLENT_OTHER, Document, Segment
 from crawler.extract.lexicon import Hit
 from crawler.extract.numbers import YEAR_MIN, count_before, read_number, times_after_act
 from crawler.extract.place import IRAQ, Whereabouts
@@ -46,7 +46,6 @@ NEGATIVE_KINDS = (
 )  # fmt: skip
 # A count of attacks from which a lead recaps a campaign ("more than 40 attacks since ...").
 RECAP_MIN_ATTACKS = 5
-VIOLENT_OTHER = "other"  # the attack type of arson, grenades, storming
 POSITIONS = {0: "title", 1: "first", 2: "second"}
 # What ends the clause that tells the news, the words that tell an attack in it, and the kinds
 # of other news that follow an attack in the next clause (a recap word there still says what

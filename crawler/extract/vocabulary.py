@@ -60,6 +60,7 @@ FLAT_SECTIONS = (
     "operation",  # "counterterrorism operation", "عملية أمنية": deaths in it are violence
     "advance",  # "retake", "reprennent", "تستعيد": ground taken from armed men is a battle
     "state_person",  # "general", "commander": the state named before it is whose, not who struck
+    "tyres",  # "tyres", "pneus", "الإطارات": set on fire, a protest's road block, not an attack
 )
 # Sections that map a value to a list of terms (value, terms).
 VALUED_SECTIONS = {
