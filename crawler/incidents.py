@@ -523,16 +523,17 @@ def merge_report(
         if new is not None and (old is None or new > old):
             changes.append(Change(name, old, new))
             updates[name] = new
-    revealed = _flash_and_strike(report.extraction, incident, flash_reported_first=True)
+    # The strike behind the incident's first flash, or a late flash of the incident's strike.
+    revealed = _flash_and_strike(extraction, incident, flash_reported_first=True)
+    late_flash = _flash_and_strike(extraction, incident, flash_reported_first=False)
     if revealed or (
         incident.attack_type in (None, "other") and extraction.attack_type not in (None, "other")
     ):
         changes.append(Change("attack_type", incident.attack_type, extraction.attack_type))
         updates["attack_type"] = extraction.attack_type
-    if revealed or (incident.target is None and extraction.target is not None):
+    if revealed or (incident.target is None and extraction.target is not None and not late_flash):
         changes.append(Change("target", incident.target, extraction.target))
         updates["target"] = extraction.target
-    late_flash = _flash_and_strike(report.extraction, incident, flash_reported_first=False)
     if extraction.us_interest != incident.us_interest and (
         revealed or (extraction.us_interest and not late_flash)
     ):

@@ -244,6 +244,10 @@ def test_the_strike_behind_a_first_flash_gives_its_kind_target_and_side():
     assert incidents.match(late, merged, CONFIG) is not None
     again, _ = incidents.merge_report(merged, late, NIGHT + timedelta(hours=3))
     assert (again.attack_type, again.target, again.us_interest) == ("airstrike", "pmf", False)
+    # nor gives a strike of no stated target the airport's US troops
+    unnamed = opened(attack(AIRPORT, NIGHT, kind="airstrike", target=None))
+    flashed, _ = incidents.merge_report(unnamed, late, NIGHT + timedelta(hours=3))
+    assert (flashed.target, flashed.us_interest) == (None, False)
 
 
 def test_minor_changes_keep_the_version():
