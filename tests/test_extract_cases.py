@@ -150,6 +150,14 @@ RELEVANCE = [
         False,
         None,
     ),
+    # a place name after a given name is a surname: a shooting abroad, not in Ramadi
+    (
+        "en",
+        "Police name man shot dead outside a suburban gas station",
+        "Police on Sunday named the man shot dead outside a gas station in Dearborn Heights as 41-year-old Ali Ramadi, a father of three.",
+        False,
+        None,
+    ),
     # tyres set on fire block a protest's road: no attack
     (
         "ar",

@@ -7,7 +7,8 @@ bilan s'alourdit.\n\nBAGDAD (AFP) - ...", "summary.\n\nالسومرية نيوز
 dateline is read and removed too, and ``Document.opening`` is the sentence the dispatch starts
 with. An "after" behind an act the sentence states is read as the background word it then is
 ("US strikes militia sites after rocket attack"), and tyres set on fire are a protest's road
-block, not an arson attack ("أحرقوا الإطارات"). Every deciding module works on this structure
+block, not an arson attack ("أحرقوا الإطارات"); a place name right after a given name is a
+surname ("Hassan Ramadi"). Every deciding module works on this structure
 and never scans the text again, so the one automaton pass is the whole cost of matching. The
 lead (title and first sentences) is where wire copy puts the facts; later sentences are
 background.
@@ -45,6 +46,9 @@ TYRES = "tyres"
 VIOLENT_OTHER = "other"  # the attack type of arson, grenades, storming
 TYRE_REACH_CHARS = 12
 FIRE_ACT_CATEGORIES = frozenset({"type", "incident", "event", "agent_act", "outcome"})
+# A place name right after one of these given names is a surname ("Hassan Ramadi").
+GIVEN_NAME = "given_name"
+PLACE_CATEGORIES = frozenset({"place", "anchor"})
 
 NEGATIONS = frozenset(
     {"not", "no", "none", "never", "without", "pas", "aucune", "aucun", "ni", "jamais", "n", "sans"}
@@ -146,7 +150,18 @@ def _without_conjunction(word: str) -> str:
 
 
 def _read_acts(folded: str, hits: list[Hit]) -> list[Hit]:
-    return _after_acts_as_background(folded, _without_protest_fires(hits))
+    return _after_acts_as_background(folded, _without_protest_fires(_without_surnames(hits)))
+
+
+def _without_surnames(hits: list[Hit]) -> list[Hit]:
+    """A place name right after a given name is a surname ("Hassan Ramadi", "Ali Basra"), not a
+    place: its place and anchor hits are dropped."""
+    given = {hit.end + 1 for hit in hits if hit.tag.category == GIVEN_NAME}
+    if not given:
+        return hits
+    return [
+        hit for hit in hits if hit.tag.category not in PLACE_CATEGORIES or hit.start not in given
+    ]
 
 
 def _without_protest_fires(hits: list[Hit]) -> list[Hit]:
