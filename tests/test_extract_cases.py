@@ -158,6 +158,14 @@ RELEVANCE = [
         False,
         None,
     ),
+    # a place name between quotation marks names something else: a film, a restaurant
+    (
+        "en",
+        "Blast shatters windows of 'Basra' restaurant in Malmo",
+        "A blast shattered the windows of the 'Basra' restaurant in Malmo overnight, police said, the third explosion in the city this month. No one was hurt.",
+        False,
+        None,
+    ),
     # tyres set on fire block a protest's road: no attack
     (
         "ar",

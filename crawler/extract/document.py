@@ -8,10 +8,10 @@ dateline is read and removed too, and ``Document.opening`` is the sentence the d
 with. An "after" behind an act the sentence states is read as the background word it then is
 ("US strikes militia sites after rocket attack"), and tyres set on fire are a protest's road
 block, not an arson attack ("أحرقوا الإطارات"); a place name right after a given name is a
-surname ("Hassan Ramadi"). Every deciding module works on this structure
-and never scans the text again, so the one automaton pass is the whole cost of matching. The
-lead (title and first sentences) is where wire copy puts the facts; later sentences are
-background.
+surname ("Hassan Ramadi"), and one between quotation marks a name ("the film 'Mosul'"). Every
+deciding module works on this structure and never scans the text again, so the one automaton
+pass is the whole cost of matching. The lead (title and first sentences) is where wire copy puts
+the facts; later sentences are background.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ FIRE_ACT_CATEGORIES = frozenset({"type", "incident", "event", "agent_act", "outc
 # A place name right after one of these given names is a surname ("Hassan Ramadi").
 GIVEN_NAME = "given_name"
 PLACE_CATEGORIES = frozenset({"place", "anchor"})
+# Quotation marks around a place name make it the name of something else.
+QUOTES = frozenset("'\"‘’“”«»")
 
 NEGATIONS = frozenset(
     {"not", "no", "none", "never", "without", "pas", "aucune", "aucun", "ni", "jamais", "n", "sans"}
@@ -149,8 +151,21 @@ def _without_conjunction(word: str) -> str:
     return word[1:] if len(word) > 2 and word[0] in ARABIC_CONJUNCTION_PREFIXES else word
 
 
-def _read_acts(folded: str, hits: list[Hit]) -> list[Hit]:
-    return _after_acts_as_background(folded, _without_protest_fires(_without_surnames(hits)))
+def _read_acts(cased: str, folded: str, hits: list[Hit]) -> list[Hit]:
+    names = _without_quoted_names(cased, _without_surnames(hits))
+    return _after_acts_as_background(folded, _without_protest_fires(names))
+
+
+def _without_quoted_names(cased: str, hits: list[Hit]) -> list[Hit]:
+    """A one-word place name between quotation marks is the name of something else: a film
+    ('Mosul'), a restaurant ("Basra"), a ship; its place and anchor hits are dropped."""
+
+    def quoted(hit: Hit) -> bool:
+        word = cased[hit.start : hit.end]
+        before, after = cased[: hit.start].rstrip()[-1:], cased[hit.end :].lstrip()[:1]
+        return " " not in word.strip() and before in QUOTES and after in QUOTES
+
+    return [hit for hit in hits if hit.tag.category not in PLACE_CATEGORIES or not quoted(hit)]
 
 
 def _without_surnames(hits: list[Hit]) -> list[Hit]:
@@ -231,7 +246,9 @@ def read_document(
     cased_title = clean(title)
     title_folded = fold(cased_title)
     title_hits = matcher.scan(title_folded, cased_title, lang)
-    segments = [_segment(0, cased_title, title_folded, _read_acts(title_folded, title_hits))]
+    segments = [
+        _segment(0, cased_title, title_folded, _read_acts(cased_title, title_folded, title_hits))
+    ]
 
     body, head, opening_at = _story(_head_of(text))
     folded = fold(body)
@@ -252,7 +269,7 @@ def read_document(
             if start == opening_at:
                 opening = len(segments)
             sentence = folded[start:end]
-            hits = _read_acts(sentence, per_sentence[i])
+            hits = _read_acts(body[start:end], sentence, per_sentence[i])
             segments.append(_segment(len(segments), body[start:end], sentence, hits))
     if not cased_title.strip() and len(segments) > 1:
         # No headline: the first sentence is one, as it is in wire copy.
