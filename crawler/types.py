@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 LANGUAGES = ("fr", "en", "ar")
-# Iraq's time (no daylight saving since 2008): the day an event is dated by, and the hour alerts
-# show beside UTC.
+# Iraq's time: the day an event is dated by, and the hour alerts show beside UTC. Iraq has kept
+# UTC+3 all year since it dropped daylight saving time in 2008; a fixed offset avoids depending
+# on a tz database that some systems lack.
 BAGHDAD = timezone(timedelta(hours=3), "Asia/Baghdad")
 
 ATTACK_TYPES = (

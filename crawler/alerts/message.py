@@ -20,8 +20,6 @@ from urllib.parse import urlsplit
 from crawler.storage import parse_iso
 from crawler.types import BAGHDAD
 
-# Iraq has kept UTC+3 all year since it dropped daylight saving time in 2008; a fixed offset
-# avoids depending on a tz database that some systems lack.
 # Zoom level of the map link: 14 shows the streets around a site in a city.
 MAP_ZOOM = 14
 

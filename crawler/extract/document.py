@@ -40,10 +40,10 @@ BACKGROUND = "background"
 # Time words right after "after" date this event ("after midnight", "after 10 pm").
 TIME_CATEGORIES = frozenset({"part", "weekday", "relday", "month", "tz"})
 TIME_REACH_CHARS = 2
+VIOLENT_OTHER = "other"  # the attack type of arson, grenades, storming; what accidents produce
 # Tyres set on fire are a protest's road block: how far after the fire word they may be named
 # ("أحرقوا الإطارات", "set fire to tyres", "brûlé des pneus").
 TYRES = "tyres"
-VIOLENT_OTHER = "other"  # the attack type of arson, grenades, storming
 TYRE_REACH_CHARS = 12
 FIRE_ACT_CATEGORIES = frozenset({"type", "incident", "event", "agent_act", "outcome"})
 # A place name right after one of these given names is a surname ("Hassan Ramadi").
@@ -151,7 +151,10 @@ def _without_conjunction(word: str) -> str:
     return word[1:] if len(word) > 2 and word[0] in ARABIC_CONJUNCTION_PREFIXES else word
 
 
-def _read_acts(cased: str, folded: str, hits: list[Hit]) -> list[Hit]:
+def _read_hits(cased: str, folded: str, hits: list[Hit]) -> list[Hit]:
+    """A sentence's hits as the deciding modules read them: without the place names that name
+    someone or something else, without a protest's tyre fires, with "after" an earlier event's
+    background where it is one."""
     names = _without_quoted_names(cased, _without_surnames(hits))
     return _after_acts_as_background(folded, _without_protest_fires(names))
 
@@ -247,7 +250,7 @@ def read_document(
     title_folded = fold(cased_title)
     title_hits = matcher.scan(title_folded, cased_title, lang)
     segments = [
-        _segment(0, cased_title, title_folded, _read_acts(cased_title, title_folded, title_hits))
+        _segment(0, cased_title, title_folded, _read_hits(cased_title, title_folded, title_hits))
     ]
 
     body, head, opening_at = _story(_head_of(text))
@@ -269,7 +272,7 @@ def read_document(
             if start == opening_at:
                 opening = len(segments)
             sentence = folded[start:end]
-            hits = _read_acts(body[start:end], sentence, per_sentence[i])
+            hits = _read_hits(body[start:end], sentence, per_sentence[i])
             segments.append(_segment(len(segments), body[start:end], sentence, hits))
     if not cased_title.strip() and len(segments) > 1:
         # No headline: the first sentence is one, as it is in wire copy.

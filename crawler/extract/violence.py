@@ -10,10 +10,9 @@ not: a bus crash kills, a gas cylinder explodes. Used by the judge's hard rules
 
 from __future__ import annotations
 
-from crawler.extract.document import Segment
+from crawler.extract.document import VIOLENT_OTHER, Segment
 from crawler.extract.lexicon import Hit
 
-OTHER = "other"  # the attack type of arson, grenades, storming: also what accidents produce
 # Words an act of violence is told with: a weapon or act, an attack word; of the generic acts,
 # only gunmen and assassinations ("an explosion" may be a gas cylinder).
 VIOLENT_WEAK_TYPES = ("shooting",)
@@ -31,7 +30,7 @@ def violent(segment: Segment, weapons_only: bool) -> bool:
     """An act of violence is stated: a weapon or act, an attack word, gunmen, an explosion.
     With ``weapons_only``, what a fire or an accident also produces ("set fire", "l'incendie":
     type "other"; "an explosion") does not count, so that an accident's cues still win."""
-    if any(hit.tag.value != OTHER or not weapons_only for hit in segment.of("type")):
+    if any(hit.tag.value != VIOLENT_OTHER or not weapons_only for hit in segment.of("type")):
         return True
     weak = VIOLENT_WEAK_TYPES if weapons_only else VIOLENT_WEAK_TYPES + ACCIDENT_PRONE_WEAK_TYPES
     if segment.has("incident") or any(hit.tag.value in weak for hit in segment.of("type_weak")):
