@@ -775,6 +775,8 @@ def test_fold_after_lower_keeps_length(raw: str, folded: str) -> None:
         ("سقط صاروخ. وفي سياق متصل أعلن الجيش", [0, 11]),
         ("وإلى ذلك أعلن الجيش", [0]),
         ("سقط صاروخ على حي الى ذلكم البيت", [0]),  # not the connective
+        # An agency's initials are no sentence end.
+        ("وقالت المصادر لوكالة (د. ب. أ) إن صاروخا سقط. ثم", [0, 46]),
     ],
 )
 def test_sentence_starts(text: str, starts: list[int]) -> None:

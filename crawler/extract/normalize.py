@@ -126,14 +126,15 @@ def is_arabic(text: str) -> bool:
 
 # A sentence ends at . ! ? followed by a space, unless the dot closes a short abbreviation
 # ("U.S.", "Lt.", "St.") or an English title or month ("Brig. Gen. Pat Ryder", "since Oct. 17",
-# "Sept. 30", as American wires write them) — an upper-case letter or digit must follow. The
-# leading look-ahead lets the engine reject any other position at once, before the look-behinds.
+# "Sept. 30", as American wires write them), or an Arabic initial (an agency's "(د. ب. أ)",
+# "أ. ف. ب") — an upper-case letter, a digit or an Arabic letter must follow. The leading
+# look-ahead lets the engine reject any other position at once, before the look-behinds.
 _ENGLISH_ABBREVIATIONS = (
     "Gen", "Col", "Maj", "Sgt", "Cpl", "Pvt", "Adm", "Cmdr", "Capt", "Brig", "Lieut", "Rep",
     "Sen", "Gov", "Mrs", "Jan", "Feb", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
 )  # fmt: skip
 _SENTENCE_END = re.compile(
-    r"(?=[.!?])(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z])"
+    r"(?=[.!?])(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z])(?<![\s(][\u0621-\u064a])"
     + "".join(rf"(?<!\b{word})" for word in _ENGLISH_ABBREVIATIONS)
     + r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z\u00C0-\u00DE0-9\u0600-\u06ff])"
 )
