@@ -26,6 +26,8 @@ ANCHOR = "anchor"
 DEMONYM_PREFIX = "demonym:"
 # Rank of a place kind when the most specific place is wanted: a site beats a district, etc.
 SPECIFICITY = {"site": 4, "district": 3, "city": 2, "governorate": 1, "country": 0}
+# English words that name an area after its name, or before it with "of".
+AREA_WORDS = ("province", "governorate")
 
 
 def place_from_entry(entry: Mapping[str, Any]) -> Place:
@@ -49,9 +51,15 @@ def place_from_entry(entry: Mapping[str, Any]) -> Place:
 
 
 def aliases_of(entry: Mapping[str, Any]) -> list[str]:
+    """The entry's name and aliases; an English "Kirkuk province" also in the other word order
+    wires use ("Iraq's northern province of Kirkuk")."""
     names = [str(entry["name"])]
     for lang in ALIAS_LANGS:
         names.extend(str(a) for a in entry.get(lang) or ())
+    for alias in entry.get("en") or ():
+        head, _, word = str(alias).rpartition(" ")
+        if head and word in AREA_WORDS:
+            names.append(f"{word} of {head}")
     return names
 
 

@@ -35,7 +35,7 @@ attack in Syria does not make it an Iraqi incident: the adjective "Iraqi" is not
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crawler.extract.document import Document, Segment
 from crawler.extract.gazetteer import ANCHOR, DEMONYM_PREFIX, SPECIFICITY, Gazetteer
@@ -133,6 +133,9 @@ class Whereabouts:
     dateline_place: Place | None
     abroad_too: bool = False  # the lead also sets something abroad ("in Iraq and Syria")
     region: bool = False  # only the country, but a part of it ("northern Iraq", "شمال العراق")
+    # The governorate is also named by its seat's name ("in Kirkuk", "in Kirkuk province"):
+    # the lead is as precise as one that names a town.
+    by_seat: bool = False
 
 
 def _after_background(segment: Segment, start: int) -> bool:
@@ -297,7 +300,17 @@ def locate(
             for loc in iraqi
         )
     )
-    return Whereabouts(place, in_iraq, outside, dateline_place, bool(foreign), region)
+    by_seat = (
+        place is not None
+        and place.kind == "governorate"
+        and any(
+            loc.segment <= 1
+            and loc.place.governorate == place.governorate
+            and _seat_of_its_name(loc.place, gazetteer)
+            for loc in iraqi
+        )
+    )
+    return Whereabouts(place, in_iraq, outside, dateline_place, bool(foreign), region, by_seat)
 
 
 def _border_of(segment: Segment, span: tuple[int, int], places: list[Place]) -> bool:
@@ -447,7 +460,9 @@ def _is_topic(segment: Segment, start: int, end: int) -> bool:
 
 def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     """The best place of the title and first sentence, refined by the second sentence."""
-    first = _within_named_areas(_list_heads([loc for loc in iraqi if loc.segment <= 1]))
+    first = _seats_as_named_governorate(
+        _within_named_areas(_list_heads([loc for loc in iraqi if loc.segment <= 1])), gazetteer
+    )
     second = [loc for loc in iraqi if loc.segment > 1 and not loc.landmark]
     if not first:
         first, second = second or [loc for loc in iraqi if loc.segment > 1], []
@@ -509,6 +524,29 @@ def _within_named_areas(located: list[Located]) -> list[Located]:
         or any(loc.place.governorate == area.governorate for area in areas)
     ]
     return kept or located
+
+
+def _seats_as_named_governorate(located: list[Located], gazetteer: Gazetteer) -> list[Located]:
+    """ "Soldiers killed in Kirkuk", then "in Iraq's northern province of Kirkuk": a seat that
+    bears its governorate's name stands for the governorate the lead names, not for the city
+    (a city it would outrank, and a report of the province's countryside would be put in town).
+    A seat of another name ("in Anbar province ... in Ramadi") is the city."""
+    governorates = {
+        loc.place.governorate: loc.place
+        for loc in located
+        if loc.place.kind == "governorate" and not loc.landmark
+    }
+    return [
+        replace(loc, place=governorates[loc.place.governorate])
+        if loc.place.governorate in governorates and _seat_of_its_name(loc.place, gazetteer)
+        else loc
+        for loc in located
+    ]
+
+
+def _seat_of_its_name(place: Place, gazetteer: Gazetteer) -> bool:
+    """A seat that bears its governorate's name (Kirkuk, Basra, Najaf; not Ramadi)."""
+    return place.kind == "city" and place.name == place.governorate and gazetteer.is_seat(place.id)
 
 
 def _rank(loc: Located, gazetteer: Gazetteer) -> tuple[bool, float, int, int]:

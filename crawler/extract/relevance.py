@@ -310,7 +310,7 @@ def _place_signals(where: Whereabouts, mark) -> None:
         mark("place:none")
     elif PLACE_KIND_RANK[place.kind] == 0 and not where.region:
         mark("place:country")
-    elif PLACE_KIND_RANK[place.kind] <= 1:
+    elif PLACE_KIND_RANK[place.kind] <= 1 and not where.by_seat:
         mark("place:area")  # a governorate, or a part of the country ("northern Iraq")
     else:
         mark("place:precise")
