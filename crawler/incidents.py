@@ -239,8 +239,14 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     if timing is None or attack is None or _two_air_forces(report, incident):
         return None
     gap_h, time_score = timing
+    # How far apart the two events can be, for the windows below: a report that names no day
+    # is dated at its publication but tells of an event up to UNDATED_REACH before it ("gunmen
+    # killed 11", published at night, of the afternoon's attack a dated report put on that day).
+    near_h = gap_h
+    if "unknown" in (report.time_precision, incident.time_precision):
+        near_h = min(gap_h, _undated_gap_h(report, incident))
     target = target_relation(extraction.target, incident.target)
-    if target is None and gap_h <= STRIKE_FLASH_HOURS and _one_strike(extraction, incident):
+    if target is None and near_h <= STRIKE_FLASH_HOURS and _one_strike(extraction, incident):
         target = f"targets {incident.target}~{extraction.target} of one strike", 0.0
     if target is None:
         return None
@@ -249,13 +255,13 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     place = place_relation(extraction.place, incident_place(incident), config.distance_km)
     wave = place is None  # two places: one state's wave of strikes, held to its own window
     if wave:
-        place = _strike_wave(report, incident, gap_h)
+        place = _strike_wave(report, incident, near_h)
         if place is None:
             return None
     place_label, place_score = place
     if (
         attack[1] < RELATED_SCORE
-        and not _within(gap_h, LOOSE_KIND_WINDOW)
+        and not _within(near_h, LOOSE_KIND_WINDOW)
         and not _same_spot(extraction.place, incident)
     ):
         return None  # a loosely related kind ("an explosion" beside mortars): the same day
@@ -266,7 +272,7 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
         not wave
         and place_score <= SAME_GOVERNORATE_SCORE
         and (
-            (attack[1] < RELATED_SCORE and not same_hour) or not _within(gap_h, VAGUE_PLACE_WINDOW)
+            (attack[1] < RELATED_SCORE and not same_hour) or not _within(near_h, VAGUE_PLACE_WINDOW)
         )
     ):
         # No place, or only a governorate, on one side: a busy governorate has several attacks
@@ -338,15 +344,10 @@ def _two_air_forces(report: Report, incident: Incident) -> bool:
 
 
 def _strike_wave(report: Report, incident: Incident, gap_h: float) -> tuple[str, float] | None:
-    """Two places struck from the air by the same state within hours: one wave of strikes. A
-    report that names no day is dated at its publication, but tells of strikes up to
-    :data:`UNDATED_REACH` before it: the wave is within hours of that span ("strikes killed
-    three soldiers", published the morning after the Pentagon's "on Thursday")."""
+    """Two places struck from the air by the same state within hours: one wave of strikes."""
     strikers = _strikers(report, incident)
     if strikers is None or strikers[0] != strikers[1]:
         return None
-    if "unknown" in (report.time_precision, incident.time_precision):
-        gap_h = min(gap_h, _undated_gap_h(report, incident))
     if _within(gap_h, STRIKE_WAVE_WINDOW):
         return f"strike wave of {strikers[0]}", WAVE_SCORE
     return None

@@ -92,6 +92,13 @@ def opened(extraction, incident_id=1):
             us_strike(BALAD_BASE, NIGHT + timedelta(hours=30), precision="unknown"),
             "strike wave of United States",
         ),
+        # the day's attack in the governorate, and a report that names no day, published 13 h
+        # after that day's noon: it may tell of that day's afternoon
+        (
+            attack(BAGHDAD_PROVINCE, NIGHT + timedelta(hours=8), kind="shooting", precision="day"),
+            attack(BAGHDAD, NIGHT + timedelta(hours=21), kind="clash", precision="unknown"),
+            "same governorate Baghdad",
+        ),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind=None), "type unknown"),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, target="us_military"), "US interest"),
         (attack(EMBASSY, NIGHT), attack(None, None, kind="rocket"), "place unknown"),
@@ -169,6 +176,11 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         (
             attack(BAGHDAD_PROVINCE, NIGHT, precision="day"),
             attack(EMBASSY, NIGHT, kind=None, precision="day"),
+        ),
+        # ... but not one whose twelve hours of reach end more than 12 h after that day
+        (
+            attack(BAGHDAD_PROVINCE, NIGHT + timedelta(hours=8), kind="shooting", precision="day"),
+            attack(BAGHDAD, NIGHT + timedelta(hours=50), kind="clash", precision="unknown"),
         ),
         # the same governorate named on both sides is still only the governorate
         (
