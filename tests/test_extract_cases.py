@@ -285,6 +285,48 @@ def test_place(ex: Extractor, lang: str, text: str, place_id: str) -> None:
     assert got.place is not None and got.place.id == place_id
 
 
+# A headline's "Kirkuk", then "the province of Kirkuk" in the lead: the seat that bears its
+# governorate's name stands for the province; a seat of another name is the city.
+SEATS_AND_PROVINCES = [
+    (
+        "en",
+        "Two soldiers killed in bomb attack in Kirkuk",
+        "Two Iraqi soldiers were killed on Sunday when a roadside bomb hit their patrol in the "
+        "northern province of Kirkuk, police said.",
+        "gov:kirkuk",
+    ),
+    (
+        "fr",
+        "Irak: deux soldats tués par une bombe à Kirkouk",
+        "Deux soldats irakiens ont été tués dimanche par une bombe artisanale qui a visé leur "
+        "patrouille dans la province de Kirkouk, selon la police.",
+        "gov:kirkuk",
+    ),
+    (
+        "ar",
+        "مقتل جنديين بانفجار عبوة في كركوك",
+        "قتل جنديان عراقيان صباح الأحد بانفجار عبوة ناسفة استهدفت دوريتهما في محافظة كركوك، بحسب مصدر في الشرطة.",
+        "gov:kirkuk",
+    ),
+    (
+        "en",
+        "Two soldiers killed in bomb attack in Ramadi",
+        "Two Iraqi soldiers were killed on Sunday when a roadside bomb hit their patrol in Ramadi, "
+        "in Anbar province, police said.",
+        "city:ramadi",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "text", "place_id"), SEATS_AND_PROVINCES)
+def test_a_seat_named_like_its_province_stands_for_the_province_the_lead_names(
+    ex: Extractor, lang: str, title: str, text: str, place_id: str
+) -> None:
+    got = ex.extract(title, text, SUNDAY, lang=lang)
+    assert got.relevant, got.reason
+    assert got.place is not None and got.place.id == place_id
+
+
 def test_place_from_dateline_when_text_names_none(ex: Extractor) -> None:
     got = ex.extract(
         "Irak: roquettes",
@@ -661,6 +703,26 @@ TYPES = [
         "Rockets hit positions of the US military in western Anbar on Sunday.",
         "rocket",
         "us_military",
+    ),
+]
+
+
+# Who a clause about an earlier event names was not hit: the US troops whose departure dates
+# the bombing.
+TYPES += [
+    (
+        "en",
+        "A car bomb killed five people in Baghdad's Karrada district on Sunday, days after the "
+        "withdrawal of the last US troops from the country.",
+        "ied",
+        "civilians",
+    ),
+    (
+        "fr",
+        "Une voiture piégée a tué dimanche cinq personnes dans le quartier de Karrada à Bagdad, "
+        "quelques jours après le départ des derniers soldats américains.",
+        "ied",
+        "civilians",
     ),
 ]
 

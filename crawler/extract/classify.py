@@ -123,9 +123,10 @@ def _ranked(tally: ReportedTally | None) -> bool:
     return tally is not None and tally.rank
 
 
-def _foreground(segment: Segment) -> Segment:
-    """The segment without the incident words of its setting clauses ("amid drone attacks")
-    and of the clauses about an earlier event ("days after a US strike killed a general")."""
+def _foreground(segment: Segment, hides: tuple[str, ...] = SETTING_HIDES) -> Segment:
+    """The segment without the incident words (``hides``) of its setting clauses ("amid drone
+    attacks") and of the clauses about an earlier event ("days after a US strike killed a
+    general")."""
     settings = segment.of("setting") + segment.of("background")
     if not settings:
         return segment
@@ -140,7 +141,7 @@ def _foreground(segment: Segment) -> Segment:
             for start, cue_end, end in clauses
         )
 
-    return segment.keeping(lambda hit: hit.tag.category not in SETTING_HIDES or not hidden(hit))
+    return segment.keeping(lambda hit: hit.tag.category not in hides or not hidden(hit))
 
 
 def judge(
@@ -338,7 +339,10 @@ def target(document: Document, kind: str | None, site_target: str | None) -> str
     if kind == CLASH and site_target in US_INTEREST_TARGETS:
         if not any(seg.has("us") for seg in document.segments):
             site_target = None
-    for segments in (document.lead(1), document.lead(2)):
+    for lead in (document.lead(1), document.lead(2)):
+        # Who a clause about an earlier event names was not hit in this one ("days after the
+        # last US troops left", "au lendemain d'une frappe qui a tué deux officiers").
+        segments = tuple(_foreground(segment, SETTING_HIDES + ("target",)) for segment in lead)
         found = _choose_target(segments, kind, site_target)
         if found:
             return found
