@@ -191,6 +191,27 @@ RELEVANCE = [
 ]
 
 
+# Other news with the words of an attack: a film on a streaming service, a denial.
+RELEVANCE += [
+    (
+        "en",
+        "War drama streaming on Netflix follows Iraqi police in the battle for Mosul",
+        "The film, out on Thursday, recreates the street fighting in Mosul with a cast of Iraqi "
+        "actors, ambushes and car bombs.",
+        False,
+        "feature",
+    ),
+    (
+        "fr",
+        "Irak: Bagdad dément que des drones aient décollé de son territoire",
+        "Le gouvernement irakien a démenti dimanche que les drones qui ont frappé samedi des "
+        "installations pétrolières chez un voisin aient été lancés depuis l'Irak.",
+        False,
+        "reaction",
+    ),
+]
+
+
 @pytest.mark.parametrize(("lang", "title", "text", "relevant", "reason"), RELEVANCE)
 def test_relevance(
     ex: Extractor, lang: str, title: str, text: str, relevant: bool, reason: str | None
