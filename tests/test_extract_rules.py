@@ -744,6 +744,25 @@ def test_arabic_word_forms_match_their_term(term: str, written: str) -> None:
     assert [h.tag.category for h in matcher.scan(fold(text), text, "ar")] == ["x"]
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # French guillemets set off a word inside the phrase: the phrase still reads, and the
+        # hit lies in the text as written
+        ("une « vague » d'assassinats dans le sud", ["vague » d'assassinats"]),
+        ("« vague d'assassinats » au sud", ["vague d'assassinats"]),
+        # straight quotes and closed guillemets end a quotation: no phrase runs across them
+        ('une "vague" d\'assassinats', []),
+        ("une «vague» d'assassinats", []),
+    ],
+)
+def test_a_phrase_reads_across_french_guillemets(text: str, found: list[str]) -> None:
+    matcher = Matcher([("vague d'assassinats", Tag("negative", "negative", "recap", "fr"))])
+    cased = clean(text)
+    hits = matcher.scan(fold(cased), cased, "fr")
+    assert [cased[h.start : h.end] for h in hits] == found
+
+
 def test_latin_words_have_no_arabic_variants() -> None:
     assert arabic_variants("roadside bomb") == ("roadside bomb",)
 

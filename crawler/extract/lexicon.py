@@ -23,6 +23,7 @@ both an event verb and a casualty word.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
@@ -32,6 +33,10 @@ import ahocorasick
 from crawler.extract.normalize import ARABIC_ARTICLE, clean, is_arabic, normalize
 
 STEM_MARK = "*"
+# French guillemets with their inner space ("une « vague » d'assassinats"), which set off a
+# quoted word inside a phrase. (Closed guillemets, "«داعش»", and straight quotes mark names
+# and quotations, whose ends a phrase does not cross.)
+_QUOTE_RUN = re.compile(r"«\s+|\s+»")
 PLACE_FAMILY = "place"  # Tag.family of gazetteer names (the rest are lexicon terms)
 ARABIC_ACCUSATIVE = "ا"
 # Endings an Arabic word may take after a term: the accusative alef and the possessive pronouns
@@ -202,10 +207,35 @@ class Matcher:
         return [Hit(start, end, tag) for start, end, tag in self.spans(folded, cased, lang)]
 
     def spans(self, folded: str, cased: str, lang: str | None = None) -> list[Span]:
-        """:meth:`scan` as plain tuples, sorted by start (for callers that re-base offsets)."""
+        """:meth:`scan` as plain tuples, sorted by start (for callers that re-base offsets).
+        French guillemets do not break a phrase ("une « vague » d'assassinats"): the text is
+        matched without them, and the hits are placed back in it."""
         automaton = self._automaton(lang)
         if automaton is None:
             return []
+        if _QUOTE_RUN.search(cased) is None:
+            return self._spans(automaton, folded, cased)
+        pieces = _pieces_between_quotes(cased)
+        spans = self._spans(
+            automaton,
+            "".join(folded[a:b] for a, b in pieces),
+            "".join(cased[a:b] for a, b in pieces),
+        )
+        starts, offsets, total = [], [], 0
+        for a, b in pieces:
+            starts.append(total)
+            offsets.append(a - total)
+            total += b - a
+        return [
+            (
+                start + offsets[bisect_right(starts, start) - 1],
+                end + offsets[bisect_right(starts, end - 1) - 1],
+                tag,
+            )
+            for start, end, tag in spans
+        ]
+
+    def _spans(self, automaton, folded: str, cased: str) -> list[Span]:
         accepted: list[tuple[int, int, tuple[Tag, ...]]] = []
         size = len(folded)
         for last, (length, stem, arabic, capitals, guarded, tags) in automaton.iter(folded):
@@ -225,6 +255,18 @@ class Matcher:
                     continue
             accepted.append((start, -end, tags))
         return _longest_per_category(accepted)
+
+
+def _pieces_between_quotes(cased: str) -> list[tuple[int, int]]:
+    """The (start, end) pieces of the text without its guillemets and their inner spaces
+    ("une « vague » d'" reads "une vague d'"). Read on the cased text: folding makes straight
+    quotes of guillemets."""
+    pieces, at = [], 0
+    for match in _QUOTE_RUN.finditer(cased):
+        pieces.append((at, match.start()))
+        at = match.end()
+    pieces.append((at, len(cased)))
+    return [(a, b) for a, b in pieces if b > a]
 
 
 def _with_dotted_acronyms(terms: Iterable[tuple[str, Tag]]) -> Iterable[tuple[str, Tag]]:
