@@ -296,6 +296,24 @@ PLACES = [
         "site:zap",
     ),
     ("ar", "قتل مسلحان بغارة تركية الأحد على منطقة حفتانين شمالي العراق.", "site:haftanin"),
+    # A village the text places in another governorate's district than the gazetteer's place
+    # of that name (Diyala's Saadiya) is a homonym: its district locates the story.
+    (
+        "ar",
+        "قتل مسلحون أربعة قرويين الأحد في قرية السعدية التابعة لقضاء الحويجة جنوب غربي كركوك.",
+        "city:hawija",
+    ),
+    (
+        "en",
+        "Gunmen killed four villagers on Sunday in Saadiya, in the district of Hawija, southwest "
+        "of Kirkuk, police said.",
+        "city:hawija",
+    ),
+    (
+        "en",
+        "Gunmen killed four villagers on Sunday in Saadiya, in Diyala province, police said.",
+        "city:saadiya",
+    ),
 ]
 
 

@@ -36,9 +36,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from crawler.extract.document import Document, Segment
 from crawler.extract.gazetteer import ANCHOR, DEMONYM_PREFIX, SPECIFICITY, Gazetteer
+from crawler.extract.normalize import fold
 from crawler.types import Place
 
 IRAQ = "IQ"
@@ -99,6 +101,13 @@ BORDER_BEFORE = (
 BORDER_BEFORE_ONE = (["حدود"],)
 BORDER_AFTER = (["border"], ["frontier"])
 BORDER_REACH_CHARS = 20
+# The words that place a village in the district after it ("التابعة لقضاء", "in the district
+# of", "dans le district de"), at most this many between the two names.
+BELONGING_WORDS = frozenset(
+    fold("التابعة التابع لقضاء لناحية قضاء ناحية ضمن district subdistrict").split()
+)
+BELONGING_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset({"in", "of", "dans", "du", "في"})
+BELONGING_MAX_WORDS = 5
 # A headline that opens with a country then a colon or dash is about that country ("Syrie :").
 TOPIC_MARKS = (":", "-", "–", "—", "،", "|")
 QUOTES = " \"'«»“”‘’"
@@ -238,8 +247,12 @@ def locate(
     if dateline_place is not None and dateline_place.governorate:
         context.add(dateline_place.governorate)
     scenes = _scene_spans(document, raw, locatives)
+    ordered = sorted(raw, key=lambda r: (r[0], r[1]))
+    homonyms = _placed_in_another_governorate(document, ordered, context)
     located: list[Located] = []
-    for index, span, places in sorted(raw, key=lambda r: (r[0], r[1])):
+    for index, span, places in ordered:
+        if (index, span) in homonyms:
+            continue
         segment = document.segments[index]
         listed = _listed((index, span), raw, document)
         reference = _reference_before(segment, span[0])
@@ -311,6 +324,34 @@ def locate(
         )
     )
     return Whereabouts(place, in_iraq, outside, dateline_place, bool(foreign), region, by_seat)
+
+
+def _placed_in_another_governorate(
+    document: Document,
+    ordered: list[tuple[int, tuple[int, int], list[Place]]],
+    context: set[str],
+) -> set[tuple[int, tuple[int, int]]]:
+    """The spans of villages the text places in a district of another governorate than the
+    gazetteer's places of that name ("السعدية التابعة لقضاء الحويجة", "Saadiya, in the district
+    of Hawija": not Diyala's Saadiya): homonyms the gazetteer does not know. They are left out,
+    and the district they belong to locates the story."""
+    found = set()
+    for (index, span, places), (next_index, next_span, owners) in pairwise(ordered):
+        if index != next_index:
+            continue
+        gap = _gap_words(document.segments[index].folded[span[1] : next_span[0]])
+        if len(gap) > BELONGING_MAX_WORDS or not any(w in BELONGING_WORDS for w in gap):
+            continue
+        if not all(w in BELONGING_WORDS or w in BELONGING_GAP_WORDS for w in gap):
+            continue
+        place, owner = _resolve(places, context), _resolve(owners, context)
+        if (
+            place.country == owner.country == IRAQ
+            and owner.kind != "country"
+            and place.governorate != owner.governorate
+        ):
+            found.add((index, span))
+    return found
 
 
 def _border_of(segment: Segment, span: tuple[int, int], places: list[Place]) -> bool:
