@@ -191,8 +191,15 @@ RELEVANCE = [
 ]
 
 
-# Other news with the words of an attack: a film on a streaming service, a denial.
+# Other news with the words of an attack: a film on a streaming service, a denial, a cup tie.
 RELEVANCE += [
+    (
+        "ar",
+        "الميناء يفجر مفاجأة ويقصي الزوراء من كأس العراق",
+        "فجر فريق الميناء مفاجأة بإقصاء الزوراء من كأس العراق لكرة القدم بعد فوزه بركلات الترجيح في ملعب البصرة مساء الأحد.",
+        False,
+        "sport",
+    ),
     (
         "en",
         "War drama streaming on Netflix follows Iraqi police in the battle for Mosul",
