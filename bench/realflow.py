@@ -233,9 +233,11 @@ def score_flow(flow: Flow, items: list[dict], rows: list[dict], labels: dict[str
         score.relevant_fp += row["relevant"] and not truth
         score.relevant_fn += truth and not row["relevant"]
     if not flow.dated:
-        # No dates: incidents cannot be formed, so each relevant article stands for its alert.
+        # No dates: incidents cannot be formed, so each relevant article stands for its alert,
+        # but for one weighed below the alert threshold that only joined an incident.
+        min_score = flow_config(flow).extraction.min_score
         for row in rows:
-            if row["relevant"]:
+            if row["relevant"] and (row.get("score") is None or row["score"] >= min_score):
                 label = labels.get(row["id"])
                 score.alerts += 1
                 score.unjudged_alerts += label is None
