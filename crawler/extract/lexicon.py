@@ -36,7 +36,7 @@ STEM_MARK = "*"
 # French guillemets with their inner space ("une « vague » d'assassinats"), which set off a
 # quoted word inside a phrase. (Closed guillemets, "«داعش»", and straight quotes mark names
 # and quotations, whose ends a phrase does not cross.)
-_QUOTE_RUN = re.compile(r"«\s+|\s+»")
+_GUILLEMETS = re.compile(r"«\s+|\s+»")
 PLACE_FAMILY = "place"  # Tag.family of gazetteer names (the rest are lexicon terms)
 ARABIC_ACCUSATIVE = "ا"
 # Endings an Arabic word may take after a term: the accusative alef and the possessive pronouns
@@ -213,9 +213,9 @@ class Matcher:
         automaton = self._automaton(lang)
         if automaton is None:
             return []
-        if _QUOTE_RUN.search(cased) is None:
+        if _GUILLEMETS.search(cased) is None:
             return self._spans(automaton, folded, cased)
-        pieces = _pieces_between_quotes(cased)
+        pieces = _pieces_between_guillemets(cased)
         spans = self._spans(
             automaton,
             "".join(folded[a:b] for a, b in pieces),
@@ -235,7 +235,7 @@ class Matcher:
             for start, end, tag in spans
         ]
 
-    def _spans(self, automaton, folded: str, cased: str) -> list[Span]:
+    def _spans(self, automaton: ahocorasick.Automaton, folded: str, cased: str) -> list[Span]:
         accepted: list[tuple[int, int, tuple[Tag, ...]]] = []
         size = len(folded)
         for last, (length, stem, arabic, capitals, guarded, tags) in automaton.iter(folded):
@@ -257,12 +257,12 @@ class Matcher:
         return _longest_per_category(accepted)
 
 
-def _pieces_between_quotes(cased: str) -> list[tuple[int, int]]:
+def _pieces_between_guillemets(cased: str) -> list[tuple[int, int]]:
     """The (start, end) pieces of the text without its guillemets and their inner spaces
     ("une « vague » d'" reads "une vague d'"). Read on the cased text: folding makes straight
     quotes of guillemets."""
     pieces, at = [], 0
-    for match in _QUOTE_RUN.finditer(cased):
+    for match in _GUILLEMETS.finditer(cased):
         pieces.append((at, match.start()))
         at = match.end()
     pieces.append((at, len(cased)))
