@@ -69,6 +69,10 @@ RELATED_ATTACK_TYPES = (
 # an explosion and fire from afar may be one event, on weaker evidence than related types.
 BLAST = "ied"
 FIRE_FROM_AFAR = RELATED_ATTACK_TYPES[0][1]
+# An assault is gunmen and suicide bombers at once ("jihadists attack Kirkuk", later "46 dead,
+# suicide bombers blew themselves up"): a suicide bombing and gunfire may be one event, on the
+# same weaker evidence.
+ASSAULT = (frozenset({"suicide_bombing"}), RELATED_ATTACK_TYPES[2][1])
 # A report that places the event only in the country ("in Iraq", "northern Iraq") joins an
 # incident of the same or a related attack type within these hours, not the whole window: on a
 # busy day the country has several attacks of one kind.
@@ -442,6 +446,9 @@ def attack_type_relation(kind: str | None, other: str | None) -> tuple[str, floa
             return f"{family} {other}~{kind}", RELATED_SCORE
     if {kind, other} <= FIRE_FROM_AFAR | {BLAST} and BLAST in (kind, other):
         return f"blast {other}~{kind}", UNKNOWN_SCORE
+    bombers, gunfire = ASSAULT
+    if (kind in bombers and other in gunfire) or (other in bombers and kind in gunfire):
+        return f"assault {other}~{kind}", UNKNOWN_SCORE
     return None
 
 

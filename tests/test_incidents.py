@@ -81,6 +81,18 @@ def opened(extraction, incident_id=1):
             "fire from afar",
         ),
         (attack(EMBASSY, NIGHT, kind="ied"), attack(EMBASSY, NIGHT), "blast ied~rocket"),
+        # an assault: gunmen first, the suicide bombers and the toll later in the day
+        (
+            attack(BAGHDAD, NIGHT, kind="clash", target="iraqi_security", precision="day"),
+            attack(
+                BAGHDAD,
+                NIGHT + timedelta(hours=7),
+                kind="suicide_bombing",
+                target="iraqi_security",
+                precision="day",
+            ),
+            "assault clash~suicide_bombing",
+        ),
         (
             attack(GREEN_ZONE, NIGHT, kind="airstrike", target="pmf", claimed_by="United States"),
             attack(BALAD_BASE, NIGHT, kind="airstrike", target="pmf", claimed_by="United States"),
@@ -186,6 +198,11 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         (
             attack(BAGHDAD_PROVINCE, NIGHT, precision="day"),
             attack(BAGHDAD_PROVINCE, NIGHT + timedelta(hours=20), precision="day"),
+        ),
+        # an assault's kinds in one city: the same day only
+        (
+            attack(BAGHDAD, NIGHT, kind="clash", precision="day"),
+            attack(BAGHDAD, NIGHT + timedelta(hours=20), kind="suicide_bombing", precision="day"),
         ),
         # a loosely related kind in one city: the same day only
         (
