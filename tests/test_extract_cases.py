@@ -321,6 +321,13 @@ PLACES = [
         "Gunmen killed four villagers on Sunday in Saadiya, in Diyala province, police said.",
         "city:saadiya",
     ),
+    # "العظيم" is Udhaim only as a named town; alone it is the adjective "great".
+    (
+        "ar",
+        "اشتبكت قوات الأمن مع مسلحي داعش الأحد في الرمادي، وقال المتحدث: يا أبناء شعبنا العراقي العظيم.",
+        "city:ramadi",
+    ),
+    ("ar", "انفجرت عبوة ناسفة الأحد في ناحية العظيم شمالي ديالى.", "city:udhaim"),
 ]
 
 
