@@ -794,6 +794,26 @@ def test_a_headline_whose_violence_is_all_background_is_quiet(ex):
     assert not got.relevant, (got.score, got.evidence)
 
 
+def test_a_first_sentence_without_violence_is_quiet(ex):
+    """A paper's headline and abstract about a pact, its violence in the next sentence only:
+    the first sentence speaks of no violence; a report's does."""
+    quiet = ex.read(
+        "الأحزاب الكردية تتفق على تمديد ولاية رئيس الإقليم",
+        "اتفقت الأحزاب الكردية الأربعة الأحد على تمديد ولاية رئيس إقليم كردستان لعامين. "
+        "وكانت اشتباكات قد اندلعت في كركوك الشهر الماضي.",
+        datetime(2018, 5, 6, 12, tzinfo=UTC),
+        "ar",
+    )
+    report = ex.read(
+        "Rockets hit Baghdad's Green Zone",
+        "Two rockets hit the Green Zone in Baghdad on Sunday, police said.",
+        SUNDAY,
+        "en",
+    )
+    assert "first:quiet" in quiet.verdict.signals
+    assert "first:quiet" not in report.verdict.signals
+
+
 def test_a_ground_battle_at_a_base_is_no_attack_on_us_troops_the_story_does_not_name(ex):
     got = _relevant(
         ex,

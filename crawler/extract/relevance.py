@@ -294,6 +294,9 @@ def signals(
     headline = lead[0] if lead and lead[0].index == 0 else title
     if title.cased.strip() and not any(headline.has(c) for c in HEADLINE_VIOLENCE):
         mark("title:quiet")
+    first = next((segment for segment in lead if segment.index == 1), None)
+    if first is not None and not any(first.has(c) for c in HEADLINE_VIOLENCE):
+        mark("first:quiet")
     if "?" in title.cased or "؟" in title.cased:
         mark("title:question")
     if _speaker_first(title):
