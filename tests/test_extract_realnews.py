@@ -814,6 +814,17 @@ def test_a_first_sentence_without_violence_is_quiet(ex):
     assert "first:quiet" not in report.verdict.signals
 
 
+def test_an_exclaiming_headline_is_a_signal(ex):
+    """Columns and opinion pieces exclaim in their headline; news headlines do not."""
+    column = ex.read(
+        "حكومة بغداد أمام غضب الشارع!",
+        "قتل متظاهر برصاص قوات الأمن في البصرة الأحد، ولا تزال الحكومة عاجزة عن الإصلاح.",
+        datetime(2018, 5, 6, 12, tzinfo=UTC),
+        "ar",
+    )
+    assert "title:exclamation" in column.verdict.signals
+
+
 def test_a_ground_battle_at_a_base_is_no_attack_on_us_troops_the_story_does_not_name(ex):
     got = _relevant(
         ex,

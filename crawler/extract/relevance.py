@@ -299,6 +299,8 @@ def signals(
         mark("first:quiet")
     if "?" in title.cased or "؟" in title.cased:
         mark("title:question")
+    if "!" in title.cased:
+        mark("title:exclamation")
     if _speaker_first(title):
         mark("title:speaker")
     _place_signals(where, mark)
@@ -332,7 +334,8 @@ FOR = (
     "precise", "area", "iraqi_dateline",
 )  # fmt: skip
 AGAINST = (
-    "past", "background", "aggregate", "many_attacks", "old_date", "question", "speaker", "quiet",
+    "past", "background", "aggregate", "many_attacks", "old_date", "question", "exclamation",
+    "speaker", "quiet",
     "none", "abroad_too", *NEGATIVE_KINDS,
 )  # fmt: skip
 # A headline (or first sentence) about a trial, an anniversary, a reaction, a feature or a
