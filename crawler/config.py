@@ -251,7 +251,7 @@ class ExtractionConfig(_Model):
     min_score: float = Field(0.5, ge=0, le=1)
     # A story of violence in Iraq scored below min_score still joins an incident a clearer
     # report opened (same place, time and kind) from this score: no alert, a fuller record.
-    join_min_score: float = Field(0.2, ge=0, le=1)
+    join_min_score: float = Field(0.1, ge=0, le=1)
     max_age: Duration = timedelta(hours=72)
     extra_places: tuple[dict[str, Any], ...] = ()
     extra_terms: dict[str, Any] = Field(default_factory=dict)
