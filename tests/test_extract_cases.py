@@ -780,6 +780,20 @@ TYPES += [
 ]
 
 
+def test_an_armed_group_a_state_shells_is_the_target(ex: Extractor) -> None:
+    """A state's artillery on the PKK: the group named is hit (as it is by a state's
+    airstrikes), and a coalition the next sentence names for its use of a base is not."""
+    got = ex.extract(
+        "المدفعية التركية تقصف مواقع كردية",
+        "قصفت المدفعية التركية الأحد مواقع حزب العمال الكردستاني في شمال العراق. وقالت تقارير "
+        "إن القصف جاء بعد اتفاق على استخدام التحالف الدولي لقاعدة إنجرليك.",
+        SUNDAY,
+        lang="ar",
+    )
+    assert got.relevant, got.reason
+    assert got.target == "other" and not got.us_interest
+
+
 # US forces that act are the attacker, not the target: in the verb-first Arabic order, and in a
 # lead whose first sentence repeats the headline's subject with a past form ("killed").
 US_FORCES_ACTING = [

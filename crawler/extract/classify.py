@@ -26,7 +26,13 @@ from crawler.extract.document import Document, Segment
 from crawler.extract.lexicon import Hit
 from crawler.extract.place import Whereabouts
 from crawler.extract.relevance import NEGATIVE_KINDS, Weighing, Weights, signals
-from crawler.extract.violence import armed_groups, deaths_in_fighting, ground_taken, violent
+from crawler.extract.violence import (
+    STATE_ACTORS,
+    armed_groups,
+    deaths_in_fighting,
+    ground_taken,
+    violent,
+)
 from crawler.extract.vocabulary import Numbers
 from crawler.types import AIRSTRIKE, US_INTEREST_TARGETS, ReportedTally
 
@@ -60,6 +66,8 @@ LOGISTICS_CONVOY = "logistics_convoy"
 CONVOY_OWNER_BEFORE_CHARS = 12
 CONVOY_OWNER_AFTER_CHARS = 60
 US_FIRST = (US_EMBASSY, LOGISTICS_CONVOY)
+# What a state fires from afar (artillery reads as mortar), beside its airstrikes.
+STATE_FIRE_KINDS = ("mortar", "rocket", "missile", "drone")
 OTHER_TARGET = "other"
 US_BASES = ("coalition", "us_military")
 COALITION = "coalition"
@@ -339,11 +347,12 @@ def target(document: Document, kind: str | None, site_target: str | None) -> str
     if kind == CLASH and site_target in US_INTEREST_TARGETS:
         if not any(seg.has("us") for seg in document.segments):
             site_target = None
+    groups_hit = kind == AIRSTRIKE or _state_fires(document, kind)
     for lead in (document.lead(1), document.lead(2)):
         # Who a clause about an earlier event names was not hit in this one ("days after the
         # last US troops left", "au lendemain d'une frappe qui a tué deux officiers").
         segments = tuple(_foreground(segment, SETTING_HIDES + ("target",)) for segment in lead)
-        found = _choose_target(segments, kind, site_target)
+        found = _choose_target(segments, kind, site_target, groups_hit)
         if found:
             return found
     if site_target and not (kind == AIRSTRIKE and site_target in US_INTEREST_TARGETS):
@@ -353,8 +362,17 @@ def target(document: Document, kind: str | None, site_target: str | None) -> str
     return None
 
 
-def _victim_hits(segment: Segment, kind: str | None) -> list[Hit]:
-    """The segment's target words that name who was hit, not who speaks or who acted."""
+def _state_fires(document: Document, kind: str | None) -> bool:
+    """A state fires from afar: its artillery, missiles or drones ("المدفعية التركية تقصف
+    مواقع الكردستاني", Iran's missiles on Kurdish parties). The armed group it names is hit."""
+    return kind in STATE_FIRE_KINDS and any(
+        hit.tag.value in STATE_ACTORS for segment in document.lead(1) for hit in segment.of("actor")
+    )
+
+
+def _victim_hits(segment: Segment, kind: str | None, groups_hit: bool) -> list[Hit]:
+    """The segment's target words that name who was hit, not who speaks or who acted; an armed
+    group is the attacker unless ``groups_hit`` (a state struck from the air or from afar)."""
     # An armed group named is the attacker; a state's forces ("القوات الأمريكية", "les forces
     # américaines") are hit as often as they strike: only an active verb or "by" says which.
     groups = armed_groups(segment)
@@ -366,8 +384,8 @@ def _victim_hits(segment: Segment, kind: str | None) -> list[Hit]:
             continue
         if _is_agent(segment, hit) or _acts(segment, hit) or _strikes_from_the_air(segment, hit):
             continue
-        if kind != AIRSTRIKE and _covered(hit, groups):
-            continue  # "jihadists", "Kataeb Hezbollah": the attacker, unless struck from the air
+        if not groups_hit and _covered(hit, groups):
+            continue  # "jihadists", "Kataeb Hezbollah": the attacker, unless a state struck
         kept.append(hit)
     return [hit for i, hit in enumerate(kept) if not _member_of_next(segment, hit, kept[i + 1 :])]
 
@@ -430,7 +448,7 @@ def _acts(segment: Segment, hit: Hit) -> bool:
 
 
 def _choose_target(
-    segments: tuple[Segment, ...], kind: str | None, site_target: str | None
+    segments: tuple[Segment, ...], kind: str | None, site_target: str | None, groups_hit: bool
 ) -> str | None:
     """US interests first (the counters depend on them), then the first victim named. US or
     coalition forces the lead shows acting ("US military kills two militants") are the
@@ -446,7 +464,7 @@ def _choose_target(
     hits = [
         (seg.index, h.start, _convoy_owner(seg, h))
         for seg in segments
-        for h in _victim_hits(seg, kind)
+        for h in _victim_hits(seg, kind, groups_hit)
         if h.tag.value not in acting
     ]
     hits = _missions_named(segments, hits)
