@@ -338,8 +338,9 @@ def target(document: Document, kind: str | None, site_target: str | None) -> str
     """What was hit: the title and first sentence, else the second sentence.
 
     Target words that name who reports ("police said", "selon l'armée", "بحسب الشرطة") or who
-    acted ("wounded by security forces", the group that claimed the attack) are not targets.
-    Generic words for people ("people", "personnes") give "civilians" only when nothing more
+    acted ("wounded by security forces", the group that claimed the attack) are not targets;
+    an armed group is the target of a state's airstrikes or fire from afar. Words in a clause
+    about an earlier event name no one hit in this one. Generic words for people ("people", "personnes") give "civilians" only when nothing more
     precise is named. A base that houses US troops is a US target by default, but not in a
     ground battle the story tells without a word of the US or the coalition (Iraqi forces and
     peshmerga fighting for K1).
