@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from crawler.dateline import Dateline, dateline_after_lead, split_dateline
 from crawler.extract.lexicon import Hit, Matcher
-from crawler.extract.normalize import clean, fold, sentence_starts
+from crawler.extract.normalize import QUOTE_MARKS, clean, fold, sentence_starts
 
 # Body sentences that, with the title, make the lead of a wire story.
 LEAD_SENTENCES = 2
@@ -50,7 +50,7 @@ FIRE_ACT_CATEGORIES = frozenset({"type", "incident", "event", "agent_act", "outc
 GIVEN_NAME = "given_name"
 PLACE_CATEGORIES = frozenset({"place", "anchor"})
 # Quotation marks around a place name make it the name of something else.
-QUOTES = frozenset("'\"‘’“”«»")
+QUOTES = frozenset(QUOTE_MARKS)
 
 NEGATIONS = frozenset(
     {"not", "no", "none", "never", "without", "pas", "aucune", "aucun", "ni", "jamais", "n", "sans"}

@@ -118,6 +118,8 @@ def normalize(text: str) -> str:
 
 
 ARABIC_ARTICLE = "ال"
+# Quotation marks of the three languages' copy (and the apostrophe wires quote with).
+QUOTE_MARKS = "\"'«»“”‘’"
 
 
 def is_arabic(text: str) -> bool:

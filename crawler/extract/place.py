@@ -40,7 +40,7 @@ from itertools import pairwise
 
 from crawler.extract.document import Document, Segment
 from crawler.extract.gazetteer import ANCHOR, DEMONYM_PREFIX, SPECIFICITY, Gazetteer
-from crawler.extract.normalize import fold
+from crawler.extract.normalize import QUOTE_MARKS, fold
 from crawler.types import Place
 
 IRAQ = "IQ"
@@ -110,7 +110,6 @@ BELONGING_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset({"in", "of", "dans", "du", 
 BELONGING_MAX_WORDS = 5
 # A headline that opens with a country then a colon or dash is about that country ("Syrie :").
 TOPIC_MARKS = (":", "-", "–", "—", "،", "|")
-QUOTES = " \"'«»“”‘’"
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,7 +493,7 @@ def _is_topic(segment: Segment, start: int, end: int) -> bool:
     """A headline that opens with the place and a colon or dash ("تركيا: مقتل ...")."""
     return (
         segment.index == 0
-        and not segment.cased[:start].strip(QUOTES)
+        and not segment.cased[:start].strip(" " + QUOTE_MARKS)
         and segment.cased[end:].lstrip().startswith(TOPIC_MARKS)
     )
 

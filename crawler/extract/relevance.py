@@ -31,6 +31,7 @@ from importlib import resources
 from crawler.errors import ConfigError
 from crawler.extract.document import VIOLENT_OTHER, Document, Segment
 from crawler.extract.lexicon import Hit
+from crawler.extract.normalize import QUOTE_MARKS
 from crawler.extract.numbers import YEAR_MIN, count_before, read_number, times_after_act
 from crawler.extract.place import IRAQ, Whereabouts
 from crawler.extract.timeparse import day_number_near
@@ -63,7 +64,6 @@ RANK_REACH_CHARS, RANK_REACH_WORDS = 20, 2
 # A headline's speaker: at most these many words before a colon near its start.
 SPEAKER_MAX_WORDS = 4
 SPEAKER_MAX_CHARS = 40
-QUOTE_MARKS = "\"'«»“”‘’"
 FLASH_WORDS = frozenset({"urgent", "breaking", "flash", "update", "عاجل", "عام", "اخر خبر"})
 # Words before a month that make it a period ("in November", "au mois de", "خلال شهر").
 PERIOD_WORDS = frozenset(
