@@ -42,6 +42,9 @@ INCIDENT_CATEGORIES = ("type", "type_weak", "incident", "outcome")
 # past of the earlier event it recalls ("a week after a previous attack").
 NEGATIVE = "negative"
 SETTING_HIDES = INCIDENT_CATEGORIES + ("event", "killed", "wounded", NEGATIVE, "past")
+# What it hides from the choice of target besides: who a clause about an earlier event names
+# was hit then, not in this story.
+TARGET_HIDES = SETTING_HIDES + ("target",)
 RECAP = "recap"
 
 # The probability from which the weighing of the lead calls a story an incident report.
@@ -340,8 +343,9 @@ def target(document: Document, kind: str | None, site_target: str | None) -> str
     Target words that name who reports ("police said", "selon l'armée", "بحسب الشرطة") or who
     acted ("wounded by security forces", the group that claimed the attack) are not targets;
     an armed group is the target of a state's airstrikes or fire from afar. Words in a clause
-    about an earlier event name no one hit in this one. Generic words for people ("people", "personnes") give "civilians" only when nothing more
-    precise is named. A base that houses US troops is a US target by default, but not in a
+    about an earlier event name no one hit in this one ("days after the last US troops left",
+    "au lendemain d'une frappe qui a tué deux officiers"). Generic words for people ("people",
+    "personnes") give "civilians" only when nothing more precise is named. A base that houses US troops is a US target by default, but not in a
     ground battle the story tells without a word of the US or the coalition (Iraqi forces and
     peshmerga fighting for K1).
     """
@@ -349,10 +353,8 @@ def target(document: Document, kind: str | None, site_target: str | None) -> str
         if not any(seg.has("us") for seg in document.segments):
             site_target = None
     groups_hit = kind == AIRSTRIKE or _state_fires(document, kind)
-    for lead in (document.lead(1), document.lead(2)):
-        # Who a clause about an earlier event names was not hit in this one ("days after the
-        # last US troops left", "au lendemain d'une frappe qui a tué deux officiers").
-        segments = tuple(_foreground(segment, SETTING_HIDES + ("target",)) for segment in lead)
+    lead = tuple(_foreground(segment, TARGET_HIDES) for segment in document.lead(2))
+    for segments in (lead[: len(document.lead(1))], lead):
         found = _choose_target(segments, kind, site_target, groups_hit)
         if found:
             return found
