@@ -3,7 +3,8 @@
 Agencies open a story with the place it was filed from: ``BAGDAD, 16 fév 2020 (AFP) -``,
 ``Baghdad (AFP) -``, ``بغداد (أ ف ب) -``, ``MOSUL, Iraq, Feb 16 (Reuters) -``, ``ERBIL (Irak),
 13 mars 2022 (AFP) -`` (AFP's French copy names the country after a city it thinks little
-known); newspapers write ``BAGHDAD — Rockets struck ...``; Arabic papers open with where or who,
+known), ``BASRA/BAGHDAD (Reuters) -`` (filed from two cities: the first is the place),
+``بغداد 26 فبراير 2018 (شينخوا)`` (Xinhua's Arabic copy: a date, no comma, no dash); newspapers write ``BAGHDAD — Rockets struck ...``; Arabic papers open with where or who,
 then a dash, a slash or a colon: ``بغداد - ...``, ``الرياض/ ...``, ``عين اليوم – بغداد ...`` (an
 outlet, then the city), ``محمد علي – ...`` (a reporter), ``بغداد: حمزة الساعدي`` (a city, then
 the paper's correspondent).
@@ -42,15 +43,25 @@ class Dateline:
 
 _AGENCY = (
     r"(?:Reuters|dpa|Xinhua|Anadolu|Rudaw|Kurdistan24|[A-Z]{2,6}|"
-    r"[أا]\s?ف\s?ب|أ\.ف\.ب|رويترز|د\s?ب\s?[أا]|الأناضول|واع)"
+    r"[أا]\s?ف\s?ب|أ\.ف\.ب|رويترز|د\s?ب\s?[أا]|الأناضول|واع|شينخوا|كونا)"
 )
 _WORD = r"[^\W\d_][^\W\d_'’.-]*"
-_PLACE = rf"(?P<place>{_WORD}(?:[ '’.-]+{_WORD}){{0,3}})"
+_NAME = rf"{_WORD}(?:[ '’.-]+{_WORD}){{0,3}}"
+# The first of the cities a story was filed from ("BASRA/BAGHDAD (Reuters) -").
+_PLACE = rf"(?P<place>{_NAME})(?:\s*/\s*{_NAME}){{0,2}}"
 _COUNTRY = r"(?:\s*\([^()\n]{1,30}\))?"  # "ERBIL (Irak), ..."
 _AGENCY_DATELINE = re.compile(
     rf"^\s*{_PLACE}{_COUNTRY}\s*(?:,\s*(?P<date>[^()\n]{{0,40}}?)\s*)?"
     rf"\(\s*{_AGENCY}\s*\)\s*[-–—:]+\s*"
 )
+# A date (a day, its month, maybe the year) between the place and the agency may stand without
+# a comma, and the story may follow the agency without a dash ("بغداد 26 فبراير 2018 (شينخوا)
+# قتل ..."): the date makes it a dateline.
+_DATED_AGENCY_DATELINE = re.compile(
+    rf"^\s*{_PLACE}{_COUNTRY}\s*,?\s*(?P<date>\d{{1,2}}\s+{_WORD}\.?(?:\s+\d{{4}})?)\s*"
+    rf"\(\s*{_AGENCY}\s*\)\s*[-–—:]*\s*"
+)
+_AGENCY_SHAPES = (_AGENCY_DATELINE, _DATED_AGENCY_DATELINE)
 # "BAGHDAD — " without an agency: only words in capitals count (three letters at least: "US -
 # Iran talks" is a headline), or we would take real sentences for datelines.
 _CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]"
@@ -63,7 +74,7 @@ _CAPITALS_DATELINE = re.compile(
 _ARABIC_BYLINE = re.compile(
     r"^\s*(?P<place>[\u0621-\u064a]+(?: [\u0621-\u064a]+){0,2})\s*[-\u2013\u2014/:]\s*"
 )
-_SHAPES = (_AGENCY_DATELINE, _CAPITALS_DATELINE, _ARABIC_BYLINE)
+_SHAPES = (*_AGENCY_SHAPES, _CAPITALS_DATELINE, _ARABIC_BYLINE)
 # The reporter's byline before an agency dateline: "Par Ali CHOUKRI - BAGDAD (AFP) -", "By Jane
 # DOE - BAGHDAD (AFP) -" (a name has no " - " inside: "Jean-Marc" is one word).
 _BYLINE = re.compile(r"^\s*(?:Par|By)\s+[^\W\d_][^\n]{1,80}?\s[-\u2013\u2014]\s+")
@@ -91,7 +102,7 @@ def split_dateline(text: str | None) -> Dateline | None:
         return None
     dispatch = _without_byline(text)
     if dispatch is not text:
-        found = _shape_at(dispatch[:HEAD_CHARS], (_AGENCY_DATELINE,))
+        found = _shape_at(dispatch[:HEAD_CHARS], _AGENCY_SHAPES)
         if found:  # the story begins after the byline and the dateline
             return Dateline(found.place, found.date_text, len(text) - len(dispatch) + found.end)
     return _shape_at(head, _SHAPES)
@@ -111,7 +122,7 @@ def dateline_after_lead(text: str | None) -> tuple[str, Dateline, str] | None:
         return None
     lead, rest = parts
     dispatch = _without_byline(rest)
-    shapes = _SHAPES if _is_abstract(lead) else (_AGENCY_DATELINE,)
+    shapes = _SHAPES if _is_abstract(lead) else _AGENCY_SHAPES
     found = _shape_at(dispatch[:HEAD_CHARS], shapes)
     if found is None:
         return None

@@ -20,6 +20,10 @@ from crawler.dateline import dateline_after_lead, dateline_place, parse_dateline
         ("SULAYMANIYAH (Rudaw) – Turkish jets struck.", "SULAYMANIYAH", None, "Turkish jets"),
         ("بغداد (أ ف ب) - سقطت صواريخ.", "بغداد", None, "سقطت"),
         ("الموصل (ا ف ب) - انفجرت عبوة.", "الموصل", None, "انفجرت"),
+        ("الكوت 3 مارس 2019 (شينخوا) انفجرت عبوة.", "الكوت", "3 مارس 2019", "انفجرت"),  # no dash
+        ("TIKRIT, 4 mai (Xinhua) -- Un kamikaze.", "TIKRIT", "4 mai", "Un kamikaze"),
+        ("KIRKUK/ERBIL (Reuters) - Gunmen attacked.", "KIRKUK", None, "Gunmen"),  # the first
+        ("النجف/كربلاء (رويترز) - قتل محتج.", "النجف", None, "قتل"),
         ("BAGHDAD — Rockets struck the base.", "BAGHDAD", None, "Rockets"),
         ("BAGHDAD - Rockets struck the base.", "BAGHDAD", None, "Rockets"),
         ("AL-QAIM, Iraq — A drone struck a convoy.", "AL-QAIM", "Iraq", "A drone"),
@@ -44,6 +48,8 @@ def test_a_dateline_gives_its_place_its_date_and_where_the_story_begins(
         "Rockets struck the base on Sunday.",
         "US - Iran talks resume in Vienna.",  # capitals, but two letters: a headline
         "Two rockets (107 mm) hit Balad air base.",
+        "Attacks in 2019 (UN) rose by a third.",  # a year is no day and month
+        "Popular Mobilisation Forces (PMF) fighters repelled an attack.",
         "US-led coalition says drone downed near Erbil.",
         "",
         None,
