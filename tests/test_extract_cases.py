@@ -328,6 +328,18 @@ PLACES = [
         "city:ramadi",
     ),
     ("ar", "انفجرت عبوة ناسفة الأحد في ناحية العظيم شمالي ديالى.", "city:udhaim"),
+    # Taqaddum ("progress") names a party as well as the Habbaniyah air base: the base is named
+    # as a base.
+    (
+        "en",
+        "A bomb killed a Taqaddum list candidate on Sunday in Tarmiyah, north of Baghdad.",
+        "district:tarmiyah",
+    ),
+    (
+        "en",
+        "Three fighters were killed on Sunday in an IS attack in Iraq's Salahudin province.",
+        "gov:salahuddin",
+    ),
 ]
 
 
