@@ -547,6 +547,15 @@ TIMES = [
         datetime(2020, 2, 14, 21, 0, tzinfo=UTC),
         "day",
     ),
+    # The day a source spoke on, named before the event's words, yields to the event's own day
+    # in a later sentence; alone, it dates the event.
+    (
+        "ar",
+        "أعلنت قيادة عمليات بغداد، الأحد، عن سقوط صواريخ قرب المنطقة الخضراء. وقال مصدر أمني إن مجهولين أطلقوا الصواريخ مساء أمس من بستان.",
+        datetime(2020, 2, 15, 16, 0, tzinfo=UTC),
+        "day",
+    ),
+    ("ar", "أفاد مصدر أمني، الأحد، بسقوط صواريخ على المنطقة الخضراء في بغداد.", None, "day"),
 ]
 
 

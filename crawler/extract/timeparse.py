@@ -54,6 +54,10 @@ SINCE_REACH_CHARS = 12
 MAX_DAY_OF_MONTH = 31
 # How far (characters) a day word may follow a speech verb to date the statement ("said on").
 STATEMENT_REACH_CHARS = 4
+# How far (characters) a day word may follow a source ("أعلنت قيادة شرطة كركوك، الجمعة،") to
+# date what it says rather than the event, and the words that tell the event.
+SPEAKER_REACH_CHARS = 50
+EVENT_WORDS = frozenset({"event", "incident", "outcome", "type", "type_weak", "killed", "wounded"})
 # How far (characters) a weekday may follow "yesterday" to name it ("أمس الأحد").
 APPOSITION_REACH_CHARS = 3
 
@@ -94,6 +98,20 @@ def _of_statement(segment: Segment, start: int) -> bool:
         0 <= start - h.end <= STATEMENT_REACH_CHARS
         and segment.folded[h.end : start].strip() in ("", "on")
         for h in segment.of("source_after")
+    )
+
+
+def _after_speaker(segment: Segment, start: int) -> bool:
+    """The day word follows who speaks, before any word of the event ("أعلنت قيادة الشرطة،
+    الجمعة، عن تعرض منزل ...", "أفادت مصادر أمنية أمس بمقتل ..."): it dates the statement, and
+    the event may be older ("... ألقوا مساء أمس قنبلة")."""
+    return any(
+        0 <= start - source.end <= SPEAKER_REACH_CHARS
+        and not any(
+            source.end <= hit.start < start and hit.tag.category in EVENT_WORDS
+            for hit in segment.hits
+        )
+        for source in segment.of("source_before")
     )
 
 
@@ -169,6 +187,7 @@ def _segment_time(segment: Segment, published: datetime) -> EventTime | None:
     pub_local = published.astimezone(BAGHDAD)
     today = pub_local.date()
     days = [_explicit_date(segment, today)]
+    spoken: list[date] = []  # the days a speaker spoke on, named before the event's words
     for hit in segment.hits:
         if (
             _since_before(segment, hit.start)
@@ -177,14 +196,23 @@ def _segment_time(segment: Segment, published: datetime) -> EventTime | None:
         ):
             continue
         if hit.tag.category == "weekday":
-            days.append(today - timedelta(days=(today.weekday() - int(hit.tag.value)) % 7))
+            found = today - timedelta(days=(today.weekday() - int(hit.tag.value)) % 7)
         elif hit.tag.category == "relday" and not _named_next(segment, hit):
-            days.append(today + timedelta(days=int(hit.tag.value)))
+            found = today + timedelta(days=int(hit.tag.value))
+        else:
+            continue
+        (spoken if _after_speaker(segment, hit.start) else days).append(found)
     # Two days in one sentence: the older is the event ("summoned on Sunday over strikes late
     # last week"); the newer is when it was reported.
     day = min((d for d in days if d is not None), default=None)
     parts = [h.tag.value for h in segment.of("part") if not _of_earlier_event(segment, h.start)]
     clock = _clock(segment)
+    if day is None and spoken:
+        if not parts and clock is None:
+            # The event was that day or before it: a later sentence that names its day wins.
+            when = datetime.combine(min(spoken), time(DAY_ONLY_HOUR), BAGHDAD)
+            return EventTime(min(when, published).astimezone(UTC), "day", False)
+        day = min(spoken)
     if day is None and not parts and clock is None:
         return None
     explicit_day = day is not None
