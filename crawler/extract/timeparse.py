@@ -23,6 +23,9 @@ Rules (the decisions, in one place):
 * A date after "since"/"depuis"/"منذ" is the start of a tally, not the event; skipped. So are
   the day words of a clause about an earlier event ("three days after the Wednesday attack")
   and the day a speaker spoke ("an official said Monday", AP's style for a night attack).
+* A day named after a source and before the event's words ("أعلنت قيادة الشرطة، الجمعة، عن
+  ...") is when the source spoke: the event's own day in a later sentence of the lead wins;
+  with none, that day dates the event.
 """
 
 from __future__ import annotations
