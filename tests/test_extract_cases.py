@@ -216,6 +216,25 @@ RELEVANCE += [
         False,
         "reaction",
     ),
+    # Condolences are for an earlier event: a call between leaders is no report of it
+    (
+        "en",
+        "Obama and Abadi discuss Apache deliveries",
+        "The White House said President Obama and Iraqi Prime Minister Haider al-Abadi spoke "
+        "by phone on Sunday about the delivery of Apache helicopters. Obama offered his "
+        "condolences for the victims of a suicide car bombing that killed 40 people in Diyala.",
+        False,
+        "no_incident_term",
+    ),
+    (
+        "ar",
+        "أوباما والعبادي يبحثان تسليم مروحيات أباتشي",
+        "قال البيت الأبيض إن الرئيس الأمريكي ورئيس الوزراء العراقي تحدثا هاتفيا الأحد بشأن "
+        "تسليم مروحيات أباتشي. وأضاف أن الرئيس قدم تعازيه في ضحايا هجوم انتحاري بسيارة مفخخة "
+        "قتل 40 شخصا في محافظة ديالى.",
+        False,
+        "no_incident_term",
+    ),
     # A drill that plays out an attack, an arrest and a depot that blew up in the heat
     (
         "ar",
