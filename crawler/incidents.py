@@ -411,7 +411,7 @@ def place_relation(
             return f"same governorate {place.governorate}", SAME_GOVERNORATE_SCORE
         return f"same place {place.id}", SAME_PLACE_SCORE
     for inner, outer in ((place, other), (other, place)):
-        if outer.kind == "city" and inner.city and _same_name(inner.city, outer.name):
+        if outer.kind == "city" and inner.city and _same_name(inner.city, _city_named(outer)):
             return f"{inner.id} in {outer.id}", SITE_IN_CITY_SCORE
     for inner, outer in ((place, other), (other, place)):
         if outer.kind == "governorate" and _same_name(inner.governorate, outer.governorate):
@@ -425,6 +425,12 @@ def place_relation(
                 1 - km / (2 * distance_km)
             )
     return None
+
+
+def _city_named(place: Place) -> str:
+    """The city a city-wide place stands for: itself, or the city it is a side of (Baghdad's
+    Rusafa and Karkh banks, each as wide as a town, are no more precise a scene than Baghdad)."""
+    return place.city or place.name
 
 
 def _neighbourhoods_of_one_city(place: Place, other: Place) -> bool:

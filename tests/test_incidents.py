@@ -39,6 +39,10 @@ NEW_BAGHDAD = Place(
 CONFIG = IncidentsConfig()
 
 
+def gazetteer_place(place_id: str) -> Place:
+    return next(place_from_entry(e) for e in load_places() if e["id"] == place_id)
+
+
 def us_strike(place, when, precision="hour"):
     """An airstrike the United States is named as flying."""
     return attack(place, when, kind="airstrike", claimed_by="United States", precision=precision)
@@ -110,6 +114,12 @@ def opened(extraction, incident_id=1):
             attack(BAGHDAD_PROVINCE, NIGHT + timedelta(hours=8), kind="shooting", precision="day"),
             attack(BAGHDAD, NIGHT + timedelta(hours=21), kind="clash", precision="unknown"),
             "same governorate Baghdad",
+        ),
+        # Baghdad's east bank, and a neighbourhood on it 5 km from the point that stands for it
+        (
+            attack(gazetteer_place("district:rusafa"), NIGHT, kind="shooting"),
+            attack(gazetteer_place("district:camp-sarah"), NIGHT, kind="shooting"),
+            "district:camp-sarah in district:rusafa",
         ),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind=None), "type unknown"),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, target="us_military"), "US interest"),
