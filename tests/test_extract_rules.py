@@ -351,6 +351,16 @@ TYPES = [
         "Sinjar aux jihadistes de l'EI.",
         "clash",
     ),
+    # forces advancing in the headline, the jihadists they drive out named in the first
+    # sentence: a battle, whatever fire the next sentence says they advanced under
+    (
+        "fr",
+        "Irak: les forces spéciales entrent dans l'est de Mossoul",
+        "Les forces spéciales irakiennes ont pénétré dimanche dans un quartier de l'est de "
+        "Mossoul après en avoir chassé les jihadistes de l'EI. Les blindés avançaient sous les "
+        "tirs de mortier qui ont tué deux soldats.",
+        "clash",
+    ),
     # a hostage rescue is a raid
     (
         "fr",

@@ -227,7 +227,8 @@ def attack_type(document: Document) -> str | None:
     weapon, whatever weapons the background paragraphs name, and an assault or offensive the
     headline gives the jihadists without a weapon ("jihadists launch the assault on Ramadi",
     opened by car bombs). Ground taken says more than a generic act (the strikes that backed
-    it). A car bomb whose lead names a suicide bomber is a suicide bombing; a rocket attack a
+    it), and so do forces advancing in the title or first sentence on an armed group named in
+    either (a battle, whatever fire the next sentences say it was fought under). A car bomb whose lead names a suicide bomber is a suicide bombing; a rocket attack a
     later sentence calls a missile attack ("ballistic", "ground-to-ground") is one.
     Confrontations with protesters in which they are shot are a shooting, not an armed clash.
     The words of a setting or of an earlier event ("to protest against Sunday's US strikes")
@@ -241,7 +242,9 @@ def attack_type(document: Document) -> str | None:
         segments = tuple(_foreground(segment) for segment in whole)
         beyond_first = depth > 0
         found = _first_value(segments, "type", skip=OTHER) or _first_value(segments, "type")
-        if found is None and any(ground_taken(seg) for seg in segments):
+        if found is None and (
+            any(ground_taken(seg) for seg in segments) or (depth == 0 and _battle_told(segments))
+        ):
             found = CLASH
         if found is None:
             found = _first_value(segments, "type_weak")
@@ -267,6 +270,13 @@ def attack_type(document: Document) -> str | None:
     if found == ROCKET and _first_value(document.segments, "type", skip=ROCKET) == MISSILE:
         return MISSILE  # "seven ground-to-ground rockets" told further on as missiles
     return found
+
+
+def _battle_told(lead: tuple[Segment, ...]) -> bool:
+    """Forces advance in the title or first sentence, and the armed group they fight is named in
+    the other ("les forces d'élite entrent dans Mossoul" / "... après avoir chassé l'EI"): a
+    battle, whatever weapons the next sentences say it was fought under."""
+    return _has(lead, ("advance",)) and any(armed_groups(seg) for seg in lead)
 
 
 def _first_value(
