@@ -228,8 +228,9 @@ def attack_type(document: Document) -> str | None:
     headline gives the jihadists without a weapon ("jihadists launch the assault on Ramadi",
     opened by car bombs). Ground taken says more than a generic act (the strikes that backed
     it), and so do forces advancing in the title or first sentence on an armed group named in
-    either (a battle, whatever fire the next sentences say it was fought under). A car bomb whose lead names a suicide bomber is a suicide bombing; a rocket attack a
-    later sentence calls a missile attack ("ballistic", "ground-to-ground") is one.
+    either (a battle, whatever fire the next sentences say it was fought under). A car bomb
+    whose lead names a suicide bomber is a suicide bombing; a rocket attack a later sentence
+    calls a missile attack ("ballistic", "ground-to-ground") is one.
     Confrontations with protesters in which they are shot are a shooting, not an armed clash.
     The words of a setting or of an earlier event ("to protest against Sunday's US strikes")
     are not the act.
