@@ -448,6 +448,25 @@ def test_a_quarter_named_like_one_of_baghdad_is_in_the_city_the_lead_names(ex, l
             "A car bomb killed nine soldiers on Monday in Marib, officials said. Iraq condemned "
             "the attack.",
         ),
+        # the place an act of violence is aimed at is its scene, named without "in"
+        (
+            "en",
+            "Israel strikes Gaza after rocket fire; Iraqi factions vow support",
+            "Israeli jets pounded Gaza on Sunday after rockets were fired from the strip, while "
+            "armed factions in Iraq voiced support. In Baghdad, the government called for calm.",
+        ),
+        (
+            "en",
+            "Iraq's prime minister urges an end to the bombardment of Gaza",
+            "The Iraqi prime minister called on Sunday for an end to the bombardment of the Gaza "
+            "Strip that has killed hundreds, in a call with the UN chief.",
+        ),
+        (
+            "ar",
+            "غارات إسرائيلية على غزة والفصائل العراقية تعلن تضامنها",
+            "شنت طائرات إسرائيلية الأحد غارات على غزة أوقعت عشرات القتلى، فيما أعلنت فصائل "
+            "عراقية تضامنها. وفي بغداد دعت الحكومة إلى التهدئة.",
+        ),
     ],
 )
 def test_an_attack_abroad_is_not_an_iraqi_incident(ex, lang, title, text):

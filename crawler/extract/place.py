@@ -40,7 +40,7 @@ from itertools import pairwise
 
 from crawler.extract.document import Document, Segment
 from crawler.extract.gazetteer import ANCHOR, DEMONYM_PREFIX, SPECIFICITY, Gazetteer
-from crawler.extract.normalize import QUOTE_MARKS, fold
+from crawler.extract.normalize import QUOTE_MARKS, fold, is_arabic
 from crawler.types import Place
 
 IRAQ = "IQ"
@@ -78,6 +78,17 @@ SCENE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset(
     est ouest centre""".split()
 )
 SCENE_GAP_CHARS = 30
+# What may stand between an act of violence and the place it is aimed at ("strikes Gaza",
+# "an attack on Eilat", "the bombardment of the Gaza Strip", "frappes contre la Syrie"). Not the
+# French "de" ("les frappes de la Turquie": who struck); in Arabic only "على" ("غارات على غزة"),
+# since a verb comes before its subject there ("قصفت تركيا": Turkey shelled).
+TARGET_GAP_WORDS = frozenset({"", "the", "la", "le", "les", "l'", "l", "on", "against", "of"})
+TARGET_GAP_WORDS |= frozenset({"sur", "contre"})
+ARABIC_TARGET_WORDS = frozenset({fold("على")})
+ARABIC_TARGET_GAP_WORDS = 2  # "على" and at most one adjective of the act before it
+TARGET_GAP_CHARS = 20
+ATTACK_WORDS = ("incident", "event", "type")
+POSSESSIVES = ("'s", "’s")
 # Words naming a part of a country ("northern Iraq", "nord de l'Irak", "شمال العراق").
 DIRECTION_WORDS = frozenset(
     """north south east west northern southern eastern western northeast northwest southeast
@@ -444,10 +455,39 @@ def _scene_spans(
         joined = index in previous and (
             segment.folded[previous[index] : start].strip() in COORDINATIONS
         )
-        if joined or _after_locative(segment, start, locatives) or _is_topic(segment, start, end):
+        if (
+            joined
+            or _after_locative(segment, start, locatives)
+            or _is_topic(segment, start, end)
+            or _aimed_at(segment, start, end)
+        ):
             found.add((index, span))
             previous[index] = end
     return found
+
+
+def _aimed_at(segment: Segment, start: int, end: int) -> bool:
+    """The place is what an act of violence right before it is aimed at ("Israel strikes
+    Gaza", "an attack on Eilat", "غارات على غزة"): the scene, not an actor. A possessor is
+    not ("storm Sweden's embassy in Baghdad")."""
+    if segment.cased[end : end + 2] in POSSESSIVES:
+        return False
+    arabic = is_arabic(segment.folded[start : start + 1])
+    for hit in segment.hits:
+        if hit.tag.category not in ATTACK_WORDS or not 0 <= start - hit.end <= TARGET_GAP_CHARS:
+            continue
+        word_end = hit.end  # a stem's hit ends inside its word ("bombard" of "bombardment")
+        while word_end < start and segment.folded[word_end].isalnum():
+            word_end += 1
+        gap = _gap_words(segment.folded[word_end:start])
+        if arabic:
+            # "غارات على غزة", and with the act's adjective: "الهجوم التركي على عفرين"
+            words = [w for w in gap if w not in LANDMARK_GAP_WORDS]  # the place's article
+            if words and words[-1] in ARABIC_TARGET_WORDS and len(words) <= ARABIC_TARGET_GAP_WORDS:
+                return True
+        elif all(w in TARGET_GAP_WORDS for w in gap):
+            return True
+    return False
 
 
 def _after_locative(segment: Segment, start: int, locatives: frozenset[str]) -> bool:
