@@ -82,8 +82,9 @@ SCENE_GAP_CHARS = 30
 # "an attack on Eilat", "the bombardment of the Gaza Strip", "frappes contre la Syrie"). Not the
 # French "de" ("les frappes de la Turquie": who struck); in Arabic only "على" ("غارات على غزة"),
 # since a verb comes before its subject there ("قصفت تركيا": Turkey shelled).
-TARGET_GAP_WORDS = frozenset({"", "the", "la", "le", "les", "l'", "l", "on", "against", "of"})
-TARGET_GAP_WORDS |= frozenset({"sur", "contre"})
+TARGET_GAP_WORDS = frozenset(
+    {"", "the", "la", "le", "les", "l'", "l", "on", "against", "of", "sur", "contre"}
+)
 ARABIC_TARGET_WORDS = frozenset({fold("على")})
 ARABIC_TARGET_GAP_WORDS = 2  # "على" and at most one adjective of the act before it
 TARGET_GAP_CHARS = 20
