@@ -210,15 +210,14 @@ def _segment_time(segment: Segment, published: datetime) -> EventTime | None:
     day = min((d for d in days if d is not None), default=None)
     parts = [h.tag.value for h in segment.of("part") if not _of_earlier_event(segment, h.start)]
     clock = _clock(segment)
-    if day is None and spoken:
-        if not parts and clock is None:
-            # The event was that day or before it: a later sentence that names its day wins.
-            when = datetime.combine(min(spoken), time(DAY_ONLY_HOUR), BAGHDAD)
-            return EventTime(min(when, published).astimezone(UTC), "day", False)
-        day = min(spoken)
-    if day is None and not parts and clock is None:
+    if day is None and not parts and clock is None and not spoken:
         return None
     explicit_day = day is not None
+    if day is None and spoken:
+        # The event was that day or before it. Without a part of the day or a clock, it names
+        # no day of the event, so that a later sentence that does wins.
+        day = min(spoken)
+        explicit_day = bool(parts) or clock is not None
     if clock is not None:
         clock_time, gmt = clock
         base = day or today
