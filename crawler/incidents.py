@@ -14,11 +14,12 @@ Compatibility, all four required:
   only loosely related, at most :data:`LOOSE_KIND_WINDOW`, unless both name the same site;
 * place: the same place id; a site or district inside the city the other side names; the same
   governorate when one side (or each) only knows the governorate; or within
-  ``incidents.distance_km`` (:data:`NEIGHBOURHOOD_KM` for two districts or sites of one city).
-  A report without a place (or "Iraq"), or a match on the governorate alone, needs the same or a
-  related attack type within :data:`VAGUE_PLACE_WINDOW` (or, failing that, must be the only
-  incident of that day it does not contradict); airstrikes by one state within
-  :data:`STRIKE_WAVE_WINDOW` are one wave wherever they fell, by two states two events;
+  ``incidents.distance_km`` (:data:`NEIGHBOURHOOD_KM` for two districts or sites of one city);
+  failing that, the same governorate when one side names a city named like its governorate
+  ("south of Kirkuk"). A report without a place (or "Iraq"), or a match on the governorate
+  alone, needs the same or a related attack type within :data:`VAGUE_PLACE_WINDOW` (or, failing
+  that, must be the only incident of that day it does not contradict); airstrikes by one state
+  within :data:`STRIKE_WAVE_WINDOW` are one wave wherever they fell, by two states two events;
 * attack type: equal, one side unknown or ``other``, or related (:data:`RELATED_ATTACK_TYPES`;
   a blast and fire from afar, more loosely);
 * target: equal, one side unknown, or both on the same side of the US-interest line; any two
@@ -424,7 +425,17 @@ def place_relation(
             return f"{place.id} {km:.1f} km from {other.id}", NEARBY_PLACE_SCORE * (
                 1 - km / (2 * distance_km)
             )
+    for inner, outer in ((place, other), (other, place)):
+        if _named_like_its_governorate(outer) and _same_name(inner.governorate, outer.governorate):
+            return f"{inner.id} in {outer.governorate}", SAME_GOVERNORATE_SCORE
     return None
+
+
+def _named_like_its_governorate(place: Place) -> bool:
+    """A city whose name is also its governorate's ("كمين داعش بكركوك", "south of Kirkuk",
+    "a base north of Baghdad"): reports name the province by it, so it may stand for any
+    place of the province, as a governorate does."""
+    return place.kind == "city" and _same_name(place.name, place.governorate)
 
 
 def _city_named(place: Place) -> str:

@@ -121,6 +121,18 @@ def opened(extraction, incident_id=1):
             attack(gazetteer_place("district:camp-sarah"), NIGHT, kind="shooting"),
             "district:camp-sarah in district:rusafa",
         ),
+        # "a PMF convoy ambushed near Hawija", then "the Kirkuk ambush toll rises": a city named
+        # like its governorate names the province, as the governorate does
+        (
+            attack(gazetteer_place("city:hawija"), NIGHT, kind="clash", target="pmf"),
+            attack(gazetteer_place("city:kirkuk"), NIGHT, kind="clash", target="pmf"),
+            "city:hawija in Kirkuk",
+        ),
+        (
+            attack(gazetteer_place("site:camp-taji"), NIGHT, target="us_military"),
+            attack(BAGHDAD, NIGHT + timedelta(hours=5), target="us_military"),
+            "site:camp-taji in Baghdad",
+        ),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind=None), "type unknown"),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, target="us_military"), "US interest"),
         (attack(EMBASSY, NIGHT), attack(None, None, kind="rocket"), "place unknown"),
@@ -193,6 +205,12 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         ),
         (attack(EMBASSY, NIGHT), attack(None, None, kind=None)),  # no place, no type: too vague
         (attack(BAGHDAD_PROVINCE, NIGHT), attack(AIN_AL_ASAD, NIGHT)),
+        # a city named like its governorate is no more than the governorate: another kind of
+        # attack elsewhere in the province is another event
+        (
+            attack(gazetteer_place("city:hawija"), NIGHT, kind="ied", precision="day"),
+            attack(gazetteer_place("city:kirkuk"), NIGHT, kind="shooting", precision="day"),
+        ),
         # only the governorate on one side: a busy governorate has several attacks a day, so
         # neither another kind of attack nor the same kind the next day
         (
