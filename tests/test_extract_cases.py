@@ -277,6 +277,191 @@ RELEVANCE += [
         False,
         "accident",
     ),
+    # A bomb made safe is a bomb that did not go off; one defused beside an attack is a detail
+    (
+        "en",
+        "Army engineers defuse roadside bomb on Baquba highway",
+        "Iraqi army engineers on Sunday defused an improvised explosive device planted on the "
+        "shoulder of the highway north of Baquba, a police officer said.",
+        False,
+        "other",
+    ),
+    (
+        "en",
+        "Roadside bomb kills two soldiers near Baquba",
+        "A roadside bomb killed two Iraqi soldiers near Baquba on Sunday and a second device "
+        "was defused nearby, police said.",
+        True,
+        None,
+    ),
+    (
+        "fr",
+        "Une bombe artisanale désamorcée au nord de Bagdad",
+        "Des démineurs de l'armée ont désamorcé dimanche une bombe artisanale cachée dans un "
+        "bidon au bord d'une route de Taji, au nord de Bagdad, selon la police.",
+        False,
+        "other",
+    ),
+    (
+        "ar",
+        "مفارز المتفجرات تبطل مفعول عبوتين ناسفتين في كركوك",
+        "تمكنت مفارز معالجة المتفجرات الأحد من ابطال مفعول عبوتين ناسفتين زرعتا على جانب "
+        "طريق في قضاء الدبس شمال غربي كركوك، دون تسجيل أي أضرار.",
+        False,
+        "other",
+    ),
+    # A governorate's seat sets the story in Iraq on its own; "الديوانية" (customs, in Tunisia)
+    # and "الكوت" of "الكوت ديفوار" do not
+    (
+        "ar",
+        "مسلحون يخطفون ثلاثة رعاة في السماوة",
+        "خطف مسلحون مجهولون الأحد ثلاثة رعاة في أطراف السماوة واقتادوهم إلى جهة مجهولة.",
+        True,
+        None,
+    ),
+    (
+        "ar",
+        "إطلاق النار على شاحنة تهريب في قفصة",
+        "أطلق أعوان المصالح الديوانية الأحد النار على عجلات شاحنة تهريب رفض سائقها التوقف.",
+        False,
+        None,
+    ),
+    (
+        "ar",
+        "إيقاف مهاجرين على الحدود الليبية",
+        "أوقفت الوحدات الأمنية الأحد 12 مهاجرا بينهم 3 من الكوت ديفوار حاولوا اجتياز الحدود "
+        "خلسة، وأطلقت النار في الهواء.",
+        False,
+        None,
+    ),
+    # What is said not to have happened: a sweep without clashes, a holiday without incident
+    (
+        "en",
+        "Troops end desert sweep in western Anbar without clashes",
+        "Iraqi troops and tribal fighters ended a four-day sweep of the desert west of Rutba on "
+        "Sunday without any clashes with Islamic State remnants, the army said.",
+        False,
+        None,
+    ),
+    (
+        "fr",
+        "Irak: fin d'une opération de ratissage sans combats dans le désert d'Anbar",
+        "L'armée irakienne a achevé dimanche une opération de ratissage de quatre jours dans le "
+        "désert d'Anbar, sans aucun affrontement avec les jihadistes, selon un communiqué.",
+        False,
+        None,
+    ),
+    (
+        "ar",
+        "عمليات الأنبار تنهي تفتيش وادي حوران من دون مواجهات",
+        "أعلنت قيادة عمليات الأنبار الأحد انتهاء عملية تفتيش وادي حوران غربي المحافظة، مبينة "
+        "أن العملية لم تسفر عن أي اشتباك مع عناصر داعش.",
+        False,
+        None,
+    ),
+    (
+        "ar",
+        "شرطة كربلاء: الزيارة انتهت دون تسجيل أي خرق أمني",
+        "أعلنت قيادة شرطة كربلاء الأحد انتهاء الزيارة بنجاح وعدم تسجيل أي خرق أمني.",
+        False,
+        None,
+    ),
+    # ... while an attack nobody claimed was still an attack
+    (
+        "ar",
+        "مقتل جنديين بهجوم في الطارمية",
+        "قتل جنديان الأحد بهجوم لعناصر داعش على نقطة تفتيش في الطارمية شمال بغداد، ولم تعلن "
+        "أي جهة مسؤوليتها عن الهجوم.",
+        True,
+        None,
+    ),
+    # Summoning an envoy over strikes, a casualty's brain injury, security tightened days after,
+    # an IS audio message, strikes authorised: the aftermath of an attack or a threat
+    (
+        "en",
+        "Iraq summons Iranian envoy over artillery shelling of Kurdish villages",
+        "Iraq's foreign ministry said on Sunday it had handed the Iranian ambassador a protest "
+        "note over the shelling of villages near Penjwen.",
+        False,
+        "reaction",
+    ),
+    (
+        "fr",
+        "Frappes dans le Kurdistan: Bagdad convoque le chargé d'affaires iranien",
+        "Le ministère irakien des Affaires étrangères a convoqué dimanche le chargé d'affaires "
+        "iranien après des tirs d'artillerie sur des villages près de Penjwen.",
+        False,
+        "reaction",
+    ),
+    (
+        "ar",
+        "الخارجية العراقية تستدعي السفير الإيراني بسبب القصف المدفعي",
+        "استدعت وزارة الخارجية العراقية الأحد السفير الإيراني وسلمته مذكرة احتجاج على القصف "
+        "المدفعي الذي طال قرى قرب بنجوين.",
+        False,
+        "reaction",
+    ),
+    (
+        "en",
+        "Sailor wounded in Ain al-Asad rocket attack suffered brain injury, Pentagon says",
+        "The sailor remains in serious condition; two others suffered concussions.",
+        False,
+        "reaction",
+    ),
+    (
+        "ar",
+        "السليمانية تشدد الإجراءات حول الدوائر الرسمية بعد أيام على هجوم المبنى",
+        "شددت السلطات في السليمانية الإجراءات الأمنية حول الدوائر الرسمية بعد أيام على الهجوم "
+        "الذي استهدف مبنى البلدية.",
+        False,
+        None,
+    ),
+    (
+        "en",
+        "IS leader urges followers to keep up attacks in new audio message",
+        "The Islamic State group released an audio recording attributed to its leader on "
+        "Sunday, urging fighters in Iraq to press on with attacks.",
+        False,
+        "threat",
+    ),
+    (
+        "fr",
+        "Washington autorise des frappes contre les positions jihadistes près d'Erbil",
+        "Le président américain a autorisé dimanche des frappes aériennes ciblées contre les "
+        "jihadistes qui menacent Erbil, a annoncé la Maison Blanche.",
+        False,
+        "threat",
+    ),
+    (
+        "en",
+        "Patriot missile batteries arrive at Iraqi bases hosting coalition troops",
+        "The air defense systems will protect troops at Ain al-Asad and Erbil, officials said.",
+        False,
+        None,
+    ),
+    # A headline that names its year, a month's tally: sums
+    (
+        "en",
+        "Iraq in 2020: fewer attacks, deadlier ambushes in Diyala and Kirkuk",
+        "Our figures show Islamic State attacks concentrated in Diyala and Kirkuk.",
+        False,
+        None,
+    ),
+    (
+        "ar",
+        "حصيلة آب: مقتل 40 مدنياً وعسكرياً بهجمات في ديالى وكركوك",
+        "أظهرت حصيلة جمعتها الصحيفة مقتل 40 مدنياً وعسكرياً بهجمات في ديالى وكركوك خلال آب.",
+        False,
+        None,
+    ),
+    (
+        "ar",
+        "فرق الجهد الهندسي تفكك عبوة ناسفة على طريق المقدادية",
+        "فككت فرق الجهد الهندسي التابعة لقيادة عمليات ديالى الأحد عبوة ناسفة محلية الصنع "
+        "وجدت قرب جسر على طريق المقدادية.",
+        False,
+        "other",
+    ),
 ]
 
 

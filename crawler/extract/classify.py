@@ -155,6 +155,14 @@ def _foreground(segment: Segment, hides: tuple[str, ...] = SETTING_HIDES) -> Seg
     return segment.keeping(lambda hit: hit.tag.category not in hides or not hidden(hit))
 
 
+def _undenied(segment: Segment) -> Segment:
+    """The segment without the incident words it denies ("a sweep of the Hamrin basin without
+    clashes", "لم تسفر عن أي اشتباك"): what is said not to have happened tells no incident."""
+    return segment.keeping(
+        lambda hit: hit.tag.category not in INCIDENT_CATEGORIES or not segment.denied(hit)
+    )
+
+
 def judge(
     document: Document,
     where: Whereabouts,
@@ -164,7 +172,7 @@ def judge(
     published: datetime,
 ) -> Verdict:
     """Is this article a report of a recent security incident in Iraq?"""
-    lead = tuple(_foreground(segment) for segment in document.lead())
+    lead = tuple(_undenied(_foreground(segment)) for segment in document.lead())
     evidence = _evidence(document)
     if not _has(lead, INCIDENT_CATEGORIES) and not any(ground_taken(seg) for seg in lead):
         return Verdict(False, 0.0, evidence, "no_incident_term")

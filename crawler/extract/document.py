@@ -60,6 +60,11 @@ NEGATIONS = frozenset(
 NEGATION_REACH_WORDS = 4
 NEGATION_REACH_CHARS = 40
 ARABIC_CONJUNCTION_PREFIXES = ("و", "ف")
+# Words that deny the noun right after them ("without clashes", "sans combats", "دون مواجهات",
+# "عدم تسجيل خرق"), and the determiner "any" that a negation a few words back makes one ("did
+# not record any clash", "لم تسفر عن أي اشتباك").
+PRIVATIVES = frozenset({"without", "no", "sans", "aucun", "aucune", "دون", "بدون", "بلا", "عدم"})
+ANY = frozenset({"any", "اي"})
 # What ends a clause within a sentence: a comma, a semicolon, a colon, a bracket.
 CLAUSE_MARKS = ",;:()"
 
@@ -105,6 +110,19 @@ class Segment:
         before = self.folded[max(0, hit.start - NEGATION_REACH_CHARS) : hit.start]
         words = before.replace("'", " ").split()[-NEGATION_REACH_WORDS:]
         return any(w in NEGATIONS or _without_conjunction(w) in NEGATIONS for w in words)
+
+    def denied(self, hit: Hit) -> bool:
+        """The thing the hit names is said not to be there: a privative word right before it
+        ("without clashes", "no attack", "دون مواجهات", "من دون أي خرق"), or "any" under a
+        negation ("did not record any clash", "لم تسفر عن أي اشتباك"). Unlike :meth:`negated`,
+        a negation further back denies nothing: "no group claimed the attack" tells one."""
+        before = self.folded[max(0, hit.start - NEGATION_REACH_CHARS) : hit.start]
+        words = [_without_conjunction(w) for w in before.replace("'", " ").split()]
+        if not words:
+            return False
+        if words[-1] in ANY:
+            return any(w in NEGATIONS or w in PRIVATIVES for w in words[-NEGATION_REACH_WORDS:-1])
+        return words[-1] in PRIVATIVES
 
     def keeping(self, keep: Callable[[Hit], bool]) -> Segment:
         """This segment with only the hits ``keep`` accepts."""

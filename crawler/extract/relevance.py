@@ -31,7 +31,7 @@ from importlib import resources
 from crawler.errors import ConfigError
 from crawler.extract.document import VIOLENT_OTHER, Document, Segment
 from crawler.extract.lexicon import Hit
-from crawler.extract.normalize import QUOTE_MARKS
+from crawler.extract.normalize import QUOTE_MARKS, fold
 from crawler.extract.numbers import YEAR_MIN, count_before, read_number, times_after_act
 from crawler.extract.place import IRAQ, Whereabouts
 from crawler.extract.timeparse import day_number_near
@@ -65,11 +65,12 @@ RANK_REACH_CHARS, RANK_REACH_WORDS = 20, 2
 SPEAKER_MAX_WORDS = 4
 SPEAKER_MAX_CHARS = 40
 FLASH_WORDS = frozenset({"urgent", "breaking", "flash", "update", "عاجل", "عام", "اخر خبر"})
-# Words before a month that make it a period ("in November", "au mois de", "خلال شهر").
+# Words before a month that make it a period ("in November", "au mois de", "خلال شهر", the
+# tally of a month: "حصيلة تموز").
 PERIOD_WORDS = frozenset(
     {"in", "during", "throughout", "en", "durant", "pendant", "mois", "de", "du"}
 )
-PERIOD_WORDS_AR = ("خلال", "طيلة", "شهر")
+PERIOD_WORDS_AR = tuple(fold(word) for word in ("خلال", "طيلة", "شهر", "حصيلة", "إحصائية"))
 # Words before a month that make it a date ("at the end of March", "early May", "fin mars").
 MONTH_LEADS = frozenset({"of", "early", "late", "mid", "last", "fin", "debut", "mi", "في"})
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -214,6 +215,13 @@ def _old_date(segment: Segment, published: datetime, relatives: list[tuple[int, 
     return False
 
 
+def _names_its_year(title: Segment, published: datetime) -> bool:
+    """The headline names the year it is published in ("Islamic State in Iraq, 2020: fewer
+    attacks", "العراق في 2018"): it sums the year up. A fresh report names its day, not its
+    year; an earlier year is an old date (:func:`_old_date`)."""
+    return any(int(year.group(1)) == published.year for year in _YEAR.finditer(title.folded))
+
+
 def _dates_by_month(segment: Segment, hit: Hit) -> bool:
     """The month is a date ("in March", "at the end of March", "fin mars", "في آذار"), not a
     word that reads like one ("Sept morts", "it may be")."""
@@ -281,6 +289,8 @@ def signals(
             mark(f"{at}:many_attacks")
         if _old_date(segment, published, relatives):
             mark(f"{at}:old_date")
+        if segment.index == 0 and _names_its_year(segment, published):
+            mark("title:aggregate")
         told = _attack_clause_end(segment)
         for kind in {
             h.tag.value
