@@ -439,6 +439,15 @@ RELEVANCE += [
         False,
         None,
     ),
+    # The questions an attack raises, days after it: analysis
+    (
+        "ar",
+        "تفجير الكرادة يطرح تساؤلات عن قدرة الأجهزة الأمنية",
+        "بعد أيام على التفجير الانتحاري في الكرادة، يتساءل العراقيون عن قدرة الأجهزة الأمنية "
+        "على حماية الأسواق المزدحمة.",
+        False,
+        "recap",
+    ),
     # A headline that names its year, a month's tally: sums
     (
         "en",

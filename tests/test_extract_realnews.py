@@ -877,6 +877,13 @@ def test_a_ground_battle_at_a_base_is_no_attack_on_us_troops_the_story_does_not_
             "Des roquettes se sont abattues dimanche sur la base d'Aïn al-Assad, où des soldats "
             "américains avaient été blessés en 2019, selon des responsables.",
         ),
+        # a building the gazetteer does not know, named as the antecedent
+        (
+            "fr",
+            "Irak: les jihadistes font sauter un mausolée près d'Anah",
+            "Les jihadistes ont fait exploser dimanche un mausolée d'Anah et sa coupole "
+            "Al-Khadra, où les pèlerins avaient afflué en 2013, selon la police.",
+        ),
     ],
 )
 def test_a_past_marker_in_a_relative_clause_tells_of_the_place_not_the_news(ex, lang, title, text):

@@ -164,11 +164,26 @@ def _relative_clauses(segment: Segment) -> list[tuple[int, int]]:
     named = [h.end for h in segment.hits if h.tag.family == "place" or h.tag.category == "target"]
     spans = []
     for relative in segment.of("relative"):
-        if any(0 <= relative.start - end <= ANTECEDENT_GAP_CHARS for end in named) and any(
+        antecedent = any(0 <= relative.start - end <= ANTECEDENT_GAP_CHARS for end in named)
+        if (antecedent or _proper_name_before(segment, relative.start)) and any(
             act < relative.start for act in acts
         ):
             spans.append((relative.start, segment.clause_end(relative.end, NEWS_CLAUSE_MARKS)))
     return spans
+
+
+def _proper_name_before(segment: Segment, start: int) -> bool:
+    """A name the gazetteer does not know stands right before the relative word ("son minaret
+    penché al-Hadba, où ..."): a place or a building, the antecedent as a known place is. An
+    actor's name is not ("the assault of IS, which had killed thousands")."""
+    before = segment.cased[:start].rstrip(" ,")
+    words = before.split()
+    if not words:
+        return False
+    name = re.split(r"[-'’]", words[-1])[-1]
+    return name[:1].isupper() and not any(
+        hit.start < len(before) <= hit.end for hit in segment.of("actor")
+    )
 
 
 def _outside(spans: list[tuple[int, int]], offset: int) -> bool:
