@@ -198,7 +198,7 @@ RELEVANCE += [
         "الميناء يفجر مفاجأة ويقصي الزوراء من كأس العراق",
         "فجر فريق الميناء مفاجأة بإقصاء الزوراء من كأس العراق لكرة القدم بعد فوزه بركلات الترجيح في ملعب البصرة مساء الأحد.",
         False,
-        "sport",
+        "no_incident_term",  # "يفجر مفاجأة" springs a surprise: no act
     ),
     (
         "en",
@@ -366,6 +366,48 @@ RELEVANCE += [
         False,
         None,
     ),
+    (
+        "ar",
+        "انتهاء عملية لتطهير وادي حوران دون وقوع اشتباكات",
+        "أعلن الجيش الأحد انتهاء عملية لتطهير وادي حوران غربي الأنبار من عناصر داعش، من دون "
+        "وقوع اشتباكات.",
+        False,
+        None,
+    ),
+    # An operation, a demand, a funeral after an attack: its aftermath
+    (
+        "ar",
+        "الحشد يطلق عملية في حمرين بعد هجوم على نقطة للجيش",
+        "أطلقت قوات الحشد الشعبي الأحد عملية تفتيش في سلسلة جبال حمرين بعد الهجوم الذي استهدف "
+        "نقطة للجيش قبل يومين.",
+        False,
+        None,
+    ),
+    (
+        "en",
+        "Mourners bury soldiers killed in Tarmiyah ambush",
+        "Relatives laid to rest four soldiers in Baghdad on Sunday.",
+        False,
+        "reaction",
+    ),
+    # Strikes "in response to attacks" are the news, not a response to it
+    (
+        "en",
+        "US strikes Kataib Hezbollah sites south of Baghdad",
+        "The U.S. military struck two Kataib Hezbollah facilities near Jurf al-Sakhar on Sunday "
+        "in response to attacks on American forces, officials said.",
+        True,
+        None,
+    ),
+    # The building an act hit, between a foreign place and the act, sets the act abroad
+    (
+        "en",
+        "Protesters rally outside US embassy in Baghdad after Gaza hospital blast",
+        "Thousands gathered near the Green Zone on Sunday, chanting against Israel and the "
+        "United States.",
+        False,
+        "outside_iraq",
+    ),
     # ... while an attack nobody claimed was still an attack
     (
         "ar",
@@ -462,6 +504,13 @@ RELEVANCE += [
         "أظهرت حصيلة جمعتها الصحيفة مقتل 40 مدنياً وعسكرياً بهجمات في ديالى وكركوك خلال آب.",
         False,
         None,
+    ),
+    (
+        "ar",
+        "إبطال عبوة ناسفة على طريق زراعي قرب كركوك",
+        "أبطلت مفرزة هندسية الأحد عبوة ناسفة على طريق زراعي قرب كركوك.",
+        False,
+        "other",
     ),
     (
         "ar",

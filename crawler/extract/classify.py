@@ -157,10 +157,16 @@ def _foreground(segment: Segment, hides: tuple[str, ...] = SETTING_HIDES) -> Seg
 
 def _undenied(segment: Segment) -> Segment:
     """The segment without the incident words it denies ("a sweep of the Hamrin basin without
-    clashes", "لم تسفر عن أي اشتباك"): what is said not to have happened tells no incident."""
-    return segment.keeping(
-        lambda hit: hit.tag.category not in INCIDENT_CATEGORIES or not segment.denied(hit)
-    )
+    clashes", "لم تسفر عن أي اشتباك"): what is said not to have happened tells no incident, nor
+    does ground taken without a fight ("انتهاء عملية لتطهير الصحراء دون اشتباكات")."""
+    denied = [
+        hit
+        for hit in segment.hits
+        if hit.tag.category in INCIDENT_CATEGORIES and segment.denied(hit)
+    ]
+    if not denied:
+        return segment
+    return segment.keeping(lambda hit: hit not in denied and hit.tag.category != "advance")
 
 
 def judge(

@@ -45,6 +45,9 @@ VIOLENT_OTHER = "other"  # the attack type of arson, grenades, storming; what ac
 # ("أحرقوا الإطارات", "set fire to tyres", "brûlé des pneus").
 TYRES = "tyres"
 TYRE_REACH_CHARS = 12
+# A violence word right before one of these is a figure of speech: "يفجر مفاجأة" (springs a
+# surprise) tells a football upset.
+FIGURE = "figure"
 FIRE_ACT_CATEGORIES = frozenset({"type", "incident", "event", "agent_act", "outcome"})
 # A place name right after one of these given names is a surname ("Hassan Ramadi").
 GIVEN_NAME = "given_name"
@@ -60,10 +63,11 @@ NEGATIONS = frozenset(
 NEGATION_REACH_WORDS = 4
 NEGATION_REACH_CHARS = 40
 ARABIC_CONJUNCTION_PREFIXES = ("و", "ف")
-# Words that deny the noun right after them ("without clashes", "sans combats", "دون مواجهات",
-# "عدم تسجيل خرق"), and the determiner "any" that a negation a few words back makes one ("did
-# not record any clash", "لم تسفر عن أي اشتباك").
+# Words that deny the noun right after them ("without clashes", "sans combats", "دون مواجهات"),
+# or after a noun of occurring ("دون وقوع اشتباكات", "عدم تسجيل خرق"), and the determiner "any"
+# that a negation a few words back makes one ("did not record any clash", "لم تسفر عن أي اشتباك").
 PRIVATIVES = frozenset({"without", "no", "sans", "aucun", "aucune", "دون", "بدون", "بلا", "عدم"})
+OCCURRING = frozenset({"وقوع", "تسجيل", "حدوث", "حصول"})
 ANY = frozenset({"any", "اي"})
 # What ends a clause within a sentence: a comma, a semicolon, a colon, a bracket.
 CLAUSE_MARKS = ",;:()"
@@ -109,20 +113,26 @@ class Segment:
         """A negation just before the hit ("no one", "n'a pas", "aucune attaque n'a", "لم")."""
         before = self.folded[max(0, hit.start - NEGATION_REACH_CHARS) : hit.start]
         words = before.replace("'", " ").split()[-NEGATION_REACH_WORDS:]
-        return any(w in NEGATIONS or _without_conjunction(w) in NEGATIONS for w in words)
+        return any(_one_of(w, NEGATIONS) for w in words)
 
     def denied(self, hit: Hit) -> bool:
         """The thing the hit names is said not to be there: a privative word right before it
-        ("without clashes", "no attack", "دون مواجهات", "من دون أي خرق"), or "any" under a
-        negation ("did not record any clash", "لم تسفر عن أي اشتباك"). Unlike :meth:`negated`,
-        a negation further back denies nothing: "no group claimed the attack" tells one."""
+        ("without clashes", "no attack", "دون مواجهات", "دون وقوع اشتباكات", "من دون أي خرق"),
+        or "any" under a negation ("did not record any clash", "لم تسفر عن أي اشتباك"). Unlike
+        :meth:`negated`, a negation further back denies nothing: "no group claimed the attack"
+        tells one."""
         before = self.folded[max(0, hit.start - NEGATION_REACH_CHARS) : hit.start]
-        words = [_without_conjunction(w) for w in before.replace("'", " ").split()]
+        words = before.replace("'", " ").split()
         if not words:
             return False
-        if words[-1] in ANY:
-            return any(w in NEGATIONS or w in PRIVATIVES for w in words[-NEGATION_REACH_WORDS:-1])
-        return words[-1] in PRIVATIVES
+        if _one_of(words[-1], ANY):
+            return any(
+                _one_of(w, NEGATIONS) or _one_of(w, PRIVATIVES)
+                for w in words[-NEGATION_REACH_WORDS:-1]
+            )
+        if _one_of(words[-1], OCCURRING):
+            return len(words) > 1 and _one_of(words[-2], PRIVATIVES)
+        return _one_of(words[-1], PRIVATIVES)
 
     def keeping(self, keep: Callable[[Hit], bool]) -> Segment:
         """This segment with only the hits ``keep`` accepts."""
@@ -164,6 +174,11 @@ def _head_of(text: str) -> str:
     return text[: cut if cut > 0 else READ_CHARS]
 
 
+def _one_of(word: str, words: frozenset[str]) -> bool:
+    """The word, or the word without an Arabic conjunction ("ودون"), is one of ``words``."""
+    return word in words or _without_conjunction(word) in words
+
+
 def _without_conjunction(word: str) -> str:
     """An Arabic word without its conjunction prefix ("ولم" -> "لم")."""
     return word[1:] if len(word) > 2 and word[0] in ARABIC_CONJUNCTION_PREFIXES else word
@@ -171,10 +186,10 @@ def _without_conjunction(word: str) -> str:
 
 def _read_hits(cased: str, folded: str, hits: list[Hit]) -> list[Hit]:
     """A sentence's hits as the deciding modules read them: without the place names that name
-    someone or something else, without a protest's tyre fires, with "after" an earlier event's
-    background where it is one."""
+    someone or something else, without a protest's tyre fires or a figure of speech's act words,
+    with "after" an earlier event's background where it is one."""
     names = _without_quoted_names(cased, _without_surnames(hits))
-    return _after_acts_as_background(folded, _without_protest_fires(names))
+    return _after_acts_as_background(folded, _without_figures(_without_protest_fires(names)))
 
 
 def _without_quoted_names(cased: str, hits: list[Hit]) -> list[Hit]:
@@ -219,6 +234,20 @@ def _without_protest_fires(hits: list[Hit]) -> list[Hit]:
         for hit in hits
         if hit.tag.category not in FIRE_ACT_CATEGORIES
         or not any(fire.start <= hit.start < fire.end for fire in fires)
+    ]
+
+
+def _without_figures(hits: list[Hit]) -> list[Hit]:
+    """The act words right before a figure's noun ("فجر الفريق مفاجأة": the team sprang a
+    surprise) are dropped: they tell no act."""
+    figures = [hit for hit in hits if hit.tag.category == FIGURE]
+    if not figures:
+        return hits
+    return [
+        hit
+        for hit in hits
+        if hit.tag.category not in FIRE_ACT_CATEGORIES | {"type_weak"}
+        or not any(0 <= figure.start - hit.end <= TYRE_REACH_CHARS for figure in figures)
     ]
 
 

@@ -90,6 +90,14 @@ ARABIC_TARGET_GAP_WORDS = 2  # "على" and at most one adjective of the act bef
 TARGET_GAP_CHARS = 20
 ATTACK_WORDS = ("incident", "event", "type")
 POSSESSIVES = ("'s", "’s")
+# "The Beirut port blast", "a Gaza hospital strike": an English compound of a place, the
+# building hit and the act names where it happened. Only with a building between the two: a
+# place right before an act is as often who acted ("Ankara strikes").
+SITE_NOUNS = frozenset(
+    """port hospital airport market arena church mosque shrine school embassy consulate hotel
+    station mall synagogue stadium refinery camp""".split()
+)
+SITE_NOUN_WORDS = 2
 # Words naming a part of a country ("northern Iraq", "nord de l'Irak", "شمال العراق").
 DIRECTION_WORDS = frozenset(
     """north south east west northern southern eastern western northeast northwest southeast
@@ -446,7 +454,8 @@ def _scene_spans(
 ) -> set[tuple[int, tuple[int, int]]]:
     """The place spans named where something happens: after a locative word ("in", "près de",
     "في", the clitic "ب"), as a headline's topic ("Syrie : ..."), as what an act of violence is
-    aimed at ("strikes Gaza"), or joined by "and" to such a place. A country or city named
+    aimed at ("strikes Gaza"), before the building an act hit ("the Beirut port blast"), or
+    joined by "and" to such a place. A country or city named
     otherwise is an actor or a qualifier ("Turkey strikes", "Washington says", "Iran-backed")
     and does not locate the story."""
     found: set[tuple[int, tuple[int, int]]] = set()
@@ -462,6 +471,7 @@ def _scene_spans(
             or _after_locative(segment, start, locatives)
             or _is_topic(segment, start, end)
             or _aimed_at(segment, start, end)
+            or _site_named_before_act(segment, end)
         ):
             found.add((index, span))
             previous[index] = end
@@ -488,6 +498,18 @@ def _aimed_at(segment: Segment, start: int, end: int) -> bool:
             if words and words[-1] in ARABIC_TARGET_WORDS and len(words) <= ARABIC_TARGET_GAP_WORDS:
                 return True
         elif all(w in TARGET_GAP_WORDS for w in gap):
+            return True
+    return False
+
+
+def _site_named_before_act(segment: Segment, end: int) -> bool:
+    """The place is the first word of an English compound that names the building hit and the
+    act ("after the Beirut port blast", "the Gaza hospital strike"): the scene."""
+    for hit in segment.hits:
+        if hit.tag.category not in (*ATTACK_WORDS, "type_weak") or hit.start <= end:
+            continue
+        gap = segment.folded[end : hit.start].split()
+        if 1 <= len(gap) <= SITE_NOUN_WORDS and all(w in SITE_NOUNS for w in gap):
             return True
     return False
 

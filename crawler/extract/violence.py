@@ -24,6 +24,9 @@ ACCIDENT_PRONE_WEAK_TYPES = ("ied",)
 ARMED_TARGETS = ("iraqi_security", "pmf", "coalition", "us_military", "protesters", "other")
 # Actors that are states: naming them beside a death says nothing of a fight.
 STATE_ACTORS = ("Iran", "United States", "Turkey")
+# How far after an advance word the people it frees may be named ("free the kidnapped
+# merchants", "تحرير الرهائن").
+FREED_REACH_CHARS = 16
 
 
 def violent(segment: Segment, weapons_only: bool) -> bool:
@@ -40,8 +43,15 @@ def violent(segment: Segment, weapons_only: bool) -> bool:
 
 def ground_taken(segment: Segment) -> bool:
     """Forces take ground from armed men: "Iraqi forces retake Fallujah's centre",
-    "les forces irakiennes reprennent", "القوات العراقية تستعيد جامعة الأنبار من داعش"."""
-    return segment.has("advance") and (
+    "les forces irakiennes reprennent", "القوات العراقية تستعيد جامعة الأنبار من داعش". Freeing
+    people is not taking ground ("الشرطة تحرر تاجرا مختطفا")."""
+    freed = segment.of("freed")
+    advances = [
+        hit
+        for hit in segment.of("advance")
+        if not any(0 <= person.start - hit.end <= FREED_REACH_CHARS for person in freed)
+    ]
+    return bool(advances) and (
         any(hit.tag.value in ARMED_TARGETS for hit in segment.of("target"))
         or names_armed_group(segment)
     )

@@ -61,6 +61,8 @@ FLAT_SECTIONS = (
     "advance",  # "retake", "reprennent", "تستعيد": ground taken from armed men is a battle
     "state_person",  # "general", "commander": the state named before it is whose, not who struck
     "tyres",  # "tyres", "pneus", "الإطارات": set on fire, a protest's road block, not an attack
+    "figure",  # "مفاجأة": the violence word right before it is a figure ("يفجر مفاجأة", an upset)
+    "freed",  # "hostages", "تاجرا": an advance word right before them frees people, takes no ground
     "given_name",  # "Hassan", "Ali": a place name right after one is a surname ("Hassan Ramadi")
 )
 # Sections that map a value to a list of terms (value, terms).
