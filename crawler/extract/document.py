@@ -46,8 +46,9 @@ VIOLENT_OTHER = "other"  # the attack type of arson, grenades, storming; what ac
 TYRES = "tyres"
 TYRE_REACH_CHARS = 12
 # A violence word right before one of these is a figure of speech: "يفجر مفاجأة" (springs a
-# surprise) tells a football upset.
+# surprise) tells a football upset. How far before it the word may end ("فجر الفريق مفاجأة").
 FIGURE = "figure"
+FIGURE_REACH_CHARS = 12
 FIRE_ACT_CATEGORIES = frozenset({"type", "incident", "event", "agent_act", "outcome"})
 # A place name right after one of these given names is a surname ("Hassan Ramadi").
 GIVEN_NAME = "given_name"
@@ -247,7 +248,7 @@ def _without_figures(hits: list[Hit]) -> list[Hit]:
         hit
         for hit in hits
         if hit.tag.category not in FIRE_ACT_CATEGORIES | {"type_weak"}
-        or not any(0 <= figure.start - hit.end <= TYRE_REACH_CHARS for figure in figures)
+        or not any(0 <= figure.start - hit.end <= FIGURE_REACH_CHARS for figure in figures)
     ]
 
 

@@ -455,9 +455,9 @@ def _scene_spans(
     """The place spans named where something happens: after a locative word ("in", "près de",
     "في", the clitic "ب"), as a headline's topic ("Syrie : ..."), as what an act of violence is
     aimed at ("strikes Gaza"), before the building an act hit ("the Beirut port blast"), or
-    joined by "and" to such a place. A country or city named
-    otherwise is an actor or a qualifier ("Turkey strikes", "Washington says", "Iran-backed")
-    and does not locate the story."""
+    joined by "and" to such a place. A country or city named otherwise is an actor or a
+    qualifier ("Turkey strikes", "Washington says", "Iran-backed") and does not locate the
+    story."""
     found: set[tuple[int, tuple[int, int]]] = set()
     previous: dict[int, int] = {}  # segment -> end of its last scene span
     for index, span, _ in sorted(raw, key=lambda r: (r[0], r[1])):
