@@ -45,11 +45,12 @@ VIOLENT_OTHER = "other"  # the attack type of arson, grenades, storming; what ac
 # ("أحرقوا الإطارات", "set fire to tyres", "brûlé des pneus").
 TYRES = "tyres"
 TYRE_REACH_CHARS = 12
+FIRE_ACT_CATEGORIES = frozenset({"type", "incident", "event", "agent_act", "outcome"})
 # A violence word right before one of these is a figure of speech: "يفجر مفاجأة" (springs a
 # surprise) tells a football upset. How far before it the word may end ("فجر الفريق مفاجأة").
 FIGURE = "figure"
 FIGURE_REACH_CHARS = 12
-FIRE_ACT_CATEGORIES = frozenset({"type", "incident", "event", "agent_act", "outcome"})
+FIGURE_ACT_CATEGORIES = FIRE_ACT_CATEGORIES | {"type_weak"}
 # A place name right after one of these given names is a surname ("Hassan Ramadi").
 GIVEN_NAME = "given_name"
 PLACE_CATEGORIES = frozenset({"place", "anchor"})
@@ -112,9 +113,7 @@ class Segment:
 
     def negated(self, hit: Hit) -> bool:
         """A negation just before the hit ("no one", "n'a pas", "aucune attaque n'a", "لم")."""
-        before = self.folded[max(0, hit.start - NEGATION_REACH_CHARS) : hit.start]
-        words = before.replace("'", " ").split()[-NEGATION_REACH_WORDS:]
-        return any(_one_of(w, NEGATIONS) for w in words)
+        return any(_one_of(w, NEGATIONS) for w in self._words_before(hit)[-NEGATION_REACH_WORDS:])
 
     def denied(self, hit: Hit) -> bool:
         """The thing the hit names is said not to be there: a privative word right before it
@@ -122,8 +121,7 @@ class Segment:
         or "any" under a negation ("did not record any clash", "لم تسفر عن أي اشتباك"). Unlike
         :meth:`negated`, a negation further back denies nothing: "no group claimed the attack"
         tells one."""
-        before = self.folded[max(0, hit.start - NEGATION_REACH_CHARS) : hit.start]
-        words = before.replace("'", " ").split()
+        words = self._words_before(hit)
         if not words:
             return False
         if _one_of(words[-1], ANY):
@@ -134,6 +132,11 @@ class Segment:
         if _one_of(words[-1], OCCURRING):
             return len(words) > 1 and _one_of(words[-2], PRIVATIVES)
         return _one_of(words[-1], PRIVATIVES)
+
+    def _words_before(self, hit: Hit) -> list[str]:
+        """The words of the :data:`NEGATION_REACH_CHARS` before the hit, elisions split."""
+        before = self.folded[max(0, hit.start - NEGATION_REACH_CHARS) : hit.start]
+        return before.replace("'", " ").split()
 
     def keeping(self, keep: Callable[[Hit], bool]) -> Segment:
         """This segment with only the hits ``keep`` accepts."""
@@ -247,7 +250,7 @@ def _without_figures(hits: list[Hit]) -> list[Hit]:
     return [
         hit
         for hit in hits
-        if hit.tag.category not in FIRE_ACT_CATEGORIES | {"type_weak"}
+        if hit.tag.category not in FIGURE_ACT_CATEGORIES
         or not any(0 <= figure.start - hit.end <= FIGURE_REACH_CHARS for figure in figures)
     ]
 
