@@ -71,9 +71,11 @@ RELATED_ATTACK_TYPES = (
 BLAST = "ied"
 FIRE_FROM_AFAR = RELATED_ATTACK_TYPES[0][1]
 # An assault is gunmen and suicide bombers at once ("jihadists attack Kirkuk", later "46 dead,
-# suicide bombers blew themselves up"): a suicide bombing and gunfire may be one event, on the
-# same weaker evidence.
-ASSAULT = (frozenset({"suicide_bombing"}), RELATED_ATTACK_TYPES[2][1])
+# suicide bombers blew themselves up"), a raid gunmen who kill and abduct ("jihadists seize
+# Sinjar", later "hundreds of Yazidis killed or abducted"): a suicide bombing or a kidnapping
+# and gunfire may be one event, on the same weaker evidence.
+GUNFIRE = RELATED_ATTACK_TYPES[2][1]
+LOOSE_ALLIES = (("assault", frozenset({"suicide_bombing"})), ("raid", frozenset({"kidnapping"})))
 # A report that places the event only in the country ("in Iraq", "northern Iraq") joins an
 # incident of the same or a related attack type within these hours, not the whole window: on a
 # busy day the country has several attacks of one kind.
@@ -463,9 +465,9 @@ def attack_type_relation(kind: str | None, other: str | None) -> tuple[str, floa
             return f"{family} {other}~{kind}", RELATED_SCORE
     if {kind, other} <= FIRE_FROM_AFAR | {BLAST} and BLAST in (kind, other):
         return f"blast {other}~{kind}", UNKNOWN_SCORE
-    bombers, gunfire = ASSAULT
-    if (kind in bombers and other in gunfire) or (other in bombers and kind in gunfire):
-        return f"assault {other}~{kind}", UNKNOWN_SCORE
+    for label, allies in LOOSE_ALLIES:
+        if (kind in allies and other in GUNFIRE) or (other in allies and kind in GUNFIRE):
+            return f"{label} {other}~{kind}", UNKNOWN_SCORE
     return None
 
 

@@ -133,6 +133,12 @@ def opened(extraction, incident_id=1):
             attack(BAGHDAD, NIGHT + timedelta(hours=5), target="us_military"),
             "site:camp-taji in Baghdad",
         ),
+        # "jihadists seize Sinjar", then "hundreds of Yazidis killed or abducted": one raid
+        (
+            attack(gazetteer_place("city:sinjar"), NIGHT, kind="clash", target="civilians"),
+            attack(gazetteer_place("city:sinjar"), NIGHT, kind="kidnapping", target="civilians"),
+            "raid clash~kidnapping",
+        ),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind=None), "type unknown"),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, target="us_military"), "US interest"),
         (attack(EMBASSY, NIGHT), attack(None, None, kind="rocket"), "place unknown"),
