@@ -325,6 +325,85 @@ def test_who_kills_is_not_the_target(ex, lang, title, text):
 
 
 @pytest.mark.parametrize(
+    ("lang", "title", "text", "not_target"),
+    [
+        # who was spared is no target
+        (
+            "en",
+            "US forces kill five militants about to launch drone near Kirkuk",
+            "The US military said it killed five militants at a drone launch site near Kirkuk on "
+            "Sunday. No US or coalition forces were hurt.",
+            "coalition",
+        ),
+        # who told the headline is no target
+        (
+            "en",
+            "Blast kills three in Mosul - official",
+            "A blast killed three people in Mosul on Sunday.",
+            "government",
+        ),
+        # whose strikes they were
+        (
+            "fr",
+            "Irak: combats à Ramadi, appuyés par des frappes de la coalition",
+            "De violents combats ont opposé dimanche les forces irakiennes aux jihadistes à "
+            "Ramadi, appuyées par des frappes de la coalition. Au moins 20 soldats ont été tués.",
+            "coalition",
+        ),
+    ],
+)
+def test_the_spared_the_source_and_the_air_force_are_not_targets(ex, lang, title, text, not_target):
+    got = _relevant(ex, lang, title, text)
+    assert got.target != not_target and not got.us_interest
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text", "place_id"),
+    [
+        # the hospital the wounded died in is not where they were hit
+        (
+            "fr",
+            "Irak: cinq soldats tués dans une embuscade au nord de Bagdad",
+            "Cinq soldats ont été tués dimanche dans une embuscade au nord de Bagdad. Deux blessés "
+            "ont succombé dans la nuit à l'hôpital de Kadhimiya.",
+            "gov:baghdad",
+        ),
+        (
+            "en",
+            "Bomb kills two soldiers in Iraq",
+            "A roadside bomb killed two Iraqi soldiers on Sunday. Three wounded soldiers were "
+            "taken to a hospital in Kadhimiya, police said.",
+            "country:iraq",
+        ),
+        # "north-east of Baqubah": somewhere in its province, not in the city
+        (
+            "ar",
+            "مقتل جنديين بانفجار عبوة في ديالى",
+            "قتل جنديان الأحد بانفجار عبوة ناسفة استهدفت دوريتهما في منطقة زراعية شمال شرق "
+            "مدينة بعقوبة.",
+            "gov:diyala",
+        ),
+        (
+            "en",
+            "IS attack kills four soldiers west of Ramadi",
+            "Islamic State militants killed four Iraqi soldiers in an attack on an army post west "
+            "of Ramadi on Sunday.",
+            "gov:anbar",
+        ),
+        # the governorate's building stands in its seat
+        (
+            "ar",
+            "مقتل متظاهر أمام مبنى محافظة البصرة",
+            "قتل متظاهر الأحد بإطلاق نار خلال تظاهرة أمام مبنى محافظة البصرة.",
+            "city:basra",
+        ),
+    ],
+)
+def test_the_scene_is_not_the_hospital_nor_the_landmark_city(ex, lang, title, text, place_id):
+    assert _relevant(ex, lang, title, text).place.id == place_id
+
+
+@pytest.mark.parametrize(
     ("lang", "title", "text"),
     [
         (

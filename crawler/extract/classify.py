@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from crawler.extract.document import Document, Segment
+from crawler.extract.document import SPACED_DASHES, Document, Segment
 from crawler.extract.lexicon import Hit
 from crawler.extract.place import Whereabouts
 from crawler.extract.relevance import NEGATIVE_KINDS, Weighing, Weights, signals
@@ -94,6 +94,11 @@ AGENT_REACH_CHARS = 12
 LINK_WORDS = frozenset({"of", "of the", "from", "de", "du", "des", "de la", "d", "في", "من"})
 # A subject stands right before its verb: "forces opened fire" (one space, maybe a quote).
 ACT_REACH_CHARS = 2
+# The words between a strike and the air force it is of ("frappes de la coalition").
+STRIKER_LINKS = frozenset({"of", "the", "de", "la", "du", "des", "d", "l"})
+# A headline's credit: a dash, then at most this many words ("- U.S. officials", "- sources").
+HEADLINE_CREDIT_MARKS = (*SPACED_DASHES, " -")
+HEADLINE_CREDIT_WORDS = 3
 
 
 class LazyFacts(Protocol):
@@ -399,13 +404,16 @@ def _state_fires(document: Document, kind: str | None) -> bool:
 
 
 def _victim_hits(segment: Segment, kind: str | None, groups_hit: bool) -> list[Hit]:
-    """The segment's target words that name who was hit, not who speaks or who acted; an armed
-    group is the attacker unless ``groups_hit`` (a state struck from the air or from afar)."""
+    """The segment's target words that name who was hit, not who speaks, who acted or who was
+    spared; an armed group is the attacker unless ``groups_hit`` (a state struck from the air
+    or from afar)."""
     # An armed group named is the attacker; a state's forces ("القوات الأمريكية", "les forces
     # américaines") are hit as often as they strike: only an active verb or "by" says which.
     groups = armed_groups(segment)
     kept = []
     for hit in segment.of("target"):
+        if segment.negated(hit) or _credited_in_headline(segment, hit):
+            continue  # "no US or coalition forces were hurt"; "Blast kills 3 in Mosul - official"
         if _next_to(segment, "source_before", hit, before=True, reach=SOURCE_REACH_CHARS):
             continue
         if _next_to(segment, "source_after", hit, before=False, reach=SOURCE_REACH_CHARS):
@@ -416,6 +424,15 @@ def _victim_hits(segment: Segment, kind: str | None, groups_hit: bool) -> list[H
             continue  # "jihadists", "Kataeb Hezbollah": the attacker, unless a state struck
         kept.append(hit)
     return [hit for i, hit in enumerate(kept) if not _member_of_next(segment, hit, kept[i + 1 :])]
+
+
+def _credited_in_headline(segment: Segment, hit: Hit) -> bool:
+    """The hit is in the few words a headline ends with after a dash, who told it ("Blast
+    kills 3 in Mosul - official", "... -police sources")."""
+    if segment.index != 0:
+        return False
+    dash = max(segment.cased.rfind(mark, 0, hit.start) for mark in HEADLINE_CREDIT_MARKS)
+    return dash >= 0 and len(segment.cased[dash:].split()) <= HEADLINE_CREDIT_WORDS + 1
 
 
 def _member_of_next(segment: Segment, hit: Hit, later: list[Hit]) -> bool:
@@ -452,14 +469,21 @@ def _is_agent(segment: Segment, hit: Hit) -> bool:
 
 def _strikes_from_the_air(segment: Segment, hit: Hit) -> bool:
     """The target word names an air force: "طائرات التحالف" (the coalition's aircraft), "coalition
-    airstrikes". In a story of bombings or shelling that also tells of the coalition's raids,
-    the coalition struck; it was not hit."""
-    return any(
-        strike.tag.value == AIRSTRIKE
-        and strike.start < hit.end + ACT_REACH_CHARS
-        and hit.start < strike.end
-        for strike in segment.of("type")
-    )
+    airstrikes", "frappes aériennes de la coalition", "strikes of the coalition". In a story of
+    bombings or shelling that also tells of the coalition's raids, the coalition struck; it was
+    not hit."""
+    for strike in (*segment.of("type"), *segment.of("type_weak")):
+        if strike.tag.value != AIRSTRIKE:
+            continue
+        if strike.start < hit.end + ACT_REACH_CHARS and hit.start < strike.end:
+            return True
+        word_end = strike.end  # a stem's hit ends inside its word ("frappe" of "frappes")
+        while word_end < hit.start and segment.folded[word_end].isalnum():
+            word_end += 1
+        gap = segment.folded[word_end : hit.start].replace("'", " ").split()
+        if hit.start >= word_end and len(gap) <= len(STRIKER_LINKS) and set(gap) <= STRIKER_LINKS:
+            return True
+    return False
 
 
 def _acts(segment: Segment, hit: Hit) -> bool:

@@ -73,6 +73,7 @@ OCCURRING = frozenset({"وقوع", "تسجيل", "حدوث", "حصول"})
 ANY = frozenset({"any", "اي"})
 # What ends a clause within a sentence: a comma, a semicolon, a colon, a bracket.
 CLAUSE_MARKS = ",;:()"
+SPACED_DASHES = (" - ", " – ", " — ")
 
 _TOKEN = re.compile(r"\d+(?:[,.\u202f]\d{3})+(?!\d)|\w+")
 
@@ -108,8 +109,11 @@ class Segment:
 
     def one_clause(self, start: int, end: int) -> bool:
         """No clause mark stands between ``start`` and ``end`` (a cheaper test than
-        :meth:`clause_end` when both ends are known)."""
-        return all(self.folded.find(mark, start, end) < 0 for mark in CLAUSE_MARKS)
+        :meth:`clause_end` when both ends are known). A spaced dash, which folding blanks,
+        also ends a clause ("gunmen kill two policemen - security sources")."""
+        return all(self.folded.find(mark, start, end) < 0 for mark in CLAUSE_MARKS) and all(
+            self.cased.find(dash, start, end) < 0 for dash in SPACED_DASHES
+        )
 
     def negated(self, hit: Hit) -> bool:
         """A negation just before the hit ("no one", "n'a pas", "aucune attaque n'a", "لم")."""

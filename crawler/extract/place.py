@@ -62,14 +62,32 @@ TOWN_IN_GOVERNORATE_CHARS = 40
 # What may stand between a landmark word and its place: an article ("north of the ...").
 # (the Arabic article too: a place hit starts after it, "من العراق").
 LANDMARK_GAP_WORDS = frozenset({"", "the", "la", "le", "les", "l'", "l", "d'", "de", "ال"})
-LANDMARK_GAP_CHARS = 5
+# The buildings of a governorate's government, named before it: they stand in its seat.
+SEAT_BUILDINGS = frozenset(
+    fold(word)
+    for word in (
+        "مبنى",
+        "ديوان",
+        "مقر",
+        "siège du",
+        "bâtiment du",
+        "headquarters of",
+        "building of",
+    )
+)
+# What may stand between a landmark word and the town it names: articles and the word for a
+# town ("north-east of the city of Baqubah", "شمال شرق مدينة بعقوبة").
+REFERENCE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset({"of", "city", "town", "ville", "مدينه"})
+REFERENCE_GAP_CHARS = 16
 LAUNCH = "launch"  # the landmark kind of "fired from", "depuis", "انطلقت من"
 GROUP_HOME = "group"  # the landmark kind of "militias in", "milices en", "الفصائل في"
 ROUTE = "route"  # the landmark kind of "on the road", "طريق": a road named by its towns
 WAR = "war"  # the landmark kind of "the war in", "la guerre en", "الحرب في": a war's theatre
+DIRECTION = "direction"  # the landmark kind of "north of", "au sud de", "شمال"
+CARE = "care"  # the landmark kind of "hospital in", "l'hôpital de", "مستشفى": where the hurt lie
 # Roles that make a place something other than where the news happened; a place listed right
 # after one in such a role has it too ("fired from Iraq and Syria").
-ROLES_ELSEWHERE = (LAUNCH, GROUP_HOME, WAR)
+ROLES_ELSEWHERE = (LAUNCH, GROUP_HOME, WAR, CARE)
 # What may stand between a locative word and the foreign place it introduces: articles and the
 # part of the country ("in northern Syria", "dans le nord de la Syrie", "في شمال سوريا").
 SCENE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset(
@@ -140,7 +158,8 @@ class Located:
     landmark: bool = False  # a reference point, a launch site, an earlier event's place
     # The kind of landmark word before it, if any: LAUNCH (where a weapon was fired from),
     # GROUP_HOME ("Iran-backed militias in Iraq"), ROUTE (an end of the road where things
-    # happened), WAR ("a US ally in the war in Iraq"), a direction ("north of") ...
+    # happened), WAR ("a US ally in the war in Iraq"), CARE (the hospital the wounded were
+    # taken to), a direction ("north of") ...
     role: str | None = None
     scene: bool = True  # named where things happen ("in Yemen"), not as an actor ("Turkey says")
     earlier: bool = False  # named after a background clause: the place of an earlier event
@@ -149,7 +168,8 @@ class Located:
 
     @property
     def elsewhere(self) -> bool:
-        """Named as a launch site, a group's home or a war's theatre: not the scene."""
+        """Named as a launch site, a group's home, a war's theatre or where the wounded are
+        treated: not the scene."""
         return self.role in ROLES_ELSEWHERE
 
 
@@ -161,8 +181,9 @@ class Whereabouts:
     dateline_place: Place | None
     abroad_too: bool = False  # the lead also sets something abroad ("in Iraq and Syria")
     region: bool = False  # only the country, but a part of it ("northern Iraq", "شمال العراق")
-    # The governorate is also named by its seat's name ("in Kirkuk", "in Kirkuk province"):
-    # the lead is as precise as one that names a town.
+    # The governorate is also named by its seat's name ("in Kirkuk", "in Kirkuk province"), or
+    # is where its seat is a landmark ("east of Ramadi"): the lead is as precise as one that
+    # names a town.
     by_seat: bool = False
 
 
@@ -175,8 +196,9 @@ def _after_background(segment: Segment, start: int) -> bool:
 def _reference_before(segment: Segment, start: int) -> str | None:
     """The kind of landmark word ("direction", "launch" ...) right before a place, if any."""
     for ref in segment.of("place_ref"):
-        if 0 <= start - ref.end <= LANDMARK_GAP_CHARS:
-            if segment.folded[ref.end : start].strip() in LANDMARK_GAP_WORDS:
+        if 0 <= start - ref.end <= REFERENCE_GAP_CHARS:
+            gap = segment.folded[ref.end : start].replace("'", " ").split()
+            if all(word in REFERENCE_GAP_WORDS for word in gap):
                 return ref.tag.value
     return None
 
@@ -202,6 +224,19 @@ def _places_by_span(segment: Segment, gazetteer: Gazetteer) -> dict[tuple[int, i
         if place is not None:
             spans[(hit.start, hit.end)].append(place)
     return spans
+
+
+def _seat_for_its_building(
+    segment: Segment, start: int, place: Place, gazetteer: Gazetteer
+) -> Place:
+    """A governorate named for its seat of government ("مبنى محافظة البصرة", "le siège du
+    gouvernorat de Bassora"): the building stands in the seat, the town it happened in."""
+    if place.kind != "governorate":
+        return place
+    before = _gap_words(segment.folded[max(0, start - SCENE_GAP_CHARS) : start])
+    if before and (before[-1] in SEAT_BUILDINGS or " ".join(before[-2:]) in SEAT_BUILDINGS):
+        return gazetteer.seat(place.governorate) or place
+    return place
 
 
 def _resolve(candidates: list[Place], context_governorates: set[str]) -> Place:
@@ -283,7 +318,7 @@ def locate(
             Located(
                 index,
                 span[0],
-                _resolve(places, context),
+                _seat_for_its_building(segment, span[0], _resolve(places, context), gazetteer),
                 landmark=earlier or reference is not None,
                 role=reference,
                 scene=(index, span) in scenes,
@@ -338,7 +373,10 @@ def locate(
         and any(
             loc.segment <= 1
             and loc.place.governorate == place.governorate
-            and _seat_of_its_name(loc.place, gazetteer)
+            and (
+                _seat_of_its_name(loc.place, gazetteer)
+                or (loc.role == DIRECTION and gazetteer.is_seat(loc.place.id))
+            )
             for loc in iraqi
         )
     )
@@ -575,7 +613,10 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     top = max(first, key=lambda loc: _rank(loc, gazetteer))
     if top.landmark and second:  # "south of Baghdad", then "in Jurf al-Sakhar": the scene
         return max(second, key=lambda loc: _rank(loc, gazetteer)).place
-    landmarks = [loc for loc in first if loc.landmark and not (loc.role == LAUNCH or loc.earlier)]
+    landmarks = [loc for loc in first if _a_landmark_of_the_scene(loc)]
+    if top.place.kind == "country" and not landmarks and not second:
+        # "killed in Iraq", then "west of the city of Baiji"
+        landmarks = [loc for loc in iraqi if loc.segment > 1 and _a_landmark_of_the_scene(loc)]
     if top.place.kind == "country" and landmarks:
         towns = [loc for loc in landmarks if loc.place.kind != "country"]
         if second and towns and all(loc.role == ROUTE for loc in towns):
@@ -591,7 +632,16 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     ]
     if inside:
         return max(inside, key=lambda loc: _rank(loc, gazetteer)).place
+    if top.role == DIRECTION and seat:
+        # "north-east of Baqubah": somewhere in the seat's province, tens of kilometres out
+        return gazetteer.governorate(best.governorate) or best
     return best
+
+
+def _a_landmark_of_the_scene(loc: Located) -> bool:
+    """A place the scene is told from ("north of Baghdad", "on the Kirkuk road"), not a launch
+    site, a hospital or the place of an earlier event."""
+    return loc.landmark and not (loc.role in (LAUNCH, CARE) or loc.earlier)
 
 
 def _list_heads(located: list[Located]) -> list[Located]:
@@ -653,11 +703,12 @@ def _seat_of_its_name(place: Place, gazetteer: Gazetteer) -> bool:
     return place.kind == "city" and place.name == place.governorate and gazetteer.is_seat(place.id)
 
 
-def _rank(loc: Located, gazetteer: Gazetteer) -> tuple[bool, float, int, int]:
+def _rank(loc: Located, gazetteer: Gazetteer) -> tuple[bool, bool, float, int, int]:
     specificity = SPECIFICITY[loc.place.kind] - (
         SEAT_DISCOUNT if gazetteer.is_seat(loc.place.id) else 0.0
     )
-    return (not loc.landmark, specificity, -loc.segment, -loc.start)
+    # A hospital's town is the last resort: even "north of the capital" says more of the scene.
+    return (loc.role != CARE, not loc.landmark, specificity, -loc.segment, -loc.start)
 
 
 def _seat_as_area(loc: Located, located: list[Located]) -> bool:
