@@ -88,11 +88,6 @@ class Gazetteer:
                 str(d) for lang in ALIAS_LANGS for d in demonyms.get(lang) or ()
             ]
             self._aliases[place.id] = aliases_of(entry)
-        self._governorates = {
-            place.governorate: place
-            for place in self._places.values()
-            if place.kind == "governorate" and place.governorate
-        }
         self._seats_by_governorate = {
             self._places[place_id].governorate: self._places[place_id] for place_id in self._seats
         }
@@ -131,10 +126,6 @@ class Gazetteer:
         """What an attack on this site is aimed at when the text does not say (Ain al-Asad:
         the US troops it hosts), from the entry's ``target`` field."""
         return self._targets.get(place_id)
-
-    def governorate(self, name: str | None) -> Place | None:
-        """The governorate of this name, as a place."""
-        return self._governorates.get(name) if name else None
 
     def seat(self, governorate: str | None) -> Place | None:
         """The seat of this governorate (``seat: true``), as a place."""

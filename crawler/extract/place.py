@@ -62,6 +62,7 @@ TOWN_IN_GOVERNORATE_CHARS = 40
 # What may stand between a landmark word and its place: an article ("north of the ...").
 # (the Arabic article too: a place hit starts after it, "من العراق").
 LANDMARK_GAP_WORDS = frozenset({"", "the", "la", "le", "les", "l'", "l", "d'", "de", "ال"})
+LANDMARK_GAP_CHARS = 5
 # The buildings of a governorate's government, named before it: they stand in its seat.
 SEAT_BUILDINGS = frozenset(
     fold(word)
@@ -75,15 +76,10 @@ SEAT_BUILDINGS = frozenset(
         "building of",
     )
 )
-# What may stand between a landmark word and the town it names: articles and the word for a
-# town ("north-east of the city of Baqubah", "شمال شرق مدينة بعقوبة").
-REFERENCE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset({"of", "city", "town", "ville", "مدينه"})
-REFERENCE_GAP_CHARS = 16
 LAUNCH = "launch"  # the landmark kind of "fired from", "depuis", "انطلقت من"
 GROUP_HOME = "group"  # the landmark kind of "militias in", "milices en", "الفصائل في"
 ROUTE = "route"  # the landmark kind of "on the road", "طريق": a road named by its towns
 WAR = "war"  # the landmark kind of "the war in", "la guerre en", "الحرب في": a war's theatre
-DIRECTION = "direction"  # the landmark kind of "north of", "au sud de", "شمال"
 CARE = "care"  # the landmark kind of "hospital in", "l'hôpital de", "مستشفى": where the hurt lie
 # Roles that make a place something other than where the news happened; a place listed right
 # after one in such a role has it too ("fired from Iraq and Syria").
@@ -181,9 +177,8 @@ class Whereabouts:
     dateline_place: Place | None
     abroad_too: bool = False  # the lead also sets something abroad ("in Iraq and Syria")
     region: bool = False  # only the country, but a part of it ("northern Iraq", "شمال العراق")
-    # The governorate is also named by its seat's name ("in Kirkuk", "in Kirkuk province"), or
-    # is where its seat is a landmark ("east of Ramadi"): the lead is as precise as one that
-    # names a town.
+    # The governorate is also named by its seat's name ("in Kirkuk", "in Kirkuk province"):
+    # the lead is as precise as one that names a town.
     by_seat: bool = False
 
 
@@ -196,9 +191,8 @@ def _after_background(segment: Segment, start: int) -> bool:
 def _reference_before(segment: Segment, start: int) -> str | None:
     """The kind of landmark word ("direction", "launch" ...) right before a place, if any."""
     for ref in segment.of("place_ref"):
-        if 0 <= start - ref.end <= REFERENCE_GAP_CHARS:
-            gap = segment.folded[ref.end : start].replace("'", " ").split()
-            if all(word in REFERENCE_GAP_WORDS for word in gap):
+        if 0 <= start - ref.end <= LANDMARK_GAP_CHARS:
+            if segment.folded[ref.end : start].strip() in LANDMARK_GAP_WORDS:
                 return ref.tag.value
     return None
 
@@ -373,10 +367,7 @@ def locate(
         and any(
             loc.segment <= 1
             and loc.place.governorate == place.governorate
-            and (
-                _seat_of_its_name(loc.place, gazetteer)
-                or (loc.role == DIRECTION and gazetteer.is_seat(loc.place.id))
-            )
+            and _seat_of_its_name(loc.place, gazetteer)
             for loc in iraqi
         )
     )
@@ -632,9 +623,6 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     ]
     if inside:
         return max(inside, key=lambda loc: _rank(loc, gazetteer)).place
-    if top.role == DIRECTION and seat:
-        # "north-east of Baqubah": somewhere in the seat's province, tens of kilometres out
-        return gazetteer.governorate(best.governorate) or best
     return best
 
 
