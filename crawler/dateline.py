@@ -5,7 +5,7 @@ Agencies open a story with the place it was filed from: ``BAGDAD, 16 fév 2020 (
 13 mars 2022 (AFP) -`` (AFP's French copy names the country after a city it thinks little
 known), ``BASRA/BAGHDAD (Reuters) -`` (filed from two cities: the first is the place),
 ``بغداد 26 فبراير 2018 (شينخوا)`` (Xinhua's Arabic copy: a date, no comma, no dash);
-newspapers write ``BAGHDAD — Rockets struck ...``; Arabic papers open with where or who, then a
+newspapers write ``BAGHDAD — Rockets struck ...`` or ``BAGHDAD: Rockets struck ...``; Arabic papers open with where or who, then a
 dash, a slash or a colon: ``بغداد - ...``, ``الرياض/ ...``, ``عين اليوم – بغداد ...`` (an
 outlet, then the city), ``محمد علي – ...`` (a reporter), ``بغداد: حمزة الساعدي`` (a city, then
 the paper's correspondent).
@@ -63,12 +63,13 @@ _DATED_AGENCY_DATELINE = re.compile(
     rf"\(\s*{_AGENCY}\s*\)\s*[-–—:]*\s*"
 )
 _AGENCY_SHAPES = (_AGENCY_DATELINE, _DATED_AGENCY_DATELINE)
-# "BAGHDAD — " without an agency: only words in capitals count (three letters at least: "US -
-# Iran talks" is a headline), or we would take real sentences for datelines.
+# "BAGHDAD — ", "BAGHDAD: " (Arab News) without an agency: only words in capitals count (three
+# letters at least: "US - Iran talks" is a headline), or we would take real sentences for
+# datelines.
 _CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]"
 _CAPITALS_DATELINE = re.compile(
     rf"^\s*(?P<place>{_CAPITAL_WORD}{{2,}}(?: {_CAPITAL_WORD}+){{0,3}})"
-    r"(?:,\s*(?P<date>[^—–\n-]{1,30}?))?\s*[—–-]{1,2}\s+"
+    r"(?:,\s*(?P<date>[^—–\n-]{1,30}?))?\s*(?:[—–-]{1,2}|:)\s+"
 )
 # One to three words of Arabic letters, then a dash, a slash or a colon ("بغداد: حمزة الساعدي"
 # opens a paper's own correspondent's story).

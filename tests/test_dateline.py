@@ -26,6 +26,7 @@ from crawler.dateline import dateline_after_lead, dateline_place, parse_dateline
         ("النجف/كربلاء (رويترز) - قتل محتج.", "النجف", None, "قتل"),
         ("BAGHDAD — Rockets struck the base.", "BAGHDAD", None, "Rockets"),
         ("BAGHDAD - Rockets struck the base.", "BAGHDAD", None, "Rockets"),
+        ("BAGHDAD: Rockets struck the base.", "BAGHDAD", None, "Rockets"),  # Arab News
         ("AL-QAIM, Iraq — A drone struck a convoy.", "AL-QAIM", "Iraq", "A drone"),
         ("بغداد - أفاد مصدر أمني بسقوط صاروخين.", "بغداد", None, "أفاد"),
         ("الرياض/ أعلنت الوزارة.", "الرياض", None, "أعلنت"),
