@@ -246,12 +246,22 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     if timing is None or attack is None or _two_air_forces(report, incident):
         return None
     gap_h, time_score = timing
-    # How far apart the two events can be, for the windows below: a report that names no day
-    # is dated at its publication but tells of an event up to UNDATED_REACH before it ("gunmen
-    # killed 11", published at night, of the afternoon's attack a dated report put on that day).
+    # How close the two events can be, for the windows below: a report that names only the day
+    # tells of any hour of it ("on Thursday", said in Washington, of strikes Iraq reports early
+    # Friday), and one that names no day is dated at its publication but tells of an event up
+    # to UNDATED_REACH before it ("gunmen killed 11", published at night, of the afternoon's
+    # attack a dated report put on that day).
     near_h = gap_h
-    if "unknown" in (report.time_precision, incident.time_precision):
-        near_h = min(gap_h, _undated_gap_h(report, incident))
+    # A report that places one state's strikes only in the country dates them by the day of the
+    # capital that speaks (Washington's "Thursday" is Baghdad's "early Friday"): its day stands
+    # for all its hours too.
+    precisions = {report.time_precision, incident.time_precision}
+    if (
+        "unknown" in precisions
+        or precisions == {"day", "hour"}
+        or (_one_air_force(report, incident) and _vague_on_one_side(extraction.place, incident))
+    ):
+        near_h = min(gap_h, _span_gap_h(report, incident))
     target = target_relation(extraction.target, incident.target)
     if target is None and near_h <= STRIKE_FLASH_HOURS and _one_strike(extraction, incident):
         target = f"targets {incident.target}~{extraction.target} of one strike", 0.0
@@ -343,6 +353,15 @@ def _strikers(report: Report, incident: Incident) -> tuple[str, str] | None:
     return striker, other
 
 
+def _vague_on_one_side(place: Place | None, incident: Incident) -> bool:
+    return _vague(place) or _vague(incident_place(incident))
+
+
+def _one_air_force(report: Report, incident: Incident) -> bool:
+    strikers = _strikers(report, incident)
+    return strikers is not None and strikers[0] == strikers[1]
+
+
 def _two_air_forces(report: Report, incident: Incident) -> bool:
     """Airstrikes by two states (a coalition raid on Hawija, Turkish raids on the PKK the same
     night) are two events, wherever each report places them."""
@@ -352,15 +371,14 @@ def _two_air_forces(report: Report, incident: Incident) -> bool:
 
 def _strike_wave(report: Report, incident: Incident, gap_h: float) -> tuple[str, float] | None:
     """Two places struck from the air by the same state within hours: one wave of strikes."""
-    strikers = _strikers(report, incident)
-    if strikers is None or strikers[0] != strikers[1]:
+    if not _one_air_force(report, incident):
         return None
     if _within(gap_h, STRIKE_WAVE_WINDOW):
-        return f"strike wave of {strikers[0]}", WAVE_SCORE
+        return f"strike wave of {report.extraction.claimed_by}", WAVE_SCORE
     return None
 
 
-def _undated_gap_h(report: Report, incident: Incident) -> float:
+def _span_gap_h(report: Report, incident: Incident) -> float:
     """Hours between the spans the two event times stand for: a day its Baghdad day, an undated
     report the :data:`UNDATED_REACH` before its publication, an hour itself."""
     if incident.event_time is None:

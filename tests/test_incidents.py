@@ -153,6 +153,13 @@ def opened(extraction, incident_id=1):
             attack(AIN_AL_ASAD, NIGHT + timedelta(hours=16), precision="day"),
             "16.0 h apart",
         ),
+        # "on Thursday" from Washington, "early Friday" from Baghdad, the place named on one
+        # side only: a day stands for all its hours
+        (
+            us_strike(None, NIGHT - timedelta(hours=12), precision="day"),
+            us_strike(gazetteer_place("city:karbala"), NIGHT + timedelta(hours=7)),
+            "place unknown",
+        ),
         # a report that names no day (the publication time) may come out a day later
         (
             attack(AIN_AL_ASAD, NIGHT, precision="day"),
@@ -192,8 +199,8 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         ),
         (attack(EMBASSY, NIGHT), attack(EMBASSY, NIGHT, kind="kidnapping")),
         (attack(EMBASSY, NIGHT, kind="ied"), attack(EMBASSY, NIGHT, kind="shooting")),
-        # no place: the same kind of attack, but a day later
-        (attack(EMBASSY, NIGHT), attack(None, NIGHT + timedelta(hours=20), precision="day")),
+        # no place: the same kind of attack, but the next day (a day stands for all its hours)
+        (attack(EMBASSY, NIGHT), attack(None, NIGHT + timedelta(hours=32), precision="day")),
         # airstrikes on two places by two states, or by a state then nobody known
         (
             attack(GREEN_ZONE, NIGHT, kind="airstrike", target="pmf", claimed_by="United States"),
