@@ -714,6 +714,82 @@ def test_another_coalition_is_no_us_interest(ex, lang, title, text, target):
             "قدم الرئيس الفرنسي الأحد تعازيه لعائلات ضحايا التفجير الانتحاري الذي استهدف حي "
             "الكرادة في بغداد السبت وأسفر عن مقتل 30 شخصا.",
         ),
+        # a group's claim of several attacks, each reported on its own
+        (
+            "en",
+            "Iraqi militia claims three drone attacks on US bases",
+            "The Islamic Resistance in Iraq said on Sunday it had attacked Ain al-Asad and Harir "
+            "air bases and a base in Syria with drones.",
+        ),
+        (
+            "fr",
+            "Irak: une milice pro-iranienne revendique trois attaques contre des bases américaines",
+            "La Résistance islamique en Irak a revendiqué dimanche trois attaques de drones contre "
+            "les bases d'Aïn al-Assad et de Harir.",
+        ),
+        # strikes to come, an offensive announced
+        (
+            "fr",
+            "Le Canada va mener des frappes aériennes contre l'EI en Irak",
+            "Le Premier ministre a annoncé dimanche que ses avions de combat vont mener des "
+            "frappes contre les jihadistes en Irak.",
+        ),
+        (
+            "en",
+            "Iraqi army urges civilians to leave Hawija ahead of offensive",
+            "The Iraqi army dropped leaflets over Hawija on Sunday urging civilians to leave "
+            "ahead of an offensive against Islamic State.",
+        ),
+        (
+            "ar",
+            "القوات العراقية تستعد لشن هجوم على آخر معاقل داعش غرب الأنبار",
+            "قال قائد عسكري الأحد إن القوات العراقية تستعد لشن هجوم مرتقب على مواقع داعش في "
+            "القائم غرب الأنبار.",
+        ),
+        # an arrest over an attack
+        (
+            "en",
+            "Iraqi PM orders arrest of police officers over deadly raid on protesters",
+            "Iraq's prime minister on Sunday ordered the arrest of officers over a deadly raid on "
+            "a protest camp in Baghdad.",
+        ),
+        # hostages freed, days after they were taken
+        (
+            "en",
+            "Iraqi police free kidnapped engineers in Diyala",
+            "Iraqi police on Sunday freed two engineers kidnapped last week near Baquba, the "
+            "interior ministry said.",
+        ),
+        (
+            "ar",
+            "الإفراج عن الصيادين المختطفين في بادية السماوة",
+            "أعلنت قيادة الشرطة الأحد الإفراج عن أربعة صيادين اختطفهم مسلحون الأسبوع الماضي في "
+            "بادية السماوة.",
+        ),
+        # a controlled explosion of old munitions, a workers' march, a timeline
+        (
+            "ar",
+            "تفجير مسيطر عليه لمخلفات حربية قرب الفلوجة",
+            "نفذت فرق الهندسة العسكرية الأحد تفجيرا مسيطرا عليه لعشرات القذائف القديمة قرب "
+            "الفلوجة.",
+        ),
+        (
+            "ar",
+            "مسيرة عمالية في البصرة للمطالبة بفرص عمل",
+            "شارك مئات العمال الأحد في مسيرة عمالية وسط البصرة للمطالبة بتوفير فرص العمل.",
+        ),
+        (
+            "ar",
+            "هجمات داعش في كركوك خلال عام.. تسلسل زمني",
+            "نستعرض في هذا التقرير أبرز الهجمات التي شنها تنظيم داعش في كركوك منذ مطلع العام.",
+        ),
+        # a base handed over
+        (
+            "fr",
+            "Irak: la coalition remet la base de Qayyarah à l'armée irakienne",
+            "La coalition antijihadiste a remis dimanche la base de Qayyarah, au sud de Mossoul, "
+            "aux forces irakiennes, dans le cadre du retrait de ses troupes.",
+        ),
     ],
 )
 def test_stories_about_attacks_are_not_reports_of_one(ex, lang, title, text):

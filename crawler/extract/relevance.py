@@ -46,7 +46,11 @@ NEGATIVE_KINDS = (
     "feature", "sport",
 )  # fmt: skip
 # A count of attacks from which a lead recaps a campaign ("more than 40 attacks since ...").
+OTHER_NEWS = "other"  # the negative kind of news that is no attack (arrests, accidents ...)
 RECAP_MIN_ATTACKS = 5
+# ... or from two claimed in one statement, the attack noun within these characters after the
+# count ("claims three drone attacks").
+CLAIMED_NOUN_CHARS = 8
 POSITIONS = {0: "title", 1: "first", 2: "second"}
 # What ends the clause that tells the news, the words that tell an attack in it, and the kinds
 # of other news that follow an attack in the next clause (a recap word there still says what
@@ -95,6 +99,8 @@ def _counts_many_attacks(segment: Segment, numbers: Numbers) -> bool:
     nouns = segment.of("tally_noun") + [h for h in segment.of("type") if h.tag.value == AIRSTRIKE]
     if any((count_before(segment, hit, numbers) or 0) >= RECAP_MIN_ATTACKS for hit in nouns):
         return True
+    if _claims_several(segment, numbers):
+        return True
     if not (segment.has("tally_noun") or segment.has("incident")):
         return False  # no act for "times" to count (and no need to split the words)
     tokens = segment.tokens
@@ -107,6 +113,23 @@ def _counts_many_attacks(segment: Segment, numbers: Numbers) -> bool:
             and not reading.weak
             and RECAP_MIN_ATTACKS <= reading.value < YEAR_MIN
         ):
+            return True
+    return False
+
+
+def _claims_several(segment: Segment, numbers: Numbers) -> bool:
+    """A group claims several attacks in one statement ("claims three drone attacks on US
+    bases", "revendique trois attaques", "تبنت ثلاث هجمات"): a sum, each reported on its own."""
+    if not segment.has("tally_claim"):
+        return False
+    tokens = segment.tokens
+    for claim in segment.of("tally_claim"):
+        at = next((i for i, token in enumerate(tokens) if token.start >= claim.end), None)
+        reading = read_number(tokens, at, numbers) if at is not None else None
+        if reading is None or reading.weak or not 2 <= reading.value < YEAR_MIN:
+            continue
+        after = tokens[reading.end - 1].end
+        if any(0 <= noun.start - after <= CLAIMED_NOUN_CHARS for noun in segment.of("tally_noun")):
             return True
     return False
 
@@ -230,6 +253,15 @@ def _old_date(segment: Segment, published: datetime, relatives: list[tuple[int, 
     return False
 
 
+def _of_other(segment: Segment, hit: Hit) -> bool:
+    """The attack word is part of a phrase of other news: "a controlled explosion", "تفجير
+    مسيطر عليه", "rocket launcher found"."""
+    return any(
+        other.start <= hit.start and hit.end <= other.end and other.tag.value == OTHER_NEWS
+        for other in segment.of("negative")
+    )
+
+
 def _names_its_year(title: Segment, published: datetime) -> bool:
     """The headline names the year it is published in ("Islamic State in Iraq, 2020: fewer
     attacks", "العراق في 2018"): it sums the year up. A fresh report names its day, not its
@@ -265,7 +297,11 @@ def signals(
         at = POSITIONS[segment.index]
         # What speaks for a report counts once, wherever in the lead it is said: a headline
         # alone (a feed's only text) is not weaker for having fewer sentences.
-        weapons = [h for h in segment.of("type") if h.tag.value != VIOLENT_OTHER]
+        weapons = [
+            h
+            for h in segment.of("type")
+            if h.tag.value != VIOLENT_OTHER and not _of_other(segment, h)
+        ]
         if weapons:
             mark("lead:weapon")
         if any(h.tag.value == VIOLENT_OTHER for h in segment.of("type")):
@@ -276,7 +312,8 @@ def signals(
         happened = _happened(segment)
         if happened:
             mark("lead:happened")
-        if segment.index == 0 and (weapons or segment.has("incident")):
+        incidents = [h for h in segment.of("incident") if not _of_other(segment, h)]
+        if segment.index == 0 and (weapons or incidents):
             mark("title:attack")
             if happened:
                 mark("title:attack_happened")

@@ -178,6 +178,7 @@ class Vocabulary:
             pairs += [(t, Tag("term", category, "", self.lang)) for t in time.get(section) or ()]
         tally = data.get("tally") or {}
         pairs += [(t, Tag("term", "tally_noun", "", self.lang)) for t in tally.get("noun") or ()]
+        pairs += [(t, Tag("term", "tally_claim", "", self.lang)) for t in tally.get("claim") or ()]
         return pairs
 
 
