@@ -252,15 +252,8 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     # to UNDATED_REACH before it ("gunmen killed 11", published at night, of the afternoon's
     # attack a dated report put on that day).
     near_h = gap_h
-    # A report that places one state's strikes only in the country dates them by the day of the
-    # capital that speaks (Washington's "Thursday" is Baghdad's "early Friday"): its day stands
-    # for all its hours too.
     precisions = {report.time_precision, incident.time_precision}
-    if (
-        "unknown" in precisions
-        or precisions == {"day", "hour"}
-        or (_one_air_force(report, incident) and _vague_on_one_side(extraction.place, incident))
-    ):
+    if "unknown" in precisions or precisions == {"day", "hour"}:
         near_h = min(gap_h, _span_gap_h(report, incident))
     target = target_relation(extraction.target, incident.target)
     if target is None and near_h <= STRIKE_FLASH_HOURS and _one_strike(extraction, incident):
@@ -351,10 +344,6 @@ def _strikers(report: Report, incident: Incident) -> tuple[str, str] | None:
     if striker is None or other is None:
         return None
     return striker, other
-
-
-def _vague_on_one_side(place: Place | None, incident: Incident) -> bool:
-    return _vague(place) or _vague(incident_place(incident))
 
 
 def _one_air_force(report: Report, incident: Incident) -> bool:
