@@ -5,10 +5,10 @@ Agencies open a story with the place it was filed from: ``BAGDAD, 16 fév 2020 (
 13 mars 2022 (AFP) -`` (AFP's French copy names the country after a city it thinks little
 known), ``BASRA/BAGHDAD (Reuters) -`` (filed from two cities: the first is the place),
 ``بغداد 26 فبراير 2018 (شينخوا)`` (Xinhua's Arabic copy: a date, no comma, no dash);
-newspapers write ``BAGHDAD — Rockets struck ...`` or ``BAGHDAD: Rockets struck ...``; Arabic papers open with where or who, then a
-dash, a slash or a colon: ``بغداد - ...``, ``الرياض/ ...``, ``عين اليوم – بغداد ...`` (an
-outlet, then the city), ``محمد علي – ...`` (a reporter), ``بغداد: حمزة الساعدي`` (a city, then
-the paper's correspondent).
+newspapers write ``BAGHDAD — Rockets struck ...`` or ``BAGHDAD: Rockets struck ...``; Arabic
+papers open with where or who, then a dash, a slash or a colon: ``بغداد - ...``,
+``الرياض/ ...``, ``عين اليوم – بغداد ...`` (an outlet, then the city), ``محمد علي – ...`` (a
+reporter), ``بغداد: حمزة الساعدي`` (a city, then the paper's correspondent).
 
 :func:`split_dateline` finds one of these at the very start of a text, maybe after the reporter's
 byline ("Par Ali CHOUKRI - BAGDAD (AFP) -"): the place as written, the date text when there is

@@ -469,9 +469,8 @@ def _is_agent(segment: Segment, hit: Hit) -> bool:
 
 def _strikes_from_the_air(segment: Segment, hit: Hit) -> bool:
     """The target word names an air force: "طائرات التحالف" (the coalition's aircraft), "coalition
-    airstrikes", "frappes aériennes de la coalition", "strikes of the coalition". In a story of
-    bombings or shelling that also tells of the coalition's raids, the coalition struck; it was
-    not hit."""
+    airstrikes", "frappes aériennes de la coalition". In a story of bombings or shelling that
+    also tells of the coalition's raids, the coalition struck; it was not hit."""
     for strike in (*segment.of("type"), *segment.of("type_weak")):
         if strike.tag.value != AIRSTRIKE:
             continue
