@@ -347,6 +347,7 @@ def _strikers(report: Report, incident: Incident) -> tuple[str, str] | None:
 
 
 def _one_air_force(report: Report, incident: Incident) -> bool:
+    """Both are airstrikes by the same known state."""
     strikers = _strikers(report, incident)
     return strikers is not None and strikers[0] == strikers[1]
 

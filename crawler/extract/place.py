@@ -606,7 +606,7 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
         return max(second, key=lambda loc: _rank(loc, gazetteer)).place
     landmarks = [loc for loc in first if _a_landmark_of_the_scene(loc)]
     if top.place.kind == "country" and not landmarks and not second:
-        # "killed in Iraq", then "west of the city of Baiji"
+        # "killed in Iraq", then "west of Baiji"
         landmarks = [loc for loc in iraqi if loc.segment > 1 and _a_landmark_of_the_scene(loc)]
     if top.place.kind == "country" and landmarks:
         towns = [loc for loc in landmarks if loc.place.kind != "country"]

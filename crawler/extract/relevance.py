@@ -45,8 +45,8 @@ NEGATIVE_KINDS = (
     "trial", "anniversary", "threat", "politics", "economy", "recap", "other", "reaction",
     "feature", "sport",
 )  # fmt: skip
-# A count of attacks from which a lead recaps a campaign ("more than 40 attacks since ...").
 OTHER_NEWS = "other"  # the negative kind of news that is no attack (arrests, accidents ...)
+# A count of attacks from which a lead recaps a campaign ("more than 40 attacks since ...").
 RECAP_MIN_ATTACKS = 5
 # ... or from two claimed in one statement, the attack noun within these characters after the
 # count ("claims three drone attacks").
