@@ -476,9 +476,7 @@ def _strikes_from_the_air(segment: Segment, hit: Hit) -> bool:
             continue
         if strike.start < hit.end + ACT_REACH_CHARS and hit.start < strike.end:
             return True
-        word_end = strike.end  # a stem's hit ends inside its word ("frappe" of "frappes")
-        while word_end < hit.start and segment.folded[word_end].isalnum():
-            word_end += 1
+        word_end = segment.word_end(strike.end, hit.start)
         gap = segment.folded[word_end : hit.start].replace("'", " ").split()
         if hit.start >= word_end and len(gap) <= len(STRIKER_LINKS) and set(gap) <= STRIKER_LINKS:
             return True

@@ -115,6 +115,13 @@ class Segment:
             self.cased.find(dash, start, end) < 0 for dash in SPACED_DASHES
         )
 
+    def word_end(self, offset: int, limit: int) -> int:
+        """Where the word ``offset`` falls in ends, at most ``limit``: a stem's hit ends inside
+        its word ("frappe" of "frappes", "bombard" of "bombardment")."""
+        while offset < limit and self.folded[offset].isalnum():
+            offset += 1
+        return offset
+
     def negated(self, hit: Hit) -> bool:
         """A negation just before the hit ("no one", "n'a pas", "aucune attaque n'a", "لم")."""
         return any(_one_of(w, NEGATIONS) for w in self._words_before(hit)[-NEGATION_REACH_WORDS:])

@@ -307,6 +307,13 @@ def count_before(segment: Segment, hit: Hit, numbers: Numbers) -> int | None:
     return reading.value
 
 
+def number_after(segment: Segment, hit: Hit, numbers: Numbers) -> Reading | None:
+    """The number right after a word ("claims three attacks"), if any."""
+    tokens = segment.tokens
+    at = _token_index(tokens, hit.end)
+    return read_number(tokens, at, numbers) if at < len(tokens) else None
+
+
 def times_after_act(segment: Segment, token: Token, numbers: Numbers) -> bool:
     """``token`` is "times" ("fois", "مرة") after an act of attack: the figure before it counts
     attacks ("attacked at least 66 times", "visées plus de 60 fois")."""

@@ -517,10 +517,7 @@ def _aimed_at(segment: Segment, start: int, end: int) -> bool:
     for hit in segment.hits:
         if hit.tag.category not in ATTACK_WORDS or not 0 <= start - hit.end <= TARGET_GAP_CHARS:
             continue
-        word_end = hit.end  # a stem's hit ends inside its word ("bombard" of "bombardment")
-        while word_end < start and segment.folded[word_end].isalnum():
-            word_end += 1
-        gap = _gap_words(segment.folded[word_end:start])
+        gap = _gap_words(segment.folded[segment.word_end(hit.end, start) : start])
         if arabic:
             # "غارات على غزة", and with the act's adjective: "الهجوم التركي على عفرين"
             words = [w for w in gap if w not in LANDMARK_GAP_WORDS]  # the place's article

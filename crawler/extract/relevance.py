@@ -32,7 +32,13 @@ from crawler.errors import ConfigError
 from crawler.extract.document import VIOLENT_OTHER, Document, Segment
 from crawler.extract.lexicon import Hit
 from crawler.extract.normalize import QUOTE_MARKS, fold
-from crawler.extract.numbers import YEAR_MIN, count_before, read_number, times_after_act
+from crawler.extract.numbers import (
+    YEAR_MIN,
+    count_before,
+    number_after,
+    read_number,
+    times_after_act,
+)
 from crawler.extract.place import IRAQ, Whereabouts
 from crawler.extract.timeparse import day_number_near
 from crawler.extract.violence import ground_taken
@@ -124,8 +130,7 @@ def _claims_several(segment: Segment, numbers: Numbers) -> bool:
         return False
     tokens = segment.tokens
     for claim in segment.of("tally_claim"):
-        at = next((i for i, token in enumerate(tokens) if token.start >= claim.end), None)
-        reading = read_number(tokens, at, numbers) if at is not None else None
+        reading = number_after(segment, claim, numbers)
         if reading is None or reading.weak or not 2 <= reading.value < YEAR_MIN:
             continue
         after = tokens[reading.end - 1].end
