@@ -16,9 +16,11 @@ Compatibility, all four required:
   governorate when one side (or each) only knows the governorate; or within
   ``incidents.distance_km`` (:data:`NEIGHBOURHOOD_KM` for two districts or sites of one city);
   failing that, the same governorate when one side names a city named like its governorate
-  ("south of Kirkuk"). A report without a place (or "Iraq"), or a match on the governorate
-  alone, needs the same or a related attack type within :data:`VAGUE_PLACE_WINDOW` (or, failing
-  that, must be the only incident of that day it does not contradict); airstrikes by one state
+  ("south of Kirkuk"), or when both tell the same toll of at least :data:`SAME_TOLL_MIN` dead
+  within :data:`VAGUE_PLACE_WINDOW`. A report without a place (or "Iraq"), or a match on the
+  governorate alone, needs the same or a related attack type (a loosely related one with the
+  same hour or the same toll) within :data:`VAGUE_PLACE_WINDOW` (or, failing that, must be the
+  only incident of that day it does not contradict); airstrikes by one state
   within :data:`STRIKE_WAVE_WINDOW` are one wave wherever they fell, by two states two events;
 * attack type: equal, one side unknown or ``other``, or related (:data:`RELATED_ATTACK_TYPES`;
   a blast and fire from afar, more loosely);
@@ -80,6 +82,10 @@ LOOSE_ALLIES = (("assault", frozenset({"suicide_bombing"})), ("raid", frozenset(
 # incident of the same or a related attack type within these hours, not the whole window: on a
 # busy day the country has several attacks of one kind.
 VAGUE_PLACE_WINDOW = timedelta(hours=12)
+# Reports of one governorate and day that tell the same toll of at least this many dead are of
+# one attack, wherever in it each places the attack and whichever of two loosely related kinds
+# it calls it: a toll of one or two is told of several attacks a day.
+SAME_TOLL_MIN = 3
 # Reports whose kinds of attack are only loosely related (one side unknown, a blast beside fire
 # from afar) are one event within these hours, unless they name the same site or district.
 LOOSE_KIND_WINDOW = timedelta(hours=12)
@@ -263,6 +269,9 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     if _same_site_another_day(report, incident, gap_h):
         return None
     place = place_relation(extraction.place, incident_place(incident), config.distance_km)
+    toll = _same_toll(extraction, incident) and _within(near_h, VAGUE_PLACE_WINDOW)
+    if place is None and toll and _one_governorate(extraction.place, incident):
+        place = f"same toll in {incident.governorate}", SAME_GOVERNORATE_SCORE
     wave = place is None  # two places: one state's wave of strikes, held to its own window
     if wave:
         place = _strike_wave(report, incident, near_h)
@@ -282,7 +291,8 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
         not wave
         and place_score <= SAME_GOVERNORATE_SCORE
         and (
-            (attack[1] < RELATED_SCORE and not same_hour) or not _within(near_h, VAGUE_PLACE_WINDOW)
+            (attack[1] < RELATED_SCORE and not (same_hour or toll))
+            or not _within(near_h, VAGUE_PLACE_WINDOW)
         )
     ):
         # No place, or only a governorate, on one side: a busy governorate has several attacks
@@ -291,6 +301,22 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     score = place_score + time_score + attack[1] + target[1]
     reason = f"{place_label}, {gap_h:.1f} h apart, {attack[0]}, {target[0]}"
     return Match(incident.id, round(score, 6), reason)
+
+
+def _same_toll(extraction: Extraction, incident: Incident) -> bool:
+    """Both tell the same toll, and one large enough to be told of few attacks of a day
+    ("kills 10 paramilitary fighters" from Tikrit, "10 PMF fighters killed" near Samarra;
+    "gunmen abduct and kill 8", "eight men shot dead")."""
+    killed = extraction.killed
+    return killed is not None and killed >= SAME_TOLL_MIN and killed == incident.killed
+
+
+def _one_governorate(place: Place | None, incident: Incident) -> bool:
+    return (
+        place is not None
+        and place.governorate is not None
+        and _same_name(place.governorate, incident.governorate)
+    )
 
 
 def _same_site_another_day(report: Report, incident: Incident, gap_h: float) -> bool:

@@ -166,6 +166,32 @@ def opened(extraction, incident_id=1):
             attack(AIN_AL_ASAD, NIGHT + timedelta(hours=26), precision="unknown"),
             "26.0 h apart",
         ),
+        # one toll of ten the same night, from a dateline and from a town 50 km from it
+        (
+            attack(gazetteer_place("city:samarra"), NIGHT, kind="clash", target="pmf", killed=10),
+            attack(gazetteer_place("city:tikrit"), NIGHT, kind="clash", target="pmf", killed=10),
+            "same toll in Salahuddin",
+        ),
+        # gunmen who abduct and kill eight, and eight shot dead in a village of the province
+        (
+            attack(
+                gazetteer_place("gov:salahuddin"),
+                NIGHT,
+                kind="kidnapping",
+                target="civilians",
+                killed=8,
+                precision="day",
+            ),
+            attack(
+                gazetteer_place("city:farhatiya"),
+                NIGHT,
+                kind="shooting",
+                target="civilians",
+                killed=8,
+                precision="day",
+            ),
+            "same governorate Salahuddin",
+        ),
     ],
 )
 def test_compatible_reports_match_with_a_reason(first, second, reason):
@@ -253,6 +279,37 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         (
             attack(BAGHDAD_PROVINCE, NIGHT, precision="day"),
             attack(EMBASSY, NIGHT + timedelta(hours=20), precision="day"),
+        ),
+        # two towns of one province 50 km apart: a toll of two is told of several attacks a
+        # day, and ten told on two days are two attacks
+        (
+            attack(gazetteer_place("city:samarra"), NIGHT, kind="clash", target="pmf", killed=2),
+            attack(gazetteer_place("city:tikrit"), NIGHT, kind="clash", target="pmf", killed=2),
+        ),
+        (
+            attack(gazetteer_place("city:samarra"), NIGHT, kind="clash", killed=10),
+            attack(
+                gazetteer_place("city:tikrit"), NIGHT + timedelta(days=2), kind="clash", killed=10
+            ),
+        ),
+        # a kidnapping and gunfire in the province without a shared toll: two events
+        (
+            attack(
+                gazetteer_place("gov:salahuddin"),
+                NIGHT,
+                kind="kidnapping",
+                target="civilians",
+                killed=8,
+                precision="day",
+            ),
+            attack(
+                gazetteer_place("city:farhatiya"),
+                NIGHT,
+                kind="shooting",
+                target="civilians",
+                killed=3,
+                precision="day",
+            ),
         ),
     ],
 )
