@@ -335,11 +335,18 @@ def test_who_kills_is_not_the_target(ex, lang, title, text):
             "Sunday. No US or coalition forces were hurt.",
             "coalition",
         ),
-        # who told the headline is no target
+        # who told the headline is no target, after a dash or before a colon
         (
             "en",
             "Blast kills three in Mosul - official",
             "A blast killed three people in Mosul on Sunday.",
+            "government",
+        ),
+        (
+            "en",
+            "Iraqi officials: gunmen kill five farmers north of Baghdad",
+            "Gunmen killed five farmers in a village of Salahuddin province on Sunday, officials "
+            "said.",
             "government",
         ),
         # whose strikes they were
@@ -385,6 +392,46 @@ def test_the_spared_the_source_and_the_air_force_are_not_targets(ex, lang, title
     ],
 )
 def test_the_scene_is_not_the_hospital_nor_the_province_of_its_building(
+    ex, lang, title, text, place_id
+):
+    assert _relevant(ex, lang, title, text).place.id == place_id
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text", "place_id"),
+    [
+        # the town is the scene; the district it belongs to only says where the town is
+        (
+            "ar",
+            "مقتل شرطيين بانفجار عبوة ناسفة قرب السعدية التابعة لقضاء خانقين",
+            "قتل شرطيان الأحد بانفجار عبوة ناسفة استهدفت دوريتهما.",
+            "city:saadiya",
+        ),
+        (
+            "ar",
+            "ديالى.. مقتل شرطيين بانفجار عبوة في خانقين",
+            "قتل شرطيان بانفجار عبوة ناسفة في قضاء خانقين.\n\nوقال مصدر أمني إن العبوة انفجرت "
+            "صباح الأحد على دورية قرب ناحية جلولاء التابعة لقضاء خانقين.",
+            "city:jalawla",
+        ),
+        # the dateline is not in the part of the country the lead names
+        (
+            "en",
+            "Rockets fired at base hosting US troops",
+            "BAGHDAD (AP) — Rockets were fired on Sunday at an air base in western Iraq that hosts "
+            "U.S. troops, officials said.",
+            "country:iraq",
+        ),
+        (
+            "en",
+            "Bomb kills three soldiers",
+            "MOSUL, Iraq (AP) — A roadside bomb killed three soldiers in northern Iraq on Sunday, "
+            "officials said.",
+            "city:mosul",
+        ),
+    ],
+)
+def test_the_scene_is_the_town_and_the_part_of_the_country_the_lead_names(
     ex, lang, title, text, place_id
 ):
     assert _relevant(ex, lang, title, text).place.id == place_id

@@ -96,7 +96,8 @@ LINK_WORDS = frozenset({"of", "of the", "from", "de", "du", "des", "de la", "d",
 ACT_REACH_CHARS = 2
 # The words between a strike and the air force it is of ("frappes de la coalition").
 STRIKER_LINKS = frozenset({"of", "the", "de", "la", "du", "des", "d", "l"})
-# A headline's credit: a dash, then at most this many words ("- U.S. officials", "- sources").
+# A headline's credit: a dash, then at most this many words ("- U.S. officials", "- sources"),
+# or at most this many words, then a colon ("Iraqi officials: ...").
 HEADLINE_CREDIT_MARKS = (*SPACED_DASHES, " -")
 HEADLINE_CREDIT_WORDS = 3
 
@@ -427,10 +428,14 @@ def _victim_hits(segment: Segment, kind: str | None, groups_hit: bool) -> list[H
 
 
 def _credited_in_headline(segment: Segment, hit: Hit) -> bool:
-    """The hit is in the few words a headline ends with after a dash, who told it ("Blast
-    kills 3 in Mosul - official", "... -police sources")."""
+    """The hit is in the few words a headline ends with after a dash, or opens with before a
+    colon: who told it ("Blast kills 3 in Mosul - official", "... -police sources", "Iraqi
+    officials: Gunmen kill 8")."""
     if segment.index != 0:
         return False
+    colon = segment.cased.find(":")
+    if hit.end <= colon and len(segment.cased[:colon].split()) <= HEADLINE_CREDIT_WORDS:
+        return True
     dash = max(segment.cased.rfind(mark, 0, hit.start) for mark in HEADLINE_CREDIT_MARKS)
     return dash >= 0 and len(segment.cased[dash:].split()) <= HEADLINE_CREDIT_WORDS + 1
 

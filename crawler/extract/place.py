@@ -18,9 +18,14 @@ Within that:
 * a place named in a clause about an earlier event ("a day after an attack on Taji") does not
   stand in for a lead that names only the country.
 
-The dateline is the fallback when the lead names none. A name shared by several places
-("Qadisiya": a Baghdad district and a governorate) takes the one whose governorate the article
-names elsewhere (dateline or other places), else the first in the gazetteer.
+A village the text places in a district ("جلولاء التابعة لقضاء خانقين", "Saadiya, in the district
+of Khanaqin") is the scene within that district, wherever the lead named the district alone.
+
+The dateline is the fallback when the lead names none, unless the lead names a part of the
+country the dateline lies outside of ("BAGHDAD (AP) — ... an air base in western Iraq"). A name
+shared by several places ("Qadisiya": a Baghdad district and a governorate) takes the one whose
+governorate the article names elsewhere (dateline or other places), else the first in the
+gazetteer.
 
 Outside Iraq: a foreign place leads (title, else first sentence) with no place of Iraq beside it,
 or the dateline is foreign and the lead names no place of Iraq (Iraq named for its border, "near
@@ -35,6 +40,7 @@ attack in Syria does not make it an Iraqi incident: the adjective "Iraqi" is not
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -119,6 +125,27 @@ DIRECTION_WORDS = frozenset(
     شمال جنوب شرق غرب شمالي جنوبي شرقي غربي وسط""".split()
 )
 REGION_REACH_CHARS = 20
+# The parts of Iraq a direction word names, as bounds on a place's latitude or longitude: the
+# north from Balad and Haditha up, the south from Karbala and Kut down, the west Anbar from
+# Fallujah on, the east Diyala and beyond (Baghdad is in none of them). Only what a dateline
+# must fit; "centre" and "وسط" bound nothing.
+PARTS_OF_IRAQ: dict[str, Callable[[Place], bool]] = {
+    "north": lambda place: place.lat >= 33.9,
+    "south": lambda place: place.lat <= 32.8,
+    "west": lambda place: place.lon <= 43.9,
+    "east": lambda place: place.lon >= 44.5,
+}
+DIRECTION_PARTS = {
+    "north": ("north",), "northern": ("north",), "nord": ("north",), "شمال": ("north",),
+    "شمالي": ("north",), "south": ("south",), "southern": ("south",), "sud": ("south",),
+    "جنوب": ("south",), "جنوبي": ("south",), "west": ("west",), "western": ("west",),
+    "ouest": ("west",), "غرب": ("west",), "غربي": ("west",), "east": ("east",),
+    "eastern": ("east",), "est": ("east",), "شرق": ("east",), "شرقي": ("east",),
+    "northeast": ("north", "east"), "northeastern": ("north", "east"),
+    "northwest": ("north", "west"), "northwestern": ("north", "west"),
+    "southeast": ("south", "east"), "southeastern": ("south", "east"),
+    "southwest": ("south", "west"), "southwestern": ("south", "west"),
+}  # fmt: skip
 # Sites whose names are those of every country's missions ("the US embassy").
 DIPLOMATIC_TARGETS = ("us_embassy",)
 # An Arabic place written with the preposition "ب" ("بتركيا", "وبالعراق") is a scene.
@@ -161,6 +188,7 @@ class Located:
     earlier: bool = False  # named after a background clause: the place of an earlier event
     listed: bool = False  # follows another place with only a comma or "and" between them
     border: bool = False  # the country named for its border ("near the border with Iraq")
+    district: str | None = None  # the id of the district the text places it in ("التابعة لقضاء")
 
     @property
     def elsewhere(self) -> bool:
@@ -296,7 +324,8 @@ def locate(
         context.add(dateline_place.governorate)
     scenes = _scene_spans(document, raw, locatives)
     ordered = sorted(raw, key=lambda r: (r[0], r[1]))
-    homonyms = _placed_in_another_governorate(document, ordered, context)
+    belongings = _belongings(document, ordered, context)
+    homonyms = _placed_in_another_governorate(belongings)
     located: list[Located] = []
     for index, span, places in ordered:
         if (index, span) in homonyms:
@@ -319,6 +348,7 @@ def locate(
                 earlier=earlier,
                 listed=listed,
                 border=_border_of(segment, span, places),
+                district=belongings[(index, span)][1].id if (index, span) in belongings else None,
             )
         )
     foreign = [
@@ -342,9 +372,12 @@ def locate(
     place = _scene([loc for loc in iraqi if loc.segment not in background], gazetteer) or _scene(
         iraqi, gazetteer
     )
+    parts = _parts_named(document, iraqi)
     if dateline_place is not None and dateline_place.country == IRAQ:
-        # Only when the lead names no more than the country: a named governorate stands.
-        if place is None or place.kind == "country":
+        # Only when the lead names no more than the country: a named governorate stands, and
+        # so does a part of the country the dateline is not in ("BAGHDAD (AP) — ... an air
+        # base in western Iraq").
+        if (place is None or place.kind == "country") and _lies_in(dateline_place, parts):
             place = dateline_place
     says_iraqi = _says_iraqi(segments) and not foreign
     if place is None and says_iraqi:
@@ -352,15 +385,7 @@ def locate(
     in_iraq = (
         bool(iraqi) or (dateline_place is not None and dateline_place.country == IRAQ) or says_iraqi
     )
-    region = (
-        place is not None
-        and place.kind == "country"
-        and any(
-            loc.place.kind == "country"
-            and _after_direction(document.segments[loc.segment], loc.start)
-            for loc in iraqi
-        )
-    )
+    region = place is not None and place.kind == "country" and bool(parts)
     by_seat = (
         place is not None
         and place.kind == "governorate"
@@ -374,16 +399,15 @@ def locate(
     return Whereabouts(place, in_iraq, outside, dateline_place, bool(foreign), region, by_seat)
 
 
-def _placed_in_another_governorate(
+def _belongings(
     document: Document,
     ordered: list[tuple[int, tuple[int, int], list[Place]]],
     context: set[str],
-) -> set[tuple[int, tuple[int, int]]]:
-    """The spans of villages the text places in a district of another governorate than the
-    gazetteer's places of that name ("السعدية التابعة لقضاء الحويجة", "Saadiya, in the district
-    of Hawija": not Diyala's Saadiya): homonyms the gazetteer does not know. They are left out,
-    and the district they belong to locates the story."""
-    found = set()
+) -> dict[tuple[int, tuple[int, int]], tuple[Place, Place]]:
+    """The villages the text places in the district named right after them ("جلولاء التابعة
+    لقضاء خانقين", "Saadiya, in the district of Hawija"): each one's span, with the village as
+    the gazetteer knows it and the Iraqi district it belongs to."""
+    found = {}
     for (index, span, places), (next_index, next_span, owners) in pairwise(ordered):
         if index != next_index:
             continue
@@ -393,13 +417,21 @@ def _placed_in_another_governorate(
         if not all(w in BELONGING_WORDS or w in BELONGING_GAP_WORDS for w in gap):
             continue
         place, owner = _resolve(places, context), _resolve(owners, context)
-        if (
-            place.country == owner.country == IRAQ
-            and owner.kind != "country"
-            and place.governorate != owner.governorate
-        ):
-            found.add((index, span))
+        if place.country == owner.country == IRAQ and owner.kind != "country":
+            found[(index, span)] = place, owner
     return found
+
+
+def _placed_in_another_governorate(
+    belongings: dict[tuple[int, tuple[int, int]], tuple[Place, Place]],
+) -> set[tuple[int, tuple[int, int]]]:
+    """The spans of villages the text places in a district of another governorate than the
+    gazetteer's places of that name ("السعدية التابعة لقضاء الحويجة", "Saadiya, in the district
+    of Hawija": not Diyala's Saadiya): homonyms the gazetteer does not know. They are left out,
+    and the district they belong to locates the story."""
+    return {
+        at for at, (place, owner) in belongings.items() if place.governorate != owner.governorate
+    }
 
 
 def _border_of(segment: Segment, span: tuple[int, int], places: list[Place]) -> bool:
@@ -452,11 +484,31 @@ def _dateline_place(
     return None, None
 
 
-def _after_direction(segment: Segment, start: int) -> bool:
-    """ "northern Iraq", "le nord de l'Irak", "شمال العراق": a part of the country is named."""
+def _direction_before(segment: Segment, start: int) -> str | None:
+    """ "northern Iraq", "le nord de l'Irak", "شمال العراق": the direction word that names a
+    part of the country, if one does."""
     before = segment.folded[max(0, start - REGION_REACH_CHARS) : start].replace("'", " ").split()
     words = [w for w in before if w not in LANDMARK_GAP_WORDS]
-    return bool(words) and words[-1] in DIRECTION_WORDS
+    return words[-1] if words and words[-1] in DIRECTION_WORDS else None
+
+
+def _parts_named(document: Document, iraqi: list[Located]) -> list[str]:
+    """The direction words of the parts of Iraq the lead names ("in western Iraq")."""
+    return [
+        word
+        for loc in iraqi
+        if loc.place.kind == "country"
+        and (word := _direction_before(document.segments[loc.segment], loc.start))
+    ]
+
+
+def _lies_in(place: Place, parts: list[str]) -> bool:
+    """The place lies in one of the parts of Iraq named (in all it names of a compound
+    "north-west"), or none is named or bounds anything."""
+    bounded = [DIRECTION_PARTS[word] for word in parts if word in DIRECTION_PARTS]
+    if not bounded:
+        return True
+    return any(all(PARTS_OF_IRAQ[part](place) for part in compound) for compound in bounded)
 
 
 def _says_iraqi(segments: tuple[Segment, ...]) -> bool:
@@ -616,7 +668,10 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     best = top.place
     seat = gazetteer.is_seat(best.id)
     inside = [
-        loc for loc in second if _refines(loc.place, best, seat and _seat_as_area(loc, iraqi))
+        loc
+        for loc in second
+        if _refines(loc.place, best, seat and _seat_as_area(loc, iraqi))
+        or (loc.district == best.id and loc.place.kind == "city")
     ]
     if inside:
         return max(inside, key=lambda loc: _rank(loc, gazetteer)).place
