@@ -837,6 +837,38 @@ def test_another_coalition_is_no_us_interest(ex, lang, title, text, target):
             "La coalition antijihadiste a remis dimanche la base de Qayyarah, au sud de Mossoul, "
             "aux forces irakiennes, dans le cadre du retrait de ses troupes.",
         ),
+        # drones put to a farm's use, a women's march ("مسيرة" is also a drone)
+        (
+            "ar",
+            "طائرات مسيرة لرش المبيدات في بساتين ديالى",
+            "أعلنت مديرية زراعة ديالى الأحد استخدام طائرات مسيرة لرش المبيدات في بساتين "
+            "المحافظة لأول مرة.",
+        ),
+        (
+            "ar",
+            "مسيرة نسوية في بغداد",
+            "نظمت منظمات نسوية الأحد مسيرة نسوية في شارع المتنبي وسط بغداد احتفاء بيوم المرأة.",
+        ),
+        # launchers found before they fired
+        (
+            "fr",
+            "Irak: découverte de roquettes prêtes à être tirées près de Bagdad",
+            "BAGDAD, 16 fév 2020 (AFP) - Les forces irakiennes ont annoncé dimanche la découverte de "
+            "roquettes prêtes à être tirées dans un champ au sud de Bagdad.",
+        ),
+        # the sweep after an attack, a call on the state that struck
+        (
+            "en",
+            "Iraqi troops launch sweep in Diyala after deadly attack on shepherds",
+            "Iraqi troops began a search operation in Diyala on Sunday, a day after an attack "
+            "killed four shepherds, the army said.",
+        ),
+        (
+            "en",
+            "Kurdistan Region calls on Turkey to spare villages after strikes",
+            "The KRG said Saturday's Turkish bombardment near Zakho burned farmland and urged both "
+            "sides to keep away from villages.",
+        ),
     ],
 )
 def test_stories_about_attacks_are_not_reports_of_one(ex, lang, title, text):
