@@ -856,6 +856,31 @@ def test_another_coalition_is_no_us_interest(ex, lang, title, text, target):
             "BAGDAD, 16 fév 2020 (AFP) - Les forces irakiennes ont annoncé dimanche la découverte de "
             "roquettes prêtes à être tirées dans un champ au sud de Bagdad.",
         ),
+        # weapons found, a stroke, a hobbyist's drone found where it fell
+        (
+            "fr",
+            "Irak: une cache de roquettes découverte près de Kirkouk",
+            "KIRKOUK (Irak) (AFP) - Les forces irakiennes ont découvert dimanche une cache d'armes "
+            "contenant des roquettes Katioucha et des obus de mortier près de Kirkouk.",
+        ),
+        (
+            "fr",
+            "Irak: une fabrique de bombes découverte à Mossoul",
+            "MOSSOUL (Irak) (AFP) - Les soldats irakiens ont découvert dimanche une fabrique de "
+            "bombes de l'EI dans un quartier de Mossoul.",
+        ),
+        (
+            "fr",
+            "Irak: le vice-président hospitalisé après une attaque cérébrale",
+            "BAGDAD (AFP) - Le vice-président irakien a été hospitalisé dimanche à Bagdad après une "
+            "attaque cérébrale, a annoncé son bureau.",
+        ),
+        (
+            "ar",
+            "العثور على طائرة مسيرة سقطت في بستان قرب بعقوبة",
+            "أعلنت شرطة ديالى الأحد العثور على طائرة مسيرة صغيرة سقطت في بستان قرب بعقوبة وتبين أنها "
+            "طائرة تصوير لأحد الهواة.",
+        ),
         # the sweep after an attack, a call on the state that struck
         (
             "en",
