@@ -25,7 +25,8 @@ Compatibility, all four required:
 * attack type: equal, one side unknown or ``other``, or related (:data:`RELATED_ATTACK_TYPES`;
   a blast and fire from afar, more loosely);
 * target: equal, one side unknown, or both on the same side of the US-interest line; any two
-  for an airstrike on a site and fire from afar at it within :data:`STRIKE_FLASH_HOURS`.
+  for an airstrike on a site and fire from afar at it within :data:`STRIKE_FLASH_HOURS`, and
+  for the same kind of attack on one site within :data:`VAGUE_PLACE_WINDOW`.
 
 This module neither reads nor writes anything: ``crawler.pipeline`` fetches candidates and stores
 the outcome, ``crawler.counters`` numbers the incidents.
@@ -42,6 +43,7 @@ from crawler.config import IncidentsConfig
 from crawler.types import (
     AIRSTRIKE,
     BAGHDAD,
+    PROTESTERS,
     US_INTEREST_TARGETS,
     Extraction,
     Incident,
@@ -264,6 +266,8 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     target = target_relation(extraction.target, incident.target)
     if target is None and near_h <= STRIKE_FLASH_HOURS and _one_strike(extraction, incident):
         target = f"targets {incident.target}~{extraction.target} of one strike", 0.0
+    if target is None and _one_site_one_kind(extraction, incident, near_h):
+        target = f"targets {incident.target}~{extraction.target} at one site", 0.0
     if target is None:
         return None
     if _same_site_another_day(report, incident, gap_h):
@@ -301,6 +305,20 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
     score = place_score + time_score + attack[1] + target[1]
     reason = f"{place_label}, {gap_h:.1f} h apart, {attack[0]}, {target[0]}"
     return Match(incident.id, round(score, 6), reason)
+
+
+def _one_site_one_kind(extraction: Extraction, incident: Incident, near_h: float) -> bool:
+    """The same kind of attack on one site the same day, each report naming whom it was aimed
+    at ("rockets near a compound of US oil firms", "... near a camp of foreign oil workers"):
+    one attack told two ways. Not when one names protesters: a crowd at a site is not its
+    occupant, and fire on protesters outside an embassy is another event than fire on it."""
+    return (
+        PROTESTERS not in (extraction.target, incident.target)
+        and extraction.attack_type == incident.attack_type
+        and extraction.attack_type not in (None, "other")
+        and _same_spot(extraction.place, incident)
+        and _within(near_h, VAGUE_PLACE_WINDOW)
+    )
 
 
 def _same_toll(extraction: Extraction, incident: Incident) -> bool:

@@ -46,6 +46,8 @@ TARGETS = (
     "government",
     "other",
 )
+# A crowd at a site, not its occupant: whom "security forces fired on" names.
+PROTESTERS = "protesters"
 
 # Iraq's governorates by the names the gazetteer and the counters use: the 18 of the federal
 # constitution, and Halabja, a governorate of the Kurdistan Region since 2014.

@@ -166,6 +166,12 @@ def opened(extraction, incident_id=1):
             attack(AIN_AL_ASAD, NIGHT + timedelta(hours=26), precision="unknown"),
             "26.0 h apart",
         ),
+        # rockets on one site the same day, aimed at a US firm's staff or at foreign workers
+        (
+            attack(AIRPORT, NIGHT, target="us_contractor", precision="day"),
+            attack(AIRPORT, NIGHT + timedelta(hours=9), target="civilians", precision="day"),
+            "at one site",
+        ),
         # one toll of ten the same night, from a dateline and from a town 50 km from it
         (
             attack(gazetteer_place("city:samarra"), NIGHT, kind="clash", target="pmf", killed=10),

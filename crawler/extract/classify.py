@@ -34,7 +34,7 @@ from crawler.extract.violence import (
     violent,
 )
 from crawler.extract.vocabulary import Numbers
-from crawler.types import AIRSTRIKE, US_INTEREST_TARGETS, ReportedTally
+from crawler.types import AIRSTRIKE, PROTESTERS, US_INTEREST_TARGETS, ReportedTally
 
 INCIDENT_CATEGORIES = ("type", "type_weak", "incident", "outcome")
 # What the setting of a story hides from the judge: the words that would make it news, those
@@ -79,7 +79,6 @@ CLASH = "clash"
 ROCKET = "rocket"
 MISSILE = "missile"
 SHOOTING = "shooting"
-PROTESTERS = "protesters"
 OTHER = "other"
 JIHADISTS = "Islamic State group"  # the actor whose raids on army posts are clashes
 BOMB = "ied"
