@@ -138,6 +138,17 @@ def test_artillery_fire_is_indirect_fire(ex, lang, title, text):
     assert got.attack_type == "mortar" and got.place.governorate == "Dohuk"
 
 
+def test_a_bombardment_by_warplanes_is_an_airstrike(ex):
+    got = _relevant(
+        ex,
+        "en",
+        "Two shepherds killed in Turkish bombardment in Amedi",
+        "Two shepherds were killed on Sunday when Turkish warplanes bombed pastures near a "
+        "village of Amedi district in Iraq's Kurdistan Region, officials said.",
+    )
+    assert got.attack_type == "airstrike" and got.claimed_by == "Turkey"
+
+
 @pytest.mark.parametrize(
     "opening",
     ["بغداد - ", "صحيفة النهار – بغداد ", "بغداد/ "],
@@ -413,6 +424,22 @@ def test_the_scene_is_not_the_hospital_nor_the_province_of_its_building(
             "قتل شرطيان بانفجار عبوة ناسفة في قضاء خانقين.\n\nوقال مصدر أمني إن العبوة انفجرت "
             "صباح الأحد على دورية قرب ناحية جلولاء التابعة لقضاء خانقين.",
             "city:jalawla",
+        ),
+        # where the attackers fled is no scene, nor the outlet named for a city a source spoke to
+        (
+            "en",
+            "IS attack kills three PMF fighters in Mutaibija",
+            "Three Iraqi PMF fighters were killed in an IS attack on their post in Mutaibija on "
+            "Sunday, "
+            "and the attackers fled towards the Hamrin mountains, a source said.",
+            "city:mutaibijah",
+        ),
+        (
+            "ar",
+            "مقتل شرطي بانفجار عبوة ناسفة",
+            "قتل شرطي الأحد بانفجار عبوة ناسفة استهدفت دوريته.\n\nبغداد اليوم – ديالى\nأفاد مصدر "
+            "أمني في حديث لـ بغداد اليوم بأن العبوة انفجرت صباحا.",
+            "gov:diyala",
         ),
         # the dateline is not in the part of the country the lead names
         (

@@ -139,8 +139,8 @@ class Gazetteer:
         """Every place an already-folded alias may mean (homonyms: Qadisiya, Rabia ...)."""
         return self._by_alias.get(alias_key, [])
 
-    def lookup(self, name: str) -> Place | None:
-        """Resolve a name in any language ("Bagdad", "عين الأسد", "Ain al-Assad air base")."""
+    def named(self, name: str) -> Place | None:
+        """The place the whole name is one of the names of ("Bagdad", "عين الأسد"), if any."""
         if not name or not name.strip():
             return None
         if name in self._places:
@@ -149,6 +149,15 @@ class Gazetteer:
         for candidate in (key, *_without_proclitic(key)):
             if found := self._by_alias.get(candidate):
                 return found[0]
+        return None
+
+    def lookup(self, name: str) -> Place | None:
+        """Resolve a name in any language ("Bagdad", "عين الأسد", "Ain al-Assad air base"), or
+        the most specific place a longer phrase names."""
+        if not name or not name.strip():
+            return None
+        if found := self.named(name):
+            return found
         # A longer phrase ("the Green Zone in Baghdad"): its most specific place, first seen.
         cased = clean(name)
         hits = self._matcher.scan(fold(cased), cased)

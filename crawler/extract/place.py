@@ -87,9 +87,14 @@ GROUP_HOME = "group"  # the landmark kind of "militias in", "milices en", "ال�
 ROUTE = "route"  # the landmark kind of "on the road", "طريق": a road named by its towns
 WAR = "war"  # the landmark kind of "the war in", "la guerre en", "الحرب في": a war's theatre
 CARE = "care"  # the landmark kind of "hospital in", "l'hôpital de", "مستشفى": where the hurt lie
+ESCAPE = "escape"  # the landmark kind of "fled towards", "ont fui vers", "فروا باتجاه"
+OUTLET = "outlet"  # the landmark kind of "في حديث لـ": an outlet named for a city, "بغداد اليوم"
 # Roles that make a place something other than where the news happened; a place listed right
 # after one in such a role has it too ("fired from Iraq and Syria").
-ROLES_ELSEWHERE = (LAUNCH, GROUP_HOME, WAR, CARE)
+ROLES_ELSEWHERE = (LAUNCH, GROUP_HOME, WAR, CARE, ESCAPE, OUTLET)
+# Roles of a place that tells little of the scene, ranked after every other place: where the
+# wounded lie, where the attackers fled to.
+LAST_RESORTS = (CARE, ESCAPE)
 # What may stand between a locative word and the foreign place it introduces: articles and the
 # part of the country ("in northern Syria", "dans le nord de la Syrie", "في شمال سوريا").
 SCENE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset(
@@ -182,7 +187,8 @@ class Located:
     # The kind of landmark word before it, if any: LAUNCH (where a weapon was fired from),
     # GROUP_HOME ("Iran-backed militias in Iraq"), ROUTE (an end of the road where things
     # happened), WAR ("a US ally in the war in Iraq"), CARE (the hospital the wounded were
-    # taken to), a direction ("north of") ...
+    # taken to), ESCAPE (where the attackers fled to), OUTLET (the outlet a source spoke to), a
+    # direction ("north of") ...
     role: str | None = None
     scene: bool = True  # named where things happen ("in Yemen"), not as an actor ("Turkey says")
     earlier: bool = False  # named after a background clause: the place of an earlier event
@@ -355,13 +361,14 @@ def locate(
         loc for loc in located if loc.place.country != IRAQ and loc.scene and not loc.elsewhere
     ]
     # Iraq named for its border ("on the border with Iraq", "الحدود مع العراق") is seen from
-    # the other side: never the scene.
+    # the other side, and an outlet named for a city is no place: never the scene.
     iraqi = [
         loc
         for loc in located
         if loc.place.country == IRAQ
         and set_in
         and not loc.border
+        and loc.role != OUTLET
         and not _mission_abroad(loc, foreign, gazetteer)
     ]
 
@@ -470,18 +477,31 @@ def _dateline_place(
 ) -> tuple[Place | None, tuple[int, int] | None]:
     """The dateline's place, and where in the body it is when the body still holds it: after a
     byline that names an outlet or a reporter ("عين اليوم – بغداد قالت مصادر ..."), the place
-    the story opens with is where it was filed, not where things happened."""
+    the story opens with is where it was filed, not where things happened. An outlet's name
+    that holds a place ("بغداد اليوم – ديالى", Baghdad Today's desk in Diyala) is no dateline
+    when a place follows it."""
+    opening = _opening_place(document, gazetteer)
     if document.dateline_text:
         place = gazetteer.lookup(document.dateline_text)
-        if place is not None:
+        if place is not None and (opening is None or gazetteer.named(document.dateline_text)):
             return place, None
-    if document.dateline is None or len(document.segments) <= document.opening:
+    if opening is None:
         return None, None
+    return opening
+
+
+def _opening_place(
+    document: Document, gazetteer: Gazetteer
+) -> tuple[Place, tuple[int, int]] | None:
+    """The place a dispatch opens with after its dateline or byline, and where it is."""
+    if document.dateline is None or len(document.segments) <= document.opening:
+        return None
     first = document.segments[document.opening]
     for hit in first.of("place"):
         if hit.start == 0:
-            return gazetteer.get(hit.tag.value), (first.index, 0)
-    return None, None
+            place = gazetteer.get(hit.tag.value)
+            return (place, (first.index, 0)) if place is not None else None
+    return None
 
 
 def _direction_before(segment: Segment, start: int) -> str | None:
@@ -681,7 +701,7 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
 def _a_landmark_of_the_scene(loc: Located) -> bool:
     """A place the scene is told from ("north of Baghdad", "on the Kirkuk road"), not a launch
     site, a hospital or the place of an earlier event."""
-    return loc.landmark and not (loc.role in (LAUNCH, CARE) or loc.earlier)
+    return loc.landmark and not (loc.role in (LAUNCH, *LAST_RESORTS) or loc.earlier)
 
 
 def _list_heads(located: list[Located]) -> list[Located]:
@@ -747,8 +767,9 @@ def _rank(loc: Located, gazetteer: Gazetteer) -> tuple[bool, bool, float, int, i
     specificity = SPECIFICITY[loc.place.kind] - (
         SEAT_DISCOUNT if gazetteer.is_seat(loc.place.id) else 0.0
     )
-    # A hospital's town is the last resort: even "north of the capital" says more of the scene.
-    return (loc.role != CARE, not loc.landmark, specificity, -loc.segment, -loc.start)
+    # A hospital's town, or where the attackers fled, is the last resort: even "north of the
+    # capital" says more of the scene.
+    return (loc.role not in LAST_RESORTS, not loc.landmark, specificity, -loc.segment, -loc.start)
 
 
 def _seat_as_area(loc: Located, located: list[Located]) -> bool:
