@@ -52,6 +52,19 @@ def report(extraction, published=NIGHT, article_id=1) -> Report:
     return Report(article_id, "title", published, published, extraction)
 
 
+def killing_in_salahuddin(place_id, kind, killed):
+    """Villagers of Salahuddin killed one day, as a report places and calls it: "gunmen abduct
+    and kill 8" in the province, "eight men shot dead" in Farhatiya."""
+    return attack(
+        gazetteer_place(place_id),
+        NIGHT,
+        kind=kind,
+        target="civilians",
+        killed=killed,
+        precision="day",
+    )
+
+
 def opened(extraction, incident_id=1):
     from dataclasses import replace
 
@@ -180,22 +193,8 @@ def opened(extraction, incident_id=1):
         ),
         # gunmen who abduct and kill eight, and eight shot dead in a village of the province
         (
-            attack(
-                gazetteer_place("gov:salahuddin"),
-                NIGHT,
-                kind="kidnapping",
-                target="civilians",
-                killed=8,
-                precision="day",
-            ),
-            attack(
-                gazetteer_place("city:farhatiya"),
-                NIGHT,
-                kind="shooting",
-                target="civilians",
-                killed=8,
-                precision="day",
-            ),
+            killing_in_salahuddin("gov:salahuddin", "kidnapping", 8),
+            killing_in_salahuddin("city:farhatiya", "shooting", 8),
             "same governorate Salahuddin",
         ),
     ],
@@ -300,22 +299,8 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         ),
         # a kidnapping and gunfire in the province without a shared toll: two events
         (
-            attack(
-                gazetteer_place("gov:salahuddin"),
-                NIGHT,
-                kind="kidnapping",
-                target="civilians",
-                killed=8,
-                precision="day",
-            ),
-            attack(
-                gazetteer_place("city:farhatiya"),
-                NIGHT,
-                kind="shooting",
-                target="civilians",
-                killed=3,
-                precision="day",
-            ),
+            killing_in_salahuddin("gov:salahuddin", "kidnapping", 8),
+            killing_in_salahuddin("city:farhatiya", "shooting", 3),
         ),
     ],
 )
