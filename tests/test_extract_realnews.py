@@ -1059,6 +1059,27 @@ def test_a_reason_says_what_weighed_most_against_a_story(ex):
     [
         (
             "fr",
+            "Irak: trois jihadistes condamnés à mort pour un attentat à Bagdad",
+            "Un tribunal de Bagdad a condamné dimanche à mort trois jihadistes pour un attentat "
+            "qui avait fait 20 morts en 2019.",
+        ),
+        (
+            "ar",
+            "الحكم بإعدام ثلاثة مدانين بتفجير في بغداد",
+            "أصدرت المحكمة الجنائية المركزية الأحد حكما بإعدام ثلاثة مدانين بتفجير سوق في بغداد "
+            "عام 2019.",
+        ),
+    ],
+)
+def test_a_sentence_for_an_attack_is_a_trial(ex, lang, title, text):
+    assert _not_relevant(ex, lang, title, text).reason in ("trial", "past", "old_date")
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "fr",
             "Irak: un commandant tué par un drone américain, l'Iran promet la vengeance",
             "Un commandant des Gardiens de la révolution a été tué dans la nuit par une frappe "
             "de drone américaine près de l'aéroport de Bagdad; Téhéran dénonce un « crime ».",
@@ -1068,6 +1089,18 @@ def test_a_reason_says_what_weighed_most_against_a_story(ex):
             "Twenty killed in Baghdad market bombing; UN condemns",
             "A car bomb killed twenty people at a Baghdad market on Sunday, police said; the UN "
             "condemned the attack.",
+        ),
+        # "condamne", "أدانت": a condemnation, not a court's sentence
+        (
+            "fr",
+            "Irak: un attentat fait 20 morts à Bagdad, Paris condamne",
+            "BAGDAD (AFP) - Un attentat suicide a fait au moins 20 morts dimanche dans un marché "
+            "de Bagdad, a indiqué la police. La France a condamné une attaque lâche.",
+        ),
+        (
+            "ar",
+            "مقتل 5 بتفجير في بغداد والحكومة تدين",
+            "قتل 5 أشخاص الأحد بتفجير عبوة ناسفة في سوق ببغداد، وأدانت الحكومة الهجوم.",
         ),
     ],
 )
