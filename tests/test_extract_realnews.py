@@ -607,6 +607,13 @@ def test_a_quarter_named_like_one_of_baghdad_is_in_the_city_the_lead_names(ex, l
             "شنت طائرات إسرائيلية الأحد غارات على غزة أوقعت عشرات القتلى، فيما أعلنت فصائل "
             "عراقية تضامنها. وفي بغداد دعت الحكومة إلى التهدئة.",
         ),
+        # fire aimed at a foreign city, filed from a paper's Baghdad desk
+        (
+            "ar",
+            "الحوثيون يطلقون صواريخ باتجاه الرياض",
+            "أطلقت جماعة الحوثي الأحد صواريخ باتجاه الرياض اعترضتها الدفاعات السعودية.\n\n"
+            "السومرية نيوز/ بغداد\nقال المتحدث باسم التحالف إن الدفاعات اعترضت الصواريخ.",
+        ),
     ],
 )
 def test_an_attack_abroad_is_not_an_iraqi_incident(ex, lang, title, text):
