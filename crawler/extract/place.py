@@ -523,8 +523,8 @@ def _parts_named(document: Document, iraqi: list[Located]) -> list[str]:
 
 
 def _lies_in(place: Place, parts: list[str]) -> bool:
-    """The place lies in one of the parts of Iraq named (in all it names of a compound
-    "north-west"), or none is named or bounds anything."""
+    """The place lies in one of the parts of Iraq named (in both parts a "northwestern" names),
+    or none is named or bounds anything."""
     bounded = [DIRECTION_PARTS[word] for word in parts if word in DIRECTION_PARTS]
     if not bounded:
         return True
