@@ -154,8 +154,6 @@ class Gazetteer:
     def lookup(self, name: str) -> Place | None:
         """Resolve a name in any language ("Bagdad", "عين الأسد", "Ain al-Assad air base"), or
         the most specific place a longer phrase names."""
-        if not name or not name.strip():
-            return None
         if found := self.named(name):
             return found
         # A longer phrase ("the Green Zone in Baghdad"): its most specific place, first seen.

@@ -480,14 +480,15 @@ def _dateline_place(
     the story opens with is where it was filed, not where things happened. An outlet's name
     that holds a place ("بغداد اليوم – ديالى", Baghdad Today's desk in Diyala) is no dateline
     when a place follows it."""
+    text = document.dateline_text
+    if text and (place := gazetteer.named(text)) is not None:
+        return place, None
     opening = _opening_place(document, gazetteer)
-    if document.dateline_text:
-        place = gazetteer.lookup(document.dateline_text)
-        if place is not None and (opening is None or gazetteer.named(document.dateline_text)):
-            return place, None
-    if opening is None:
-        return None, None
-    return opening
+    if opening is not None:
+        return opening
+    if text and (place := gazetteer.lookup(text)) is not None:
+        return place, None  # a phrase that holds a place ("the Green Zone in Baghdad")
+    return None, None
 
 
 def _opening_place(
