@@ -25,8 +25,9 @@ Compatibility, all four required:
 * attack type: equal, one side unknown or ``other``, or related (:data:`RELATED_ATTACK_TYPES`;
   a blast and fire from afar, more loosely);
 * target: equal, one side unknown, or both on the same side of the US-interest line; any two
-  for an airstrike on a site and fire from afar at it within :data:`STRIKE_FLASH_HOURS`, and
-  for the same kind of attack on one site within :data:`VAGUE_PLACE_WINDOW`.
+  for an airstrike on a site and fire from afar at it within :data:`STRIKE_FLASH_HOURS`, for
+  the same kind of attack on one site, and for the same toll in one town or site, within
+  :data:`VAGUE_PLACE_WINDOW`.
 
 This module neither reads nor writes anything: ``crawler.pipeline`` fetches candidates and stores
 the outcome, ``crawler.counters`` numbers the incidents.
@@ -268,6 +269,8 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
         target = f"targets {incident.target}~{extraction.target} of one strike", 0.0
     if target is None and _one_site_one_kind(extraction, incident, near_h):
         target = f"targets {incident.target}~{extraction.target} at one site", 0.0
+    if target is None and _one_toll_one_place(extraction, incident, near_h):
+        target = f"targets {incident.target}~{extraction.target} of one toll", 0.0
     if target is None:
         return None
     if _same_site_another_day(report, incident, gap_h):
@@ -317,6 +320,21 @@ def _one_site_one_kind(extraction: Extraction, incident: Incident, near_h: float
         and extraction.attack_type == incident.attack_type
         and extraction.attack_type not in (None, "other")
         and _same_spot(extraction.place, incident)
+        and _within(near_h, VAGUE_PLACE_WINDOW)
+    )
+
+
+def _one_toll_one_place(extraction: Extraction, incident: Incident, near_h: float) -> bool:
+    """The same toll in one town or site the same day, each report naming other victims
+    ("four foreigners killed in Fallujah", "the four Americans killed in Fallujah worked for a
+    security firm"): one attack told two ways, whichever side of the US-interest line each
+    report puts it."""
+    place = extraction.place
+    return (
+        _same_toll(extraction, incident)
+        and place is not None
+        and place.id == incident.place_id
+        and place.kind in ("site", "district", "city")
         and _within(near_h, VAGUE_PLACE_WINDOW)
     )
 

@@ -197,6 +197,20 @@ def opened(extraction, incident_id=1):
             killing_in_salahuddin("city:farhatiya", "shooting", 8),
             "same governorate Salahuddin",
         ),
+        # "four foreigners killed in Fallujah", then "the four were US security contractors"
+        (
+            attack(
+                gazetteer_place("city:fallujah"), NIGHT, kind="clash", target="civilians", killed=4
+            ),
+            attack(
+                gazetteer_place("city:fallujah"),
+                NIGHT + timedelta(hours=6),
+                kind="clash",
+                target="us_contractor",
+                killed=4,
+            ),
+            "of one toll",
+        ),
     ],
 )
 def test_compatible_reports_match_with_a_reason(first, second, reason):
