@@ -39,6 +39,7 @@ attack in Syria does not make it an Iraqi incident: the adjective "Iraqi" is not
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -89,12 +90,15 @@ WAR = "war"  # the landmark kind of "the war in", "la guerre en", "الحرب ف
 CARE = "care"  # the landmark kind of "hospital in", "l'hôpital de", "مستشفى": where the hurt lie
 ESCAPE = "escape"  # the landmark kind of "fled towards", "ont fui vers", "فروا باتجاه"
 OUTLET = "outlet"  # the landmark kind of "في حديث لـ": an outlet named for a city, "بغداد اليوم"
+# The landmark kind of "returning from", "de retour de", "العائدين من": where the victims were
+# coming from or going to.
+JOURNEY = "journey"
 # Roles that make a place something other than where the news happened; a place listed right
 # after one in such a role has it too ("fired from Iraq and Syria").
-ROLES_ELSEWHERE = (LAUNCH, GROUP_HOME, WAR, CARE, ESCAPE, OUTLET)
+ROLES_ELSEWHERE = (LAUNCH, GROUP_HOME, WAR, CARE, ESCAPE, OUTLET, JOURNEY)
 # Roles of a place that tells little of the scene, ranked after every other place: where the
-# wounded lie, where the attackers fled to.
-LAST_RESORTS = (CARE, ESCAPE)
+# wounded lie, where the attackers fled to, where the victims were travelling from or to.
+LAST_RESORTS = (CARE, ESCAPE, JOURNEY)
 # What may stand between a locative word and the foreign place it introduces: articles and the
 # part of the country ("in northern Syria", "dans le nord de la Syrie", "في شمال سوريا").
 SCENE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset(
@@ -130,6 +134,12 @@ DIRECTION_WORDS = frozenset(
     شمال جنوب شرق غرب شمالي جنوبي شرقي غربي وسط""".split()
 )
 REGION_REACH_CHARS = 20
+# English also names the part after the country's possessive ("Iraq's northern Kurdish region").
+_POSSESSIVE_WORD = re.compile(r"[^\W\d_]+'s\s+([^\W\d_]+)")
+# The Kurdistan Region, a name of the country in the gazetteer ("Kurdistan Region", "Kurdistan
+# irakien", "اقليم كردستان", "Iraq's Kurdish region"), lies in its north.
+KURDISTAN_STEMS = ("kurd", "كردستان")
+KURDISTAN_WORDS = 3  # how many words of the name, from its start, may hold the stem
 # The parts of Iraq a direction word names, as bounds on a place's latitude or longitude: the
 # north from Balad and Haditha up, the south from Karbala and Kut down, the west Anbar from
 # Fallujah on, the east Diyala and beyond (Baghdad is in none of them). Only what a dateline
@@ -167,6 +177,7 @@ BORDER_BEFORE = (
 BORDER_BEFORE_ONE = (["حدود"],)
 BORDER_AFTER = (["border"], ["frontier"])
 BORDER_REACH_CHARS = 20
+_WORD = re.compile(r"\w+")  # a word without the punctuation around it ("border:")
 # The words that place a village in the district after it ("التابعة لقضاء", "in the district
 # of", "dans le district de"), at most this many between the two names.
 BELONGING_WORDS = frozenset(
@@ -187,7 +198,8 @@ class Located:
     # The kind of landmark word before it, if any: LAUNCH (where a weapon was fired from),
     # GROUP_HOME ("Iran-backed militias in Iraq"), ROUTE (an end of the road where things
     # happened), WAR ("a US ally in the war in Iraq"), CARE (the hospital the wounded were
-    # taken to), ESCAPE (where the attackers fled to), OUTLET (the outlet a source spoke to), a
+    # taken to), ESCAPE (where the attackers fled to), OUTLET (the outlet a source spoke to),
+    # JOURNEY (where the victims were travelling from or to), a
     # direction ("north of") ...
     role: str | None = None
     scene: bool = True  # named where things happen ("in Yemen"), not as an actor ("Turkey says")
@@ -357,11 +369,13 @@ def locate(
                 district=belongings[(index, span)][1].id if (index, span) in belongings else None,
             )
         )
+    # A country named for its border ("near the Syrian border", "الحدود مع العراق") is seen
+    # from the other side of it: never the scene. Nor is an outlet named for a city.
     foreign = [
-        loc for loc in located if loc.place.country != IRAQ and loc.scene and not loc.elsewhere
+        loc
+        for loc in located
+        if loc.place.country != IRAQ and loc.scene and not loc.elsewhere and not loc.border
     ]
-    # Iraq named for its border ("on the border with Iraq", "الحدود مع العراق") is seen from
-    # the other side, and an outlet named for a city is no place: never the scene.
     iraqi = [
         loc
         for loc in located
@@ -447,8 +461,8 @@ def _border_of(segment: Segment, span: tuple[int, int], places: list[Place]) -> 
     if not any(place.kind == "country" for place in places):
         return False
     start, end = span
-    before = segment.folded[max(0, start - BORDER_REACH_CHARS) : start].split()
-    after = segment.folded[end : end + BORDER_REACH_CHARS].split()
+    before = _WORD.findall(segment.folded[max(0, start - BORDER_REACH_CHARS) : start])
+    after = _WORD.findall(segment.folded[end : end + BORDER_REACH_CHARS])
     return (
         before[-2:] in BORDER_BEFORE
         or before[-1:] in BORDER_BEFORE_ONE
@@ -514,13 +528,31 @@ def _direction_before(segment: Segment, start: int) -> str | None:
 
 
 def _parts_named(document: Document, iraqi: list[Located]) -> list[str]:
-    """The direction words of the parts of Iraq the lead names ("in western Iraq")."""
+    """The direction words of the parts of Iraq the lead names ("in western Iraq", "in Iraq's
+    north")."""
     return [
         word
         for loc in iraqi
         if loc.place.kind == "country"
-        and (word := _direction_before(document.segments[loc.segment], loc.start))
+        and (
+            word := _direction_before(document.segments[loc.segment], loc.start)
+            or _direction_after(document.segments[loc.segment], loc.start)
+        )
     ]
+
+
+def _direction_after(segment: Segment, start: int) -> str | None:
+    """ "Iraq's north", "Iraq's northern Kurdish region": the direction word after the name's
+    possessive, if one follows it; "north" for a name of the Kurdistan Region ("Iraq's Kurdish
+    region", "Kurdistan Region", "اقليم كردستان")."""
+    possessive = _POSSESSIVE_WORD.match(segment.folded, start)
+    word = possessive.group(1) if possessive else None
+    if word in DIRECTION_WORDS:
+        return word
+    words = segment.folded[start:].split()[:KURDISTAN_WORDS]
+    if any(stem in w for w in words for stem in KURDISTAN_STEMS):
+        return "north"
+    return None
 
 
 def _lies_in(place: Place, parts: list[str]) -> bool:
