@@ -444,6 +444,36 @@ def test_the_spared_the_source_and_the_air_force_are_not_targets(ex, lang, title
             "officials said.",
             "city:mosul",
         ),
+        (
+            "en",
+            "Shelling kills five at Kurdish mountain resort",
+            "BAGHDAD (AP) — Artillery shells struck a mountain resort in Iraq's northern Kurdish "
+            "region on Sunday, killing five tourists, officials said.",
+            "country:iraq",
+        ),
+        # the country named for its border is seen from this side of it
+        (
+            "en",
+            "Drone strike kills militia commander near Syria border: officials",
+            "BAGHDAD (Reuters) - A drone struck a car near the town of al-Qaim on the Syrian "
+            "border on Sunday, killing a paramilitary commander, officials said.",
+            "city:al-qaim",
+        ),
+        # where the victims were coming from is not where they were hit
+        (
+            "ar",
+            "مقتل 12 زائرا بتفجير حافلة قرب الحلة",
+            "قتل 12 زائرا الأحد بتفجير عبوة ناسفة استهدف حافلة تقل زوارا عائدين من كربلاء قرب "
+            "الحلة.",
+            "city:hilla",
+        ),
+        (
+            "en",
+            "Rocket hits base in Kurdistan Region",
+            "BAGHDAD (AP) — A rocket struck a military base in the Kurdistan Region on Sunday, "
+            "causing no casualties, officials said.",
+            "country:iraq",
+        ),
     ],
 )
 def test_the_scene_is_where_the_act_happened_not_a_place_named_beside_it(
@@ -602,6 +632,13 @@ def test_a_quarter_named_like_one_of_baghdad_is_in_the_city_the_lead_names(ex, l
             "أطلقت جماعة الحوثي الأحد صواريخ باتجاه الرياض اعترضتها الدفاعات السعودية.\n\n"
             "السومرية نيوز/ بغداد\nقال المتحدث باسم التحالف إن الدفاعات اعترضت الصواريخ.",
         ),
+        # Iraq in the name of the group that claims it, not where it happened
+        (
+            "fr",
+            "Amman: Al-Qaïda en Irak revendique l'attentat contre un hôtel",
+            "AMMAN, 12 mai 2005 (AFP) - Al-Qaïda en Irak a revendiqué dimanche l'attentat suicide "
+            "qui a fait 20 morts la veille dans un hôtel d'Amman.",
+        ),
     ],
 )
 def test_an_attack_abroad_is_not_an_iraqi_incident(ex, lang, title, text):
@@ -701,6 +738,14 @@ def test_a_state_named_as_whose_the_victim_is_is_not_the_striker(ex):
 @pytest.mark.parametrize(
     ("lang", "title", "text", "target"),
     [
+        # protesters shot in the Green Zone: the embassies there are not what was aimed at
+        (
+            "en",
+            "Protesters shot dead in Baghdad's Green Zone",
+            "Security forces shot dead four protesters who broke into Baghdad's Green Zone on "
+            "Sunday, medics said.",
+            "protesters",
+        ),
         # a political alliance ("تحالف سائرون") is not the US-led coalition
         (
             "ar",
@@ -916,10 +961,68 @@ def test_another_coalition_is_no_us_interest(ex, lang, title, text, target):
             "The KRG said Saturday's Turkish bombardment near Zakho burned farmland and urged both "
             "sides to keep away from villages.",
         ),
+        # three days of violence summed up, a threat to storm
+        (
+            "fr",
+            "Irak: plus de 60 morts en trois jours de violences",
+            "BAGDAD (AFP) - Plus de 60 personnes ont été tuées en trois jours de violences à "
+            "travers l'Irak, selon un décompte établi dimanche à partir de sources de sécurité.",
+        ),
+        (
+            "ar",
+            "الصدر يلوح باقتحام المنطقة الخضراء",
+            "لوّح زعيم التيار الصدري الأحد باقتحام المنطقة الخضراء وسط بغداد إذا لم تستجب "
+            "الحكومة لمطالب المتظاهرين.",
+        ),
     ],
 )
 def test_stories_about_attacks_are_not_reports_of_one(ex, lang, title, text):
     _not_relevant(ex, lang, title, text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        # a match told in war words
+        (
+            "en",
+            "Police Club strike twice late to sink Naft in Baghdad derby",
+            "Two headers in stoppage time gave Al-Shorta a 2-1 win over Naft al-Wasat in the "
+            "Iraqi league on Sunday.",
+        ),
+        (
+            "ar",
+            "المنتخب العراقي يقصف شباك الكويت بثلاثية في أربيل",
+            "فاز المنتخب العراقي على نظيره الكويتي بثلاثة أهداف مقابل لا شيء في مباراة ودية "
+            "أقيمت الأحد في أربيل.",
+        ),
+        # an earthquake "strikes", "frappe"
+        (
+            "fr",
+            "Irak: un séisme frappe le Kurdistan, deux morts",
+            "SOULEIMANIYEH (Irak) (AFP) - Un séisme de magnitude 5,9 a frappé dimanche la "
+            "province de Souleimaniyeh, faisant deux morts, selon la défense civile.",
+        ),
+        (
+            "en",
+            "Earthquake strikes near Halabja, one killed",
+            "A 5.1-magnitude earthquake struck near Halabja on Sunday, killing one person and "
+            "damaging houses, Kurdish officials said.",
+        ),
+    ],
+)
+def test_a_match_or_a_quake_told_in_attack_words_is_no_attack(ex, lang, title, text):
+    _not_relevant(ex, lang, title, text)
+
+
+def test_a_bombing_at_a_match_is_news_of_the_bombing(ex):
+    _relevant(
+        ex,
+        "en",
+        "Suicide bomber kills 20 at football match south of Baghdad",
+        "A suicide bomber blew himself up at an amateur football match in Iskandariya, south "
+        "of Baghdad, on Sunday, killing 20 people, police said.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -1068,6 +1171,27 @@ def test_a_reason_says_what_weighed_most_against_a_story(ex):
 )
 def test_a_sentence_for_an_attack_is_a_trial(ex, lang, title, text):
     assert _not_relevant(ex, lang, title, text).reason in ("trial", "past", "old_date")
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        (
+            "en",
+            "Islamic State militants execute 12 villagers south of Mosul",
+            "Islamic State militants executed 12 villagers in Qayyarah, south of Mosul, on "
+            "Sunday, accusing them of helping Iraqi forces, local officials said.",
+        ),
+        (
+            "ar",
+            "داعش يعدم تسعة مدنيين جنوب الموصل",
+            "أعدم تنظيم داعش، الأحد، تسعة مدنيين في ناحية القيارة جنوب الموصل بتهمة التعاون مع "
+            "القوات الأمنية، بحسب مصدر محلي.",
+        ),
+    ],
+)
+def test_an_execution_by_armed_men_is_a_killing_not_a_sentence(ex, lang, title, text):
+    _relevant(ex, lang, title, text)
 
 
 @pytest.mark.parametrize(

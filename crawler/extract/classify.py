@@ -3,7 +3,7 @@
 Relevance is decided in two steps. Hard rules first settle what needs no weighing: no incident
 word in the lead (title and two first sentences), no act of violence in it (deaths, a blast or a
 fire alone are no attack, unless armed men or protesters die, or die in an operation), an
-accident cue ("short circuit", "collision", "تسرب غاز") with no attack stated, a story the places
+accident cue ("short circuit", "collision", "تسرب غاز", an earthquake) with no attack stated, a story the places
 of its lead set abroad or not in Iraq (:mod:`crawler.extract.place`), or an event older than
 ``max_age_h``. The rest is weighed by :mod:`crawler.extract.relevance`: the signals of the lead
 for and against a report of a new incident, with weights fitted on real news.
@@ -37,6 +37,8 @@ from crawler.extract.vocabulary import Numbers
 from crawler.types import AIRSTRIKE, PROTESTERS, US_INTEREST_TARGETS, ReportedTally
 
 INCIDENT_CATEGORIES = ("type", "type_weak", "incident", "outcome")
+# A lead that names an accident or a natural disaster and no act of violence is no incident.
+ACCIDENT_CUES = ("accident", "disaster")
 # What the setting of a story hides from the judge: the words that would make it news, those
 # that would make it other news ("protesters shot ... rallying to denounce power cuts"), and the
 # past of the earlier event it recalls ("a week after a previous attack").
@@ -189,7 +191,7 @@ def judge(
         return Verdict(False, 0.0, evidence, "no_incident_term")
     if not any(violent(segment, weapons_only=False) for segment in lead):
         return Verdict(False, 0.0, evidence, "no_violence")
-    if _has(lead[:2], ("accident",)) and not any(
+    if _has(lead[:2], ACCIDENT_CUES) and not any(
         violent(_outside_accident_words(segment), weapons_only=True) for segment in lead[:2]
     ):
         return Verdict(False, 0.0, evidence, "accident")
@@ -209,9 +211,14 @@ def judge(
 
 def _outside_accident_words(segment: Segment) -> Segment:
     """The segment without the violence words of its accident cues: "a non-combat incident",
-    "pas lié au combat" name combat to deny it."""
+    "pas lié au combat" name combat to deny it. Beside a natural disaster, without its attack
+    words too: a quake "strikes", "a frappé", a storm "hits", wherever they stand. A weapon
+    still counts ("an earthquake, then rockets")."""
     cues = segment.of("accident")
-    return segment.keeping(lambda hit: not _covered(hit, cues))
+    disaster = segment.has("disaster")
+    return segment.keeping(
+        lambda hit: not _covered(hit, cues) and not (disaster and hit.tag.category == "incident")
+    )
 
 
 def _covered(hit: Hit, others: list[Hit]) -> bool:
@@ -376,10 +383,10 @@ def target(document: Document, kind: str | None, site_target: str | None) -> str
     about an earlier event name no one hit in this one ("days after the last US troops left",
     "au lendemain d'une frappe qui a tué deux officiers"). Generic words for people ("people",
     "personnes") give "civilians" only when nothing more precise is named. A base that houses US troops is a US target by default, but not in a
-    ground battle the story tells without a word of the US or the coalition (Iraqi forces and
-    peshmerga fighting for K1).
+    ground battle or a shooting the story tells without a word of the US or the coalition (Iraqi
+    forces and peshmerga fighting for K1, protesters shot in the Green Zone).
     """
-    if kind == CLASH and site_target in US_INTEREST_TARGETS:
+    if kind in (CLASH, SHOOTING) and site_target in US_INTEREST_TARGETS:
         if not any(seg.has("us") for seg in document.segments):
             site_target = None
     groups_hit = kind == AIRSTRIKE or _state_fires(document, kind)

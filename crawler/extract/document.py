@@ -34,7 +34,7 @@ READ_CHARS = 3000
 
 # Hits that state an act of the sentence's own: an "after" behind one of them tells an earlier
 # event ("US strikes militia sites after rocket attack", "oil jumps after strike kills general").
-OWN_ACT_CATEGORIES = ("type", "incident", "negative", "accident")
+OWN_ACT_CATEGORIES = ("type", "incident", "negative", "accident", "disaster")
 AFTER_ACT = "after_act"
 BACKGROUND = "background"
 # Time words right after "after" date this event ("after midnight", "after 10 pm").

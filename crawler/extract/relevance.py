@@ -52,6 +52,10 @@ NEGATIVE_KINDS = (
     "feature", "sport",
 )  # fmt: skip
 OTHER_NEWS = "other"  # the negative kind of news that is no attack (arrests, accidents ...)
+# Sport is told in war words ("strike late", "يقصف شباك", "blitz"); a sentence that also counts
+# dead or wounded is news of the violence at a match, not of the match.
+SPORT = "sport"
+CASUALTY_CATEGORIES = ("killed", "wounded")
 # A count of attacks from which a lead recaps a campaign ("more than 40 attacks since ...").
 RECAP_MIN_ATTACKS = 5
 # ... or from two claimed in one statement, the attack noun within these characters after the
@@ -349,11 +353,14 @@ def signals(
         if segment.index == 0 and _names_its_year(segment, published):
             mark("title:aggregate")
         told = _attack_clause_end(segment)
-        for kind in {
+        kinds = {
             h.tag.value
             for h in segment.of("negative")
             if h.start < told or h.tag.value not in AFTERMATH_KINDS
-        }:
+        }
+        if any(segment.has(c) for c in CASUALTY_CATEGORIES):
+            kinds.discard(SPORT)
+        for kind in kinds:
             mark(f"{at}:{kind}")
     title = document.title
     # (Read without its background clauses: "quarante jours après sa mort, des milliers
@@ -405,13 +412,14 @@ AGAINST = (
     "speaker", "quiet",
     "none", "abroad_too", *NEGATIVE_KINDS,
 )  # fmt: skip
-# A headline (or first sentence) about a trial, an anniversary, a reaction, a feature or a
-# threat, or dating its news in an earlier year, or counting many attacks or summing up a period
-# ("so far this year", "depuis le début de l'année"), is rarely the first
-# report of an attack, whatever else it says: such a signal weighs at least this much against
-# a story, however few labelled stories show it.
+# A headline (or first sentence) about a trial, an anniversary, a reaction, a feature, a
+# threat or a match, or dating its news in an earlier year, or counting many attacks or summing
+# up a period ("so far this year", "depuis le début de l'année"), is rarely the first report of
+# an attack, whatever else it says: such a signal weighs at least this much against a story,
+# however few labelled stories show it.
 DECISIVE = (
     "trial", "anniversary", "reaction", "feature", "threat", "old_date", "many_attacks", "aggregate",
+    "sport",
 )  # fmt: skip
 DECISIVE_AT_LEAST = {"title": 3.0, "first": 1.0}
 

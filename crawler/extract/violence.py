@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from crawler.extract.document import VIOLENT_OTHER, Segment
 from crawler.extract.lexicon import Hit
+from crawler.types import PROTESTERS
 
 # Words an act of violence is told with: a weapon or act, an attack word; of the generic acts,
 # only gunmen and assassinations ("an explosion" may be a gas cylinder).
@@ -44,12 +45,15 @@ def violent(segment: Segment, weapons_only: bool) -> bool:
 def ground_taken(segment: Segment) -> bool:
     """Forces take ground from armed men: "Iraqi forces retake Fallujah's centre",
     "les forces irakiennes reprennent", "القوات العراقية تستعيد جامعة الأنبار من داعش". Freeing
-    people is not taking ground ("الشرطة تحرر تاجرا مختطفا")."""
+    people is not taking ground ("الشرطة تحرر تاجرا مختطفا"), nor is a crowd storming a building
+    ("protesters stormed parliament")."""
     freed = segment.of("freed")
+    crowds = [hit.end for hit in segment.of("target") if hit.tag.value == PROTESTERS]
     advances = [
         hit
         for hit in segment.of("advance")
         if not any(0 <= person.start - hit.end <= FREED_REACH_CHARS for person in freed)
+        and not any(end <= hit.start for end in crowds)
     ]
     return bool(advances) and (
         any(hit.tag.value in ARMED_TARGETS for hit in segment.of("target"))

@@ -32,6 +32,7 @@ FLAT_SECTIONS = (
     "incident",  # acts of violence: "attack", "targeted", "gunfire", "اعتداء"
     "outcome",  # what followed, not who acted: "killed", "explosion", "سقوط"
     "accident",  # "short circuit", "collision", "تسرب غاز": a lead without violence is no incident
+    "disaster",  # "earthquake", "séisme", "زلزال": an accident whose verbs are attack words ("frappe")
     "setting",  # "amid", "sur fond de", "في ظل": incident words after it are the story's background
     "relative",  # "which", "qui", "الذي": a clause about someone or somewhere the news names
     "toll_rise",  # "rose to", "est passé à": the figure after it updates the toll word before
