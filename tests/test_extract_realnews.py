@@ -467,6 +467,14 @@ def test_the_spared_the_source_and_the_air_force_are_not_targets(ex, lang, title
             "الحلة.",
             "city:hilla",
         ),
+        # Kurdish officials are no part of the country
+        (
+            "en",
+            "Rocket hits base",
+            "BAGHDAD (AP) — A rocket struck a base in Iraq, Kurdish officials said on Sunday, "
+            "causing no casualties.",
+            "city:baghdad",
+        ),
         (
             "en",
             "Rocket hits base in Kurdistan Region",

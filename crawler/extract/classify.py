@@ -3,9 +3,9 @@
 Relevance is decided in two steps. Hard rules first settle what needs no weighing: no incident
 word in the lead (title and two first sentences), no act of violence in it (deaths, a blast or a
 fire alone are no attack, unless armed men or protesters die, or die in an operation), an
-accident cue ("short circuit", "collision", "تسرب غاز", an earthquake) with no attack stated, a story the places
-of its lead set abroad or not in Iraq (:mod:`crawler.extract.place`), or an event older than
-``max_age_h``. The rest is weighed by :mod:`crawler.extract.relevance`: the signals of the lead
+accident cue ("short circuit", "collision", "تسرب غاز") or a natural disaster (an earthquake that
+"strikes") with no attack stated, a story the places of its lead set abroad or not in Iraq
+(:mod:`crawler.extract.place`), or an event older than ``max_age_h``. The rest is weighed by :mod:`crawler.extract.relevance`: the signals of the lead
 for and against a report of a new incident, with weights fitted on real news.
 
 What the lead says is read after two cuts: the setting of a story about something else is not

@@ -136,10 +136,12 @@ DIRECTION_WORDS = frozenset(
 REGION_REACH_CHARS = 20
 # English also names the part after the country's possessive ("Iraq's northern Kurdish region").
 _POSSESSIVE_WORD = re.compile(r"[^\W\d_]+'s\s+([^\W\d_]+)")
-# The Kurdistan Region, a name of the country in the gazetteer ("Kurdistan Region", "Kurdistan
-# irakien", "اقليم كردستان", "Iraq's Kurdish region"), lies in its north.
-KURDISTAN_STEMS = ("kurd", "كردستان")
-KURDISTAN_WORDS = 3  # how many words of the name, from its start, may hold the stem
+# The Kurdistan Region, a name of the country in the gazetteer ("Kurdistan Region", "Iraqi
+# Kurdistan", "région autonome du Kurdistan", "اقليم كردستان") or after its possessive ("Iraq's
+# Kurdish region"), lies in its north: a name's few words, with no punctuation between them.
+_KURDISTAN_NAME = re.compile(r"(?:[^\W\d_]+\s+){0,3}[^\W\d_]*(?:kurd|كردستان)")
+KURDISTAN_STEM = "kurd"
+KURDISTAN_PART = "north"
 # The parts of Iraq a direction word names, as bounds on a place's latitude or longitude: the
 # north from Balad and Haditha up, the south from Karbala and Kut down, the west Anbar from
 # Fallujah on, the east Diyala and beyond (Baghdad is in none of them). Only what a dateline
@@ -370,7 +372,8 @@ def locate(
             )
         )
     # A country named for its border ("near the Syrian border", "الحدود مع العراق") is seen
-    # from the other side of it: never the scene. Nor is an outlet named for a city.
+    # from the other side of it: never the scene, abroad or in Iraq. Nor is an outlet named for
+    # a city (below).
     foreign = [
         loc
         for loc in located
@@ -549,9 +552,8 @@ def _direction_after(segment: Segment, start: int) -> str | None:
     word = possessive.group(1) if possessive else None
     if word in DIRECTION_WORDS:
         return word
-    words = segment.folded[start:].split()[:KURDISTAN_WORDS]
-    if any(stem in w for w in words for stem in KURDISTAN_STEMS):
-        return "north"
+    if (word and KURDISTAN_STEM in word) or _KURDISTAN_NAME.match(segment.folded, start):
+        return KURDISTAN_PART
     return None
 
 
