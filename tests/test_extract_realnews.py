@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from crawler.errors import ConfigError
 from crawler.extract import Extractor
+from crawler.extract.gazetteer import target_periods_of
 from crawler.extract.relevance import DECISIVE, DECISIVE_AT_LEAST, Weights, weight_bounds
 
 SUNDAY = datetime(2020, 2, 16, 7, 0, tzinfo=UTC)
@@ -231,6 +233,29 @@ def test_an_event_months_old_named_by_its_month_weighs_against_a_report(ex):
 def test_a_us_air_raid_near_a_base_with_us_troops_is_no_attack_on_them(ex, lang, title, text):
     got = _relevant(ex, lang, title, text)
     assert got.attack_type == "airstrike" and not got.us_interest
+
+
+@pytest.mark.parametrize(
+    ("published", "us_interest"),
+    [
+        (datetime(2012, 11, 4, 9, 0, tzinfo=UTC), False),  # no US troops at Taji then
+        (datetime(2017, 11, 5, 9, 0, tzinfo=UTC), True),  # the coalition trained there
+    ],
+)
+def test_a_base_is_a_us_target_only_while_it_hosts_us_troops(ex, published, us_interest):
+    got = ex.extract(
+        "Car bomb hits Camp Taji",
+        "A car bomb exploded on Sunday at the gate of Camp Taji, north of Baghdad, police said.",
+        published,
+        lang="en",
+    )
+    assert got.relevant and got.us_interest is us_interest, (got.target, got.reason)
+
+
+def test_a_malformed_target_period_names_the_entry():
+    with pytest.raises(ConfigError) as info:
+        target_periods_of({"id": "site:x", "target_periods": [["2020-01-01"]]})
+    assert "site:x: target_periods must be a list of [from, until] dates" in info.value.problems[0]
 
 
 def test_the_us_embassy_of_another_capital_is_not_baghdads(ex):

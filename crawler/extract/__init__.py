@@ -170,7 +170,8 @@ class Extractor:
                 reported_tally=series_count(document, vocabulary.numbers, published),
             )
         kind = attack_type(document) or "other"
-        site_target = self.gazetteer.site_target(where.place.id) if where.place else None
+        day = (when.when or published).date()
+        site_target = self.gazetteer.site_target(where.place.id, day) if where.place else None
         hit = target(document, kind, site_target)
         killed, wounded = casualties(
             document,

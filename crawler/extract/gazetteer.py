@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from crawler.errors import ConfigError
@@ -50,6 +51,31 @@ def place_from_entry(entry: Mapping[str, Any]) -> Place:
     )
 
 
+Period = tuple[date, date | None]  # from, until (None: still)
+
+
+def target_periods_of(entry: Mapping[str, Any]) -> list[Period]:
+    """The entry's ``target_periods`` as dates; raises ConfigError on a malformed one."""
+    periods = []
+    for span in entry.get("target_periods") or ():
+        try:
+            start, until = span
+            periods.append((_as_date(start), None if until is None else _as_date(until)))
+        except (TypeError, ValueError):
+            raise ConfigError(
+                [
+                    f"gazetteer entry {entry.get('id', '?')}: target_periods must be a list of "
+                    f"[from, until] dates (YYYY-MM-DD, until may be null), got {span!r}"
+                ]
+            ) from None
+    return periods
+
+
+def _as_date(value: Any) -> date:
+    """A YAML date, or its ISO text (a config merged from JSON)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
 def aliases_of(entry: Mapping[str, Any]) -> list[str]:
     """The entry's name and aliases; an English "Kirkuk province" also in the other word order
     wires use ("Iraq's northern province of Kirkuk")."""
@@ -70,6 +96,7 @@ class Gazetteer:
         self._places: dict[str, Place] = {}
         self._guards: dict[str, str | None] = {}
         self._targets: dict[str, str | None] = {}
+        self._target_periods: dict[str, list[Period]] = {}
         self._seats: set[str] = set()
         self._anchors: dict[str, list[str]] = {}  # place id -> the aliases that anchor
         self._demonyms: dict[str, list[str]] = {}
@@ -79,6 +106,7 @@ class Gazetteer:
             self._places[place.id] = place  # a user entry with a known id replaces it
             self._guards[place.id] = entry.get("guard")
             self._targets[place.id] = entry.get("target")
+            self._target_periods[place.id] = target_periods_of(entry)
             if entry.get("seat"):
                 self._seats.add(place.id)
             if entry.get("anchor"):
@@ -122,9 +150,16 @@ class Gazetteer:
     def get(self, place_id: str) -> Place | None:
         return self._places.get(place_id)
 
-    def site_target(self, place_id: str) -> str | None:
-        """What an attack on this site is aimed at when the text does not say (Ain al-Asad:
-        the US troops it hosts), from the entry's ``target`` field."""
+    def site_target(self, place_id: str, day: date | None = None) -> str | None:
+        """What an attack on this site on this day is aimed at when the text does not say (Ain
+        al-Asad: the US troops it hosts), from the entry's ``target`` field; nothing on a day
+        outside its ``target_periods`` (Camp Taji in 2012)."""
+        periods = self._target_periods.get(place_id)
+        if periods and day is not None:
+            if not any(
+                start <= day and (until is None or day <= until) for start, until in periods
+            ):
+                return None
         return self._targets.get(place_id)
 
     def seat(self, governorate: str | None) -> Place | None:
