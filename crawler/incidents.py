@@ -75,6 +75,7 @@ RELATED_ATTACK_TYPES = (
 # an explosion and fire from afar may be one event, on weaker evidence than related types.
 BLAST = "ied"
 FIRE_FROM_AFAR = RELATED_ATTACK_TYPES[0][1]
+SPOT_KINDS = ("site", "district")  # places precise enough to be one spot
 # An assault is gunmen and suicide bombers at once ("jihadists attack Kirkuk", later "46 dead,
 # suicide bombers blew themselves up"), a raid gunmen who kill and abduct ("jihadists seize
 # Sinjar", later "hundreds of Yazidis killed or abducted"): a suicide bombing or a kidnapping
@@ -329,12 +330,9 @@ def _one_toll_one_place(extraction: Extraction, incident: Incident, near_h: floa
     ("four foreigners killed in Fallujah", "the four Americans killed in Fallujah worked for a
     security firm"): one attack told two ways, whichever side of the US-interest line each
     report puts it."""
-    place = extraction.place
     return (
         _same_toll(extraction, incident)
-        and place is not None
-        and place.id == incident.place_id
-        and place.kind in ("site", "district", "city")
+        and _same_spot(extraction.place, incident, SPOT_KINDS + ("city",))
         and _within(near_h, VAGUE_PLACE_WINDOW)
     )
 
@@ -392,10 +390,12 @@ def _one_strike(extraction: Extraction, incident: Incident) -> bool:
     )
 
 
-def _same_spot(place: Place | None, incident: Incident) -> bool:
-    return (
-        place is not None and place.id == incident.place_id and place.kind in ("site", "district")
-    )
+def _same_spot(
+    place: Place | None, incident: Incident, kinds: tuple[str, ...] = SPOT_KINDS
+) -> bool:
+    """The report names the incident's own place, and one of these kinds (a site or district:
+    a spot; a town only where the caller says so)."""
+    return place is not None and place.id == incident.place_id and place.kind in kinds
 
 
 def _strikers(report: Report, incident: Incident) -> tuple[str, str] | None:
