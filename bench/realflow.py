@@ -59,6 +59,7 @@ from crawler.config import config_from_dict  # noqa: E402
 from crawler.daemon import make_extractor  # noqa: E402
 from crawler.extract.document import read_document  # noqa: E402
 from crawler.extract.relevance import Weights  # noqa: E402
+from crawler.types import PLACE_SPECIFICITY  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "bench" / "data" / "labels"
@@ -217,7 +218,7 @@ def keyword_floor(items: list[dict], extractor) -> list[dict]:
 
 
 def _specificity(place) -> int:
-    return {"site": 4, "district": 3, "city": 2, "governorate": 1, "country": 0}[place.kind]
+    return PLACE_SPECIFICITY[place.kind]
 
 
 # -- scoring ---------------------------------------------------------------------------------

@@ -44,8 +44,11 @@ from crawler.config import IncidentsConfig
 from crawler.types import (
     AIRSTRIKE,
     BAGHDAD,
+    PLACE_SPECIFICITY,
     PROTESTERS,
     US_INTEREST_TARGETS,
+    VICINITY,
+    VICINITY_MARK,
     Extraction,
     Incident,
     Place,
@@ -101,8 +104,6 @@ STRIKE_WAVE_WINDOW = timedelta(hours=12)
 UNDATED_REACH = timedelta(hours=12)
 WAVE_SCORE = 0.5
 
-# How specific a place is: a later report may refine a city to a site, never the reverse.
-PLACE_RANK = {"country": 0, "governorate": 1, "city": 2, "district": 3, "site": 4}
 TIME_PRECISION_RANK = {"unknown": 0, "day": 1, "hour": 2}
 
 # An airstrike on a site and fire from afar reported at it within these hours are one event
@@ -112,6 +113,17 @@ STRIKE_FLASH_HOURS = 3.0
 # city lies within ``incidents.distance_km`` of any point in it, and Baghdad has several attacks
 # a day in districts a few kilometres apart ("in Bayaa", "in New Baghdad").
 NEIGHBOURHOOD_KM = 5.0
+# A vicinity ("north of Baghdad") is told of places up to this far from its town (Samarra is
+# "north of Baghdad", 125 km away), on its side: within this many degrees of its bearing (a
+# side's neighbours half-way: "north" reaches north-west and north-east). Two vicinities of one
+# town are one side when their bearings are neighbours (north and north-east) or the same.
+VICINITY_REACH_KM = 130.0
+VICINITY_HALF_ANGLE = 67.5
+VICINITY_SIDE_ANGLE = 45.0
+# Not in the town: a town this far from it at least, and no neighbourhood or site of a city
+# this close to the town's point (Sadr City is not "north of Baghdad"; Camp Taji, 28 km out, is).
+VICINITY_MIN_KM = 5.0
+VICINITY_TOWN_KM = 15.0
 
 # Score weights: the place is the strongest evidence that two reports describe one event, the
 # time next, type and target last (they are the most often misreported).
@@ -190,14 +202,15 @@ def candidate_area(
 ) -> tuple[Place, tuple[float, float]] | None:
     """Where incidents that can match this report lie, for an indexed query: the report's place
     and the half-spans (degrees of latitude, of longitude) of the box around it that holds every
-    place within ``distance_km``; None when any place can match (the report's place is vague,
+    place within ``distance_km`` (a vicinity's reach for a vicinity); None when any place can match (the report's place is vague,
     or it is an airstrike by a known state, which may belong to a wave)."""
     place = report.extraction.place
     if place is None or _vague(place) or math.isnan(place.lat) or math.isnan(place.lon):
         return None
     if report.extraction.attack_type == AIRSTRIKE and report.extraction.claimed_by is not None:
         return None
-    lat_span = config.distance_km / KM_PER_DEGREE_LAT * BOX_MARGIN
+    reach_km = VICINITY_REACH_KM if place.kind == VICINITY else config.distance_km
+    lat_span = reach_km / KM_PER_DEGREE_LAT * BOX_MARGIN
     lon_span = lat_span / max(math.cos(math.radians(place.lat)), 0.01)
     return place, (lat_span, lon_span)
 
@@ -479,6 +492,8 @@ def place_relation(
     if _vague(place) or _vague(other):
         return "place unknown", 0.0
     assert place is not None and other is not None
+    if VICINITY in (place.kind, other.kind):
+        return _vicinity_relation(place, other)
     if place.id == other.id:
         if place.kind == "governorate":  # a whole governorate is no more precise a scene
             return f"same governorate {place.governorate}", SAME_GOVERNORATE_SCORE
@@ -501,6 +516,41 @@ def place_relation(
         if _named_like_its_governorate(outer) and _same_name(inner.governorate, outer.governorate):
             return f"{inner.id} in {outer.governorate}", SAME_GOVERNORATE_SCORE
     return None
+
+
+def _vicinity_relation(place: Place, other: Place) -> tuple[str, float] | None:
+    """A vicinity ("north of Baghdad") beside another place: the same side of the same town, a
+    place out of the town on that side, or its governorate (the town's, a guess: "north of
+    Baghdad" may be in Salahuddin). No better evidence than a governorate: a side of a town is
+    as wide as one."""
+    near, far = (place, other) if place.kind == VICINITY else (other, place)
+    town = near.id.rsplit(VICINITY_MARK, 1)[0]
+    if far.kind == VICINITY:
+        if far.id.rsplit(VICINITY_MARK, 1)[0] == town and (
+            _angle(near.bearing, far.bearing) <= VICINITY_SIDE_ANGLE
+        ):
+            return f"{near.name} and {far.name}", SAME_GOVERNORATE_SCORE
+        return None
+    if far.kind == "governorate" or _named_like_its_governorate(far):
+        if _same_name(near.governorate, far.governorate):
+            return f"{near.name} in {far.governorate}", SAME_GOVERNORATE_SCORE
+        return None
+    km = near.distance_km(far)
+    in_town = far.id == town or (
+        far.kind in SPOT_KINDS and far.city is not None and km <= VICINITY_TOWN_KM
+    )
+    if in_town or not VICINITY_MIN_KM <= km <= VICINITY_REACH_KM:
+        return None
+    if _angle(near.bearing, near.bearing_to(far)) > VICINITY_HALF_ANGLE:
+        return None
+    return f"{far.id} {km:.0f} km {near.name}", SAME_GOVERNORATE_SCORE
+
+
+def _angle(bearing: float | None, other: float | None) -> float:
+    """Degrees between two bearings (0 to 180)."""
+    assert bearing is not None and other is not None
+    difference = abs(bearing - other) % 360
+    return min(difference, 360 - difference)
 
 
 def _named_like_its_governorate(place: Place) -> bool:
@@ -607,7 +657,8 @@ def merge_report(
     updates: dict[str, object] = {}
     changes: list[Change] = []
     place = extraction.place
-    if place is not None and PLACE_RANK[place.kind] > PLACE_RANK.get(
+    # A later report may refine a city to a site, never the reverse.
+    if place is not None and PLACE_SPECIFICITY[place.kind] > PLACE_SPECIFICITY.get(
         incident.place_kind or "country", -1
     ):
         changes.append(Change("place", incident.place_name, place.name))

@@ -78,7 +78,28 @@ US_INTEREST_TARGETS = frozenset(
     {"us_embassy", "us_military", "coalition", "us_contractor", "logistics_convoy"}
 )
 
-PLACE_KINDS = ("site", "district", "city", "governorate", "country")
+# The kinds of gazetteer entries, most specific first.
+GAZETTEER_KINDS = ("site", "district", "city", "governorate", "country")
+# A place told only by its direction from a town ("north of Baghdad", "au sud de Kirkouk"):
+# somewhere outside the town on that side, not in it. Built by the extractor, never a gazetteer
+# entry: its id is the town's id and the bearing ("city:baghdad~0"), its point the town's.
+VICINITY = "vicinity"
+PLACE_KINDS = (*GAZETTEER_KINDS, VICINITY)
+# How specific a place of each kind is, when the most specific one is wanted: a site beats a
+# district, a district a town; a town's vicinity says more than its governorate, less than it.
+PLACE_SPECIFICITY = {
+    "country": 0,
+    "governorate": 1,
+    VICINITY: 2,
+    "city": 3,
+    "district": 4,
+    "site": 5,
+}
+# The compass words of a vicinity's bearing (degrees clockwise from north), for its name.
+COMPASS_WORDS = {
+    0: "north", 45: "north-east", 90: "east", 135: "south-east", 180: "south",
+    225: "south-west", 270: "west", 315: "north-west",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +195,40 @@ class Place:
             + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
         )
         return 2 * earth_radius_km * math.asin(math.sqrt(h))
+
+    def bearing_to(self, other: Place) -> float:
+        """Initial great-circle bearing from this place to ``other``, degrees clockwise from
+        north in [0, 360)."""
+        lat1, lon1, lat2, lon2 = map(math.radians, (self.lat, self.lon, other.lat, other.lon))
+        y = math.sin(lon2 - lon1) * math.cos(lat2)
+        x = math.cos(lat1) * math.sin(lat2) - math.sin(lat1) * math.cos(lat2) * math.cos(
+            lon2 - lon1
+        )
+        return math.degrees(math.atan2(y, x)) % 360
+
+    @property
+    def bearing(self) -> int | None:
+        """A vicinity's bearing from its town (degrees clockwise from north); None otherwise."""
+        if self.kind != VICINITY:
+            return None
+        return int(self.id.rsplit(VICINITY_MARK, 1)[1])
+
+
+VICINITY_MARK = "~"
+
+
+def vicinity(town: Place, bearing: int) -> Place:
+    """The place "``bearing`` of ``town``" ("north of Baghdad"): outside the town, on that side.
+    ``bearing`` is one of :data:`COMPASS_WORDS`."""
+    return Place(
+        id=f"{town.id}{VICINITY_MARK}{bearing}",
+        name=f"{COMPASS_WORDS[bearing]} of {town.name}",
+        kind=VICINITY,
+        governorate=town.governorate,
+        lat=town.lat,
+        lon=town.lon,
+        country=town.country,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -640,6 +640,19 @@ PLACES = [
         "A bomb killed a Taqaddum list candidate on Sunday in Tarmiyah, north of Baghdad.",
         "district:tarmiyah",
     ),
+    # A town told only by its side of Baghdad is outside the city, on that side; in Arabic,
+    # "شمال بغداد" names the city's own north as often, and stays Baghdad.
+    (
+        "en",
+        "A suicide bomber struck a Shiite shrine north of Baghdad late on Sunday, killing 12.",
+        "city:baghdad~0",
+    ),
+    (
+        "fr",
+        "Une voiture piégée a explosé dimanche sur un marché au sud-ouest de Bagdad, tuant six personnes.",
+        "city:baghdad~225",
+    ),
+    ("ar", "انفجرت عبوة ناسفة الأحد في سوق شمال بغداد ما أسفر عن مقتل ثلاثة.", "city:baghdad"),
     (
         "en",
         "Three fighters were killed on Sunday in an IS attack in Iraq's Salahudin province.",

@@ -409,7 +409,7 @@ def test_the_spared_the_source_and_the_air_force_are_not_targets(ex, lang, title
             "Irak: cinq soldats tués dans une embuscade au nord de Bagdad",
             "Cinq soldats ont été tués dimanche dans une embuscade au nord de Bagdad. Deux blessés "
             "ont succombé dans la nuit à l'hôpital de Kadhimiya.",
-            "city:baghdad",
+            "city:baghdad~0",
         ),
         (
             "en",

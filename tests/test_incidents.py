@@ -12,7 +12,7 @@ from crawler.extract.gazetteer import place_from_entry
 from crawler.extract.vocabulary import load_places
 from crawler.incidents import Report
 from crawler.storage import Store
-from crawler.types import Place
+from crawler.types import Place, vicinity
 from tests.pipeline_fixtures import (
     AIN_AL_ASAD,
     BAGHDAD,
@@ -37,6 +37,10 @@ NEW_BAGHDAD = Place(
     "district:new-baghdad", "New Baghdad", "district", "Baghdad", 33.31, 44.47, city="Baghdad"
 )
 CONFIG = IncidentsConfig()
+# "North of Baghdad", "north-east of Baghdad", "south of Baghdad": outside the city, on that side.
+NORTH_OF_BAGHDAD = vicinity(BAGHDAD, 0)
+NORTH_EAST_OF_BAGHDAD = vicinity(BAGHDAD, 45)
+SOUTH_OF_BAGHDAD = vicinity(BAGHDAD, 180)
 
 
 def gazetteer_place(place_id: str) -> Place:
@@ -98,6 +102,18 @@ def opened(extraction, incident_id=1):
             "fire from afar",
         ),
         (attack(EMBASSY, NIGHT, kind="ied"), attack(EMBASSY, NIGHT), "blast ied~rocket"),
+        # "a bomb north of Baghdad", then the town: Taji, 28 km out, Balad's base, 70 km
+        (
+            attack(NORTH_OF_BAGHDAD, NIGHT, kind="ied"),
+            attack(gazetteer_place("district:taji"), NIGHT, kind="ied"),
+            "km north of Baghdad",
+        ),
+        (attack(BALAD_BASE, NIGHT), attack(NORTH_OF_BAGHDAD, NIGHT), "km north of Baghdad"),
+        (
+            attack(NORTH_OF_BAGHDAD, NIGHT, kind="ied"),
+            attack(NORTH_EAST_OF_BAGHDAD, NIGHT, kind="ied"),
+            "north-east of Baghdad and north of Baghdad",
+        ),
         # an assault: gunmen first, the suicide bombers and the toll later in the day
         (
             attack(BAGHDAD, NIGHT, kind="clash", target="iraqi_security", precision="day"),
@@ -227,6 +243,16 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         (
             us_strike(GREEN_ZONE, NIGHT, precision="day"),
             us_strike(BALAD_BASE, NIGHT + timedelta(hours=24), precision="day"),
+        ),
+        # a side of Baghdad is not a neighbourhood of the city (Sadr City), nor another side
+        (
+            attack(gazetteer_place("district:sadr-city"), NIGHT, kind="ied"),
+            attack(NORTH_OF_BAGHDAD, NIGHT, kind="ied"),
+        ),
+        (attack(SOUTH_OF_BAGHDAD, NIGHT, kind="ied"), attack(NORTH_OF_BAGHDAD, NIGHT, kind="ied")),
+        (
+            attack(gazetteer_place("district:mahmudiyah"), NIGHT, kind="ied"),
+            attack(NORTH_OF_BAGHDAD, NIGHT, kind="ied"),
         ),
         # two neighbourhoods of one city 12 km apart: within the radius, but two bombings
         (attack(NEW_BAGHDAD, NIGHT, kind="ied"), attack(BAYAA, NIGHT, kind="ied")),
@@ -418,6 +444,10 @@ def test_the_candidate_query_returns_every_incident_whose_place_can_match(tmp_pa
     places = [
         place_from_entry(entry) for entry in load_places() if entry.get("country", "IQ") == "IQ"
     ]
+    towns = [
+        place for place in places if place.id in ("city:baghdad", "city:kirkuk", "site:k1-base")
+    ]
+    places += [vicinity(town, bearing) for town in towns for bearing in (0, 90, 180, 270)]
     with Store(tmp_path / "candidates.db") as store:
         ids = {
             place.id: store.save_incident(
@@ -441,4 +471,4 @@ def test_the_candidate_query_returns_every_incident_whose_place_can_match(tmp_pa
                 if incidents.place_relation(place, other, CONFIG.distance_km) is not None
             }
             assert expected | {placeless} <= found, place.id
-            assert len(found) < len(places) / 2  # and it does filter
+            assert len(found) < len(places) / 2 or place.kind == "vicinity"  # and it does filter

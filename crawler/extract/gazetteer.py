@@ -16,7 +16,7 @@ from typing import Any
 from crawler.errors import ConfigError
 from crawler.extract.lexicon import ARABIC_PROCLITICS, LITERAL_MARK, Matcher, Tag, fold_term
 from crawler.extract.normalize import ARABIC_ARTICLE, clean, fold, is_arabic
-from crawler.types import PLACE_KINDS, Place
+from crawler.types import GAZETTEER_KINDS, PLACE_SPECIFICITY, Place
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +25,6 @@ ALIAS_LANGS = ("en", "fr", "ar")
 # place's aliases and the country's demonyms); a demonym's tag value is DEMONYM_PREFIX + the id.
 ANCHOR = "anchor"
 DEMONYM_PREFIX = "demonym:"
-# Rank of a place kind when the most specific place is wanted: a site beats a district, etc.
-SPECIFICITY = {"site": 4, "district": 3, "city": 2, "governorate": 1, "country": 0}
 # English words that name an area after its name, or before it with "of".
 AREA_WORDS = ("province", "governorate")
 
@@ -36,8 +34,8 @@ def place_from_entry(entry: Mapping[str, Any]) -> Place:
     missing = [k for k in ("id", "name", "kind", "lat", "lon") if k not in entry]
     if missing:
         raise ConfigError([f"gazetteer entry {entry.get('id', '?')}: missing {', '.join(missing)}"])
-    if entry["kind"] not in PLACE_KINDS:
-        raise ConfigError([f"gazetteer entry {entry['id']}: kind must be one of {PLACE_KINDS}"])
+    if entry["kind"] not in GAZETTEER_KINDS:
+        raise ConfigError([f"gazetteer entry {entry['id']}: kind must be one of {GAZETTEER_KINDS}"])
     country = entry.get("country", "IQ")
     return Place(
         id=str(entry["id"]),
@@ -197,7 +195,7 @@ class Gazetteer:
         places = [self._places[h.tag.value] for h in hits]
         if not places:
             return None
-        return max(places, key=lambda p: SPECIFICITY[p.kind])
+        return max(places, key=lambda p: PLACE_SPECIFICITY[p.kind])
 
 
 def _anchoring_aliases(entry: Mapping[str, Any]) -> list[str]:

@@ -10,6 +10,9 @@ Within that:
 * a landmark is not the scene: a place after "north of", "au sud de", "شمال" (direction),
   "fired from", "depuis" (launch site) or a background clause ("a day after", "au lendemain")
   counts only when no other place is named, and a scene in the second sentence replaces it;
+* a town named only by a direction from it, in English or French ("north of Baghdad", "au sud
+  de Kirkouk"), is a vicinity: somewhere outside the town on that side (Balad, Taji), not the
+  town. Arabic "شمال بغداد" names a part of the city as often as a place outside it: the town;
 * the seat of a governorate ranks just below the other cities: "near the town of Daquq, south
   of Kirkuk" happened in Daquq.
 
@@ -46,9 +49,10 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from crawler.extract.document import Document, Segment
-from crawler.extract.gazetteer import ANCHOR, DEMONYM_PREFIX, SPECIFICITY, Gazetteer
+from crawler.extract.gazetteer import ANCHOR, DEMONYM_PREFIX, Gazetteer
+from crawler.extract.lexicon import Hit
 from crawler.extract.normalize import QUOTE_MARKS, fold, is_arabic
-from crawler.types import Place
+from crawler.types import COMPASS_WORDS, PLACE_SPECIFICITY, Place, vicinity
 
 IRAQ = "IQ"
 IRAQ_ID = "country:iraq"
@@ -93,6 +97,13 @@ OUTLET = "outlet"  # the landmark kind of "في حديث لـ": an outlet named 
 # The landmark kind of "returning from", "de retour de", "العائدين من": where the victims were
 # coming from or going to.
 JOURNEY = "journey"
+DIRECTION = "direction"  # the landmark kind of "north of", "au sud de", "شمال"
+# The languages in which a direction from a town places the scene outside it ("north of
+# Baghdad"); Arabic "شمالي بغداد" names a part of the city too ("الشعلة شمال غربي بغداد").
+VICINITY_LANGUAGES = ("en", "fr")
+# Towns and sites a vicinity can be told from (a governorate's or the country's side is a part
+# of it: "north of Iraq" is its north).
+VICINITY_LANDMARK_KINDS = ("city", "district", "site")
 # Roles that make a place something other than where the news happened; a place listed right
 # after one in such a role has it too ("fired from Iraq and Syria").
 ROLES_ELSEWHERE = (LAUNCH, GROUP_HOME, WAR, CARE, ESCAPE, OUTLET, JOURNEY)
@@ -209,6 +220,7 @@ class Located:
     listed: bool = False  # follows another place with only a comma or "and" between them
     border: bool = False  # the country named for its border ("near the border with Iraq")
     district: str | None = None  # the id of the district the text places it in ("التابعة لقضاء")
+    bearing: int | None = None  # a DIRECTION landmark's side, where it makes a vicinity
 
     @property
     def elsewhere(self) -> bool:
@@ -236,13 +248,21 @@ def _after_background(segment: Segment, start: int) -> bool:
     return any(h.start < start for h in segment.of("background"))
 
 
-def _reference_before(segment: Segment, start: int) -> str | None:
-    """The kind of landmark word ("direction", "launch" ...) right before a place, if any."""
+def _reference_before(segment: Segment, start: int) -> Hit | None:
+    """The landmark word ("north of", "fired from" ...) right before a place, if any."""
     for ref in segment.of("place_ref"):
         if 0 <= start - ref.end <= LANDMARK_GAP_CHARS:
             if segment.folded[ref.end : start].strip() in LANDMARK_GAP_WORDS:
-                return ref.tag.value
+                return ref
     return None
+
+
+def _bearing(segment: Segment, ref: Hit) -> int | None:
+    """The compass bearing a direction word names ("north of": 0, "au sud-est de": 135)."""
+    words = segment.folded[ref.start : ref.end].replace("'", " ").replace("-", " ").split()
+    parts = {part for word in words for part in DIRECTION_PARTS.get(word, ())}
+    bearings = [bearing for bearing, word in COMPASS_WORDS.items() if set(word.split("-")) == parts]
+    return bearings[0] if bearings else None
 
 
 def after_allegiance_word(segment: Segment, start: int) -> bool:
@@ -352,7 +372,11 @@ def locate(
             continue
         segment = document.segments[index]
         listed = _listed((index, span), raw, document)
-        reference = _reference_before(segment, span[0])
+        ref = _reference_before(segment, span[0])
+        reference = ref.tag.value if ref is not None else None
+        bearing = None
+        if ref is not None and reference == DIRECTION and document.lang in VICINITY_LANGUAGES:
+            bearing = _bearing(segment, ref)
         previous = located[-1] if located and located[-1].segment == index else None
         if reference is None and listed and previous is not None and previous.elsewhere:
             reference = previous.role  # "militias in Iraq and Syria": both are their home
@@ -369,6 +393,7 @@ def locate(
                 listed=listed,
                 border=_border_of(segment, span, places),
                 district=belongings[(index, span)][1].id if (index, span) in belongings else None,
+                bearing=bearing,
             )
         )
     # A country named for its border ("near the Syrian border", "الحدود مع العراق") is seen
@@ -730,6 +755,8 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     ]
     if inside:
         return max(inside, key=lambda loc: _rank(loc, gazetteer)).place
+    if top.landmark and top.bearing is not None and best.kind in VICINITY_LANDMARK_KINDS:
+        return vicinity(best, top.bearing)  # "north of Baghdad": outside it, on that side
     return best
 
 
@@ -799,7 +826,7 @@ def _seat_of_its_name(place: Place, gazetteer: Gazetteer) -> bool:
 
 
 def _rank(loc: Located, gazetteer: Gazetteer) -> tuple[bool, bool, float, int, int]:
-    specificity = SPECIFICITY[loc.place.kind] - (
+    specificity = PLACE_SPECIFICITY[loc.place.kind] - (
         SEAT_DISCOUNT if gazetteer.is_seat(loc.place.id) else 0.0
     )
     # A hospital's town, or where the attackers fled, is the last resort: even "north of the
@@ -824,7 +851,7 @@ def _refines(place: Place, scene: Place, town_in_governorate: bool = False) -> b
     a town the sentence places in the governorate whose seat was named first."""
     if town_in_governorate and place.kind == "city" and place.id != scene.id:
         return place.governorate == scene.governorate and scene.kind == "city"
-    if SPECIFICITY[place.kind] <= SPECIFICITY[scene.kind]:
+    if PLACE_SPECIFICITY[place.kind] <= PLACE_SPECIFICITY[scene.kind]:
         return False
     if scene.kind == "country":
         return True

@@ -43,7 +43,7 @@ from crawler.extract.place import IRAQ, Whereabouts
 from crawler.extract.timeparse import day_number_near
 from crawler.extract.violence import ground_taken
 from crawler.extract.vocabulary import Numbers
-from crawler.types import AIRSTRIKE
+from crawler.types import AIRSTRIKE, PLACE_SPECIFICITY
 
 WEIGHTS_FILE = "relevance.json"
 # Every kind of "other story" the lexicons know (negative: sections of data/lexicon/*.yaml).
@@ -90,7 +90,6 @@ MONTH_LEADS = frozenset({"of", "early", "late", "mid", "last", "fin", "debut", "
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 # A month named without a day this many months before publication dates an old event.
 OLD_MONTHS_MIN, OLD_MONTHS_MAX = 2, 6
-PLACE_KIND_RANK = {"country": 0, "governorate": 1, "city": 2, "district": 3, "site": 4}
 # Words of violence or war in a headline: one without any of them ("Iraq digitises its
 # manuscripts", "Kurdish parties agree on ...") tells other news, whatever its lead goes on to.
 HEADLINE_VIOLENCE = (
@@ -387,9 +386,9 @@ def _place_signals(where: Whereabouts, mark) -> None:
     place = where.place
     if place is None or place.country != IRAQ:
         mark("place:none")
-    elif PLACE_KIND_RANK[place.kind] == 0 and not where.region:
+    elif PLACE_SPECIFICITY[place.kind] == 0 and not where.region:
         mark("place:country")
-    elif PLACE_KIND_RANK[place.kind] <= 1 and not where.by_seat:
+    elif PLACE_SPECIFICITY[place.kind] <= 1 and not where.by_seat:
         mark("place:area")  # a governorate, or a part of the country ("northern Iraq")
     else:
         mark("place:precise")

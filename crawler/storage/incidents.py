@@ -18,7 +18,7 @@ from typing import Any
 
 from crawler.storage.connection import Connection
 from crawler.storage.values import iso, parse_iso
-from crawler.types import Incident, Place
+from crawler.types import VICINITY, Incident, Place
 
 
 class IncidentStore(Connection):
@@ -45,7 +45,7 @@ class IncidentStore(Connection):
         Withdrawn ones are among them: a new report of the event brings one back.
 
         With ``near``, only those whose place could be the same scene: no place or only the
-        country, the same place, the same governorate, the city ``near`` lies in or a place
+        country, a town's vicinity (it reaches far), the same place, the same governorate, the city ``near`` lies in or a place
         lying in the city ``near`` is, or a point within ``span_deg`` (degrees of latitude,
         of longitude) of ``near``'s point. A superset of what ``crawler.incidents.place_relation`` accepts: it filters,
         the pure function decides. Names compare as SQLite's NOCASE does (ASCII case only).
@@ -55,12 +55,12 @@ class IncidentStore(Connection):
         if near is not None:
             lat_span, lon_span = span_deg
             sql += (
-                " AND (place_id IS NULL OR place_kind = 'country' OR place_id = ?"
+                " AND (place_id IS NULL OR place_kind IN ('country', ?) OR place_id = ?"
                 " OR governorate = ? COLLATE NOCASE OR place_city = ? COLLATE NOCASE"
                 " OR (place_kind = 'city' AND place_name = ? COLLATE NOCASE)"
                 " OR (latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?))"
             )
-            params += [near.id, near.governorate, near.name, near.city]
+            params += [VICINITY, near.id, near.governorate, near.name, near.city]
             params += [near.lat - lat_span, near.lat + lat_span]
             params += [near.lon - lon_span, near.lon + lon_span]
         return [incident_from_row(r) for r in self._stream(sql + " ORDER BY id", params)]
