@@ -93,6 +93,8 @@ VAGUE_PLACE_WINDOW = timedelta(hours=12)
 # one attack, wherever in it each places the attack and whichever of two loosely related kinds
 # it calls it: a toll of one or two is told of several attacks a day.
 SAME_TOLL_MIN = 3
+# Tolls this many times apart are not one toll told early and late, when the victims differ too.
+TOLLS_APART_RATIO = 2
 # Reports whose kinds of attack are only loosely related (one side unknown, a blast beside fire
 # from afar) are one event within these hours, unless they name the same site or district.
 LOOSE_KIND_WINDOW = timedelta(hours=12)
@@ -299,6 +301,8 @@ def match(report: Report, incident: Incident, config: IncidentsConfig) -> Match 
         if place is None:
             return None
     place_label, place_score = place
+    if place_score < SAME_PLACE_SCORE and _other_victims_other_toll(extraction, incident):
+        return None
     if (
         attack[1] < RELATED_SCORE
         and not _within(near_h, LOOSE_KIND_WINDOW)
@@ -347,6 +351,24 @@ def _one_toll_one_place(extraction: Extraction, incident: Incident, near_h: floa
         _same_toll(extraction, incident)
         and _same_spot(extraction.place, incident, SPOT_KINDS + ("city",))
         and _within(near_h, VAGUE_PLACE_WINDOW)
+    )
+
+
+def _other_victims_other_toll(extraction: Extraction, incident: Incident) -> bool:
+    """Two reports of one city or area that name other victims and tolls far apart ("a car
+    bomb at a market kills 52", "a suicide bomber at a checkpoint kills 17") tell two attacks
+    on the ground: a rising toll keeps its victims, and victims told two ways keep their toll.
+    Not fire from afar: a state's strike kills "terrorists" by its own count, civilians by the
+    locals', and a salvo's toll climbs as the wounded die."""
+    killed, other = extraction.killed, incident.killed
+    return (
+        FIRE_FROM_AFAR.isdisjoint({extraction.attack_type, incident.attack_type})
+        and extraction.target is not None
+        and incident.target is not None
+        and extraction.target != incident.target
+        and killed is not None
+        and other is not None
+        and max(killed, other) >= TOLLS_APART_RATIO * max(min(killed, other), 1)
     )
 
 

@@ -102,6 +102,18 @@ def opened(extraction, incident_id=1):
             "fire from afar",
         ),
         (attack(EMBASSY, NIGHT, kind="ied"), attack(EMBASSY, NIGHT), "blast ied~rocket"),
+        # a strike's toll by the state that flew it and by the locals: "4 terrorists", "2
+        # civilians"; a bombing's early toll and its victims told two ways, on one spot
+        (
+            attack(BAGHDAD, NIGHT, kind="airstrike", target="pmf", killed=8, precision="day"),
+            attack(GREEN_ZONE, NIGHT, kind="airstrike", target="civilians", killed=2),
+            "site:green-zone in city:baghdad",
+        ),
+        (
+            attack(GREEN_ZONE, NIGHT, kind="ied", target="government", killed=3),
+            attack(GREEN_ZONE, NIGHT, kind="ied", target="civilians", killed=20),
+            "same place",
+        ),
         # "a bomb north of Baghdad", then the town: Taji, 28 km out, Balad's base, 70 km
         (
             attack(NORTH_OF_BAGHDAD, NIGHT, kind="ied"),
@@ -243,6 +255,19 @@ def test_compatible_reports_match_with_a_reason(first, second, reason):
         (
             us_strike(GREEN_ZONE, NIGHT, precision="day"),
             us_strike(BALAD_BASE, NIGHT + timedelta(hours=24), precision="day"),
+        ),
+        # a car bomb at a market kills 52 in Baghdad, a suicide bomber at a checkpoint 17 in
+        # Kadhimiya: other victims, tolls far apart, two attacks
+        (
+            attack(BAGHDAD, NIGHT, kind="ied", target="civilians", killed=52, precision="day"),
+            attack(
+                gazetteer_place("district:kadhimiya"),
+                NIGHT,
+                kind="suicide_bombing",
+                target="iraqi_security",
+                killed=17,
+                precision="day",
+            ),
         ),
         # a side of Baghdad is not a neighbourhood of the city (Sadr City), nor another side
         (
