@@ -874,6 +874,23 @@ TIMES = [
         "day",
     ),
     ("ar", "أفاد مصدر أمني، الأحد، بسقوط صواريخ على المنطقة الخضراء في بغداد.", None, "day"),
+    # The day of the first sentence, to the hour of the next one; the zone qualifies the clock
+    # right before it only.
+    (
+        "fr",
+        "Des roquettes sont tombées dimanche matin près de l'ambassade à Bagdad. L'attaque s'est "
+        "produite vers 06H30 (03H30 GMT), selon la police.",
+        datetime(2020, 2, 16, 3, 30, tzinfo=UTC),
+        "hour",
+    ),
+    # ... but not the hour of a sentence about another day
+    (
+        "en",
+        "Rockets struck near the embassy in Baghdad on Sunday. A similar attack on Friday at "
+        "10:00 pm wounded a guard.",
+        None,
+        "day",
+    ),
 ]
 
 

@@ -11,6 +11,9 @@ Rules (the decisions, in one place):
   after publication.
 * A part of the day alone ("at night") counts only when no later sentence of the lead names a
   day or a clock.
+* A day the lead names is put to the hour by a clock a later sentence of the lead gives without
+  naming another day or an earlier event ("jeudi matin ... L'explosion, survenue vers 07H30
+  (03H30 GMT)"): two bombings of one city that day are told apart by their hours.
 * A part of the day without a clock gives a representative Baghdad hour and precision "day":
   early/"tôt" 04:00 (after midnight, so the UTC date is the same), dawn 05:00, morning 09:00,
   noon 12:00, afternoon 15:00, evening 19:00, night/late 22:00. "Overnight" / "la nuit
@@ -63,6 +66,9 @@ SPEAKER_REACH_CHARS = 50
 EVENT_WORDS = frozenset({"event", "incident", "outcome", "type", "type_weak", "killed", "wounded"})
 # How far (characters) a weekday may follow "yesterday" to name it ("أمس الأحد").
 APPOSITION_REACH_CHARS = 3
+# What makes a sentence's clock another moment than the day the lead named: another day, a
+# date, an earlier event, a tally's start.
+OTHER_DAY_CATEGORIES = ("weekday", "relday", "month", "background", "past", "since")
 
 _CLOCK = re.compile(
     r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3])\s*(?:[h:]\s*(?P<m>[0-5]\d)|h\b|(?=\s*(?:am|pm|a\.m|p\.m)))"
@@ -160,7 +166,8 @@ def _explicit_date(segment: Segment, published_local: date) -> date | None:
 def _clock(segment: Segment) -> tuple[time, bool] | None:
     """First clock time of a segment and whether it is GMT; a GMT one is preferred."""
     found: list[tuple[time, bool]] = []
-    for m in _CLOCK.finditer(segment.folded):
+    matches = list(_CLOCK.finditer(segment.folded))
+    for m, following in zip(matches, [*matches[1:], None], strict=False):
         if m.group("hhmm"):
             hour, minute = int(m.group("hhmm")[:2]), int(m.group("hhmm")[2:])
         elif m.group("ar"):
@@ -175,10 +182,12 @@ def _clock(segment: Segment) -> tuple[time, bool] | None:
             hour += 12
         elif ampm == "am" and hour == 12:
             hour = 0
+        # "vers 07H30 (03H30 GMT)": the zone qualifies the clock right before it only.
         gmt = any(
             h.tag.category == "tz"
             and h.tag.value == "gmt"
             and 0 <= h.start - m.end() <= TZ_REACH_CHARS
+            and (following is None or following.start() > h.start)
             for h in segment.hits
         )
         found.append((time(hour, minute), gmt))
@@ -242,11 +251,29 @@ def event_time(document: Document, published: datetime) -> EventTime:
     lead = document.lead(3)
     order = list(lead[1:2]) + [lead[0]] + list(lead[2:])
     vague = None
-    for segment in order:
+    for index, segment in enumerate(order):
         found = _segment_time(segment, published)
         if found is None:
             continue
-        if found.explicit_day or found.precision == "hour":
+        if found.precision == "hour":
             return found
+        if found.explicit_day:
+            return _to_the_hour(found, order[index + 1 :], published)
         vague = vague or found
     return vague or EventTime(published.astimezone(UTC), "unknown", False)
+
+
+def _to_the_hour(found: EventTime, later: list[Segment], published: datetime) -> EventTime:
+    """The day found, at the first clock a later sentence of the lead gives, when that sentence
+    names no day and no earlier event (its clock is then the event's)."""
+    for segment in later:
+        clock = _clock(segment)
+        if clock is None:
+            continue
+        if any(segment.has(category) for category in OTHER_DAY_CATEGORIES):
+            return found
+        clock_time, gmt = clock
+        day = found.when.astimezone(BAGHDAD).date()
+        when = datetime.combine(day, clock_time, UTC if gmt else BAGHDAD)
+        return EventTime(when.astimezone(UTC), "hour", True) if when <= published else found
+    return found
