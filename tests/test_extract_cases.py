@@ -505,6 +505,31 @@ RELEVANCE += [
         False,
         None,
     ),
+    # A city taken by armed men is a battle, whatever names them; weapons seized are not.
+    (
+        "en",
+        "Militants seize Iraqi city of Hit",
+        "HIT, Iraq (Reuters) - Insurgents overran the western Iraqi town of Hit on Sunday after "
+        "days of fighting, seizing the police headquarters, officials said.",
+        True,
+        None,
+    ),
+    (
+        "en",
+        "Police seize weapons in Basra raid",
+        "Police seized rifles and ammunition on Sunday in a search of a warehouse in Basra.",
+        False,
+        "no_incident_term",
+    ),
+    # Walls against blasts, cranes that remove them: no blast, no kidnapping.
+    (
+        "fr",
+        "Bagdad retire ses murs anti-explosions",
+        "Des grues enlevaient dimanche les murs anti-explosions qui protégeaient les marchés de "
+        "Karrada, à Bagdad.",
+        False,
+        "no_incident_term",
+    ),
     (
         "ar",
         "إبطال عبوة ناسفة على طريق زراعي قرب كركوك",

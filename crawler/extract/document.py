@@ -51,6 +51,9 @@ FIRE_ACT_CATEGORIES = frozenset({"type", "incident", "event", "agent_act", "outc
 FIGURE = "figure"
 FIGURE_REACH_CHARS = 12
 FIGURE_ACT_CATEGORIES = FIRE_ACT_CATEGORIES | {"type_weak"}
+# A weapon or act word right after "anti" names a defence against it ("anti-missile systems",
+# "murs anti-explosions"), not an act.
+DEFENCE_PREFIX = "anti "
 # A place name right after one of these given names is a surname ("Hassan Ramadi").
 GIVEN_NAME = "given_name"
 PLACE_CATEGORIES = frozenset({"place", "anchor"})
@@ -204,7 +207,8 @@ def _read_hits(cased: str, folded: str, hits: list[Hit]) -> list[Hit]:
     someone or something else, without a protest's tyre fires or a figure of speech's act words,
     with "after" an earlier event's background where it is one."""
     names = _without_quoted_names(cased, _without_surnames(hits))
-    return _after_acts_as_background(folded, _without_figures(_without_protest_fires(names)))
+    acts = _without_defences(folded, _without_figures(_without_protest_fires(names)))
+    return _after_acts_as_background(folded, acts)
 
 
 def _without_quoted_names(cased: str, hits: list[Hit]) -> list[Hit]:
@@ -263,6 +267,16 @@ def _without_figures(hits: list[Hit]) -> list[Hit]:
         for hit in hits
         if hit.tag.category not in FIGURE_ACT_CATEGORIES
         or not any(0 <= figure.start - hit.end <= FIGURE_REACH_CHARS for figure in figures)
+    ]
+
+
+def _without_defences(folded: str, hits: list[Hit]) -> list[Hit]:
+    """The act words of a defence ("anti-explosion walls", "anti-drone systems") are dropped."""
+    return [
+        hit
+        for hit in hits
+        if hit.tag.category not in FIGURE_ACT_CATEGORIES
+        or not folded[: hit.start].endswith(DEFENCE_PREFIX)
     ]
 
 

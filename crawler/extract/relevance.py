@@ -94,7 +94,7 @@ OLD_MONTHS_MIN, OLD_MONTHS_MAX = 2, 6
 # manuscripts", "Kurdish parties agree on ...") tells other news, whatever its lead goes on to.
 HEADLINE_VIOLENCE = (
     "type", "type_weak", "incident", "outcome", "killed", "wounded", "claim", "event",
-    "advance", "operation",
+    "advance", "capture", "operation",
 )  # fmt: skip
 
 

@@ -28,6 +28,11 @@ STATE_ACTORS = ("Iran", "United States", "Turkey")
 # How far after an advance word the people it frees may be named ("free the kidnapped
 # merchants", "تحرير الرهائن").
 FREED_REACH_CHARS = 16
+# How far after a verb of taking its place may be named ("seize Iraq's second-largest city of
+# Mosul"), and the words that make that place where the taking happened, not what was taken
+# ("captured in Mosul").
+CAPTURED_REACH_CHARS = 40
+NOT_TAKEN_WORDS = frozenset({"in", "at", "near", "from", "outside", "inside", "on", "by", "with"})
 
 
 def violent(segment: Segment, weapons_only: bool) -> bool:
@@ -43,22 +48,38 @@ def violent(segment: Segment, weapons_only: bool) -> bool:
 
 
 def ground_taken(segment: Segment) -> bool:
-    """Forces take ground from armed men: "Iraqi forces retake Fallujah's centre",
-    "les forces irakiennes reprennent", "القوات العراقية تستعيد جامعة الأنبار من داعش". Freeing
+    """Forces take ground from armed men, or armed men take it: "Iraqi forces retake Fallujah's
+    centre", "les forces irakiennes reprennent", "القوات العراقية تستعيد جامعة الأنبار من داعش",
+    "militants overran Mosul". Freeing
     people is not taking ground ("الشرطة تحرر تاجرا مختطفا"), nor is a crowd storming a building
     ("protesters stormed parliament")."""
     freed = segment.of("freed")
     crowds = [hit.end for hit in segment.of("target") if hit.tag.value == PROTESTERS]
     advances = [
         hit
-        for hit in segment.of("advance")
+        for hit in [*segment.of("advance"), *_captures(segment)]
         if not any(0 <= person.start - hit.end <= FREED_REACH_CHARS for person in freed)
         and not any(end <= hit.start for end in crowds)
     ]
     return bool(advances) and (
         any(hit.tag.value in ARMED_TARGETS for hit in segment.of("target"))
         or names_armed_group(segment)
+        or segment.has("armed_men")
     )
+
+
+def _captures(segment: Segment) -> list[Hit]:
+    """The verbs of taking whose object is a place ("seize Mosul", "captured the city of
+    Ramadi")."""
+    return [
+        hit
+        for hit in segment.of("capture")
+        if any(
+            0 <= place.start - hit.end <= CAPTURED_REACH_CHARS
+            and not NOT_TAKEN_WORDS & set(segment.folded[hit.end : place.start].split())
+            for place in segment.of("place")
+        )
+    ]
 
 
 def names_armed_group(segment: Segment) -> bool:

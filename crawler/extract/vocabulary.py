@@ -64,6 +64,8 @@ FLAT_SECTIONS = (
     "tyres",  # "tyres", "pneus", "الإطارات": set on fire, a protest's road block, not an attack
     "figure",  # "مفاجأة": the violence word right before it is a figure ("يفجر مفاجأة", an upset)
     "freed",  # "hostages", "تاجرا": an advance word right before them frees people, takes no ground
+    "armed_men",  # "militants", "insurgés", "مسلحون": armed men no group name names
+    "capture",  # "seize", "captured": ground taken when a place is the object ("seize Mosul")
     "given_name",  # "Hassan", "Ali": a place name right after one is a surname ("Hassan Ramadi")
 )
 # Sections that map a value to a list of terms (value, terms).
