@@ -48,7 +48,6 @@ from crawler.types import (
     PROTESTERS,
     US_INTEREST_TARGETS,
     VICINITY,
-    VICINITY_MARK,
     Extraction,
     Incident,
     Place,
@@ -204,8 +203,9 @@ def candidate_area(
 ) -> tuple[Place, tuple[float, float]] | None:
     """Where incidents that can match this report lie, for an indexed query: the report's place
     and the half-spans (degrees of latitude, of longitude) of the box around it that holds every
-    place within ``distance_km`` (a vicinity's reach for a vicinity); None when any place can match (the report's place is vague,
-    or it is an airstrike by a known state, which may belong to a wave)."""
+    place within ``distance_km`` (within its reach, for a vicinity); None when any place can
+    match (the report's place is vague, or it is an airstrike by a known state, which may
+    belong to a wave)."""
     place = report.extraction.place
     if place is None or _vague(place) or math.isnan(place.lat) or math.isnan(place.lon):
         return None
@@ -546,11 +546,8 @@ def _vicinity_relation(place: Place, other: Place) -> tuple[str, float] | None:
     Baghdad" may be in Salahuddin). No better evidence than a governorate: a side of a town is
     as wide as one."""
     near, far = (place, other) if place.kind == VICINITY else (other, place)
-    town = near.id.rsplit(VICINITY_MARK, 1)[0]
     if far.kind == VICINITY:
-        if far.id.rsplit(VICINITY_MARK, 1)[0] == town and (
-            _angle(near.bearing, far.bearing) <= VICINITY_SIDE_ANGLE
-        ):
+        if far.town_id == near.town_id and _angle(near.bearing, far.bearing) <= VICINITY_SIDE_ANGLE:
             return f"{near.name} and {far.name}", SAME_GOVERNORATE_SCORE
         return None
     if far.kind == "governorate" or _named_like_its_governorate(far):
@@ -558,7 +555,7 @@ def _vicinity_relation(place: Place, other: Place) -> tuple[str, float] | None:
             return f"{near.name} in {far.governorate}", SAME_GOVERNORATE_SCORE
         return None
     km = near.distance_km(far)
-    in_town = far.id == town or (
+    in_town = far.id == near.town_id or (
         far.kind in SPOT_KINDS and far.city is not None and km <= VICINITY_TOWN_KM
     )
     if in_town or not VICINITY_MIN_KM <= km <= VICINITY_REACH_KM:

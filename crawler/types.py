@@ -213,6 +213,13 @@ class Place:
             return None
         return int(self.id.rsplit(VICINITY_MARK, 1)[1])
 
+    @property
+    def town_id(self) -> str | None:
+        """The id of the town a vicinity is told from; None for any other place."""
+        if self.kind != VICINITY:
+            return None
+        return self.id.rsplit(VICINITY_MARK, 1)[0]
+
 
 VICINITY_MARK = "~"
 
