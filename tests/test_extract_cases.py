@@ -908,6 +908,14 @@ TIMES = [
         datetime(2020, 2, 16, 3, 30, tzinfo=UTC),
         "hour",
     ),
+    # The day a toll rose is not the attack's: the next sentence dates it
+    (
+        "en",
+        "The death toll from rockets that hit a market in Baghdad rose to 12 on Sunday, officials "
+        "said. The rockets struck on Saturday evening.",
+        datetime(2020, 2, 15, 16, 0, tzinfo=UTC),
+        "day",
+    ),
     # ... but not the hour of a sentence about another day
     (
         "en",

@@ -25,7 +25,8 @@ Rules (the decisions, in one place):
 * Never later than publication: a result after it is capped to the publication time.
 * A date after "since"/"depuis"/"منذ" is the start of a tally, not the event; skipped. So are
   the day words of a clause about an earlier event ("three days after the Wednesday attack")
-  and the day a speaker spoke ("an official said Monday", AP's style for a night attack).
+  and the day a speaker spoke ("an official said Monday", AP's style for a night attack) or a
+  toll rose ("the death toll rose to 115 on Saturday").
 * A day named after a source and before the event's words ("أعلنت قيادة الشرطة، الجمعة، عن
   ...") is when the source spoke: the event's own day in a later sentence of the lead wins;
   with none, that day dates the event.
@@ -60,6 +61,8 @@ SINCE_REACH_CHARS = 12
 MAX_DAY_OF_MONTH = 31
 # How far (characters) a day word may follow a speech verb to date the statement ("said on").
 STATEMENT_REACH_CHARS = 4
+# How far (characters) a day word may follow a toll's rise ("rose to 115 on") to date the rise.
+TOLL_RISE_REACH_CHARS = 24
 # How far (characters) a day word may follow a source ("أعلنت قيادة شرطة كركوك، الجمعة،") to
 # date what it says rather than the event, and the words that tell the event.
 SPEAKER_REACH_CHARS = 50
@@ -107,6 +110,16 @@ def _of_statement(segment: Segment, start: int) -> bool:
         0 <= start - h.end <= STATEMENT_REACH_CHARS
         and segment.folded[h.end : start].strip() in ("", "on")
         for h in segment.of("source_after")
+    )
+
+
+def _of_toll_rise(segment: Segment, start: int) -> bool:
+    """The day word dates a toll's rise, not the event: "the death toll rose to 115 on
+    Saturday" of Friday's bombing, "le bilan est passé à 95 morts jeudi"."""
+    return any(
+        0 <= start - h.end <= TOLL_RISE_REACH_CHARS
+        and not any(h.end <= other.start < start for other in segment.of("event"))
+        for h in segment.of("toll_rise")
     )
 
 
@@ -205,6 +218,7 @@ def _segment_time(segment: Segment, published: datetime) -> EventTime | None:
             _since_before(segment, hit.start)
             or _of_earlier_event(segment, hit.start)
             or _of_statement(segment, hit.start)
+            or _of_toll_rise(segment, hit.start)
         ):
             continue
         if hit.tag.category == "weekday":
