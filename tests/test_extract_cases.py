@@ -916,6 +916,14 @@ TIMES = [
         datetime(2020, 2, 15, 16, 0, tzinfo=UTC),
         "day",
     ),
+    # ... but a day after "reached" without a new figure dates the event
+    (
+        "en",
+        "Rockets fired by militants reached Kadhimiya on Saturday evening, wounding two guards in "
+        "Baghdad, police said.",
+        datetime(2020, 2, 15, 16, 0, tzinfo=UTC),
+        "day",
+    ),
     # ... but not the hour of a sentence about another day
     (
         "en",

@@ -115,9 +115,11 @@ def _of_statement(segment: Segment, start: int) -> bool:
 
 def _of_toll_rise(segment: Segment, start: int) -> bool:
     """The day word dates a toll's rise, not the event: "the death toll rose to 115 on
-    Saturday" of Friday's bombing, "le bilan est passé à 95 morts jeudi"."""
+    Saturday" of Friday's bombing, "le bilan est passé à 95 morts jeudi". The new figure stands
+    between the two ("troops reached the town on Sunday" dates the advance)."""
     return any(
         0 <= start - h.end <= TOLL_RISE_REACH_CHARS
+        and any(ch.isdigit() for ch in segment.folded[h.end : start])
         and not any(h.end <= other.start < start for other in segment.of("event"))
         for h in segment.of("toll_rise")
     )
