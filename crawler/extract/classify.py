@@ -5,8 +5,9 @@ word in the lead (title and two first sentences), no act of violence in it (deat
 fire alone are no attack, unless armed men or protesters die, or die in an operation), an
 accident cue ("short circuit", "collision", "تسرب غاز") or a natural disaster (an earthquake that
 "strikes") with no attack stated, a story the places of its lead set abroad or not in Iraq
-(:mod:`crawler.extract.place`), or an event older than ``max_age_h``. The rest is weighed by :mod:`crawler.extract.relevance`: the signals of the lead
-for and against a report of a new incident, with weights fitted on real news.
+(:mod:`crawler.extract.place`), or an event older than ``max_age_h``. The rest is weighed by
+:mod:`crawler.extract.relevance`: the signals of the lead for and against a report of a new
+incident, with weights fitted on real news.
 
 What the lead says is read after two cuts: the setting of a story about something else is not
 its news, and neither is an earlier event told in a clause: incident words from "amid", "sur fond

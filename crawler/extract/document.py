@@ -276,7 +276,7 @@ def _without_defences(folded: str, hits: list[Hit]) -> list[Hit]:
         hit
         for hit in hits
         if hit.tag.category not in FIGURE_ACT_CATEGORIES
-        or not folded[: hit.start].endswith(DEFENCE_PREFIX)
+        or not folded.endswith(DEFENCE_PREFIX, 0, hit.start)
     ]
 
 

@@ -45,10 +45,10 @@ class IncidentStore(Connection):
         Withdrawn ones are among them: a new report of the event brings one back.
 
         With ``near``, only those whose place could be the same scene: no place or only the
-        country, a town's vicinity (it reaches far), the same place, the same governorate, the city ``near`` lies in or a place
-        lying in the city ``near`` is, or a point within ``span_deg`` (degrees of latitude,
-        of longitude) of ``near``'s point. A superset of what ``crawler.incidents.place_relation`` accepts: it filters,
-        the pure function decides. Names compare as SQLite's NOCASE does (ASCII case only).
+        country, a town's vicinity (it reaches far), the same place, the same governorate, the
+        city ``near`` lies in or a place lying in the city ``near`` is, or a point within
+        ``span_deg`` (degrees of latitude, of longitude) of ``near``'s point. A superset of what
+        ``crawler.incidents.place_relation`` accepts: it filters, the pure function decides. Names compare as SQLite's NOCASE does (ASCII case only).
         """
         sql = "SELECT * FROM incidents WHERE event_time BETWEEN ? AND ? AND merged_into IS NULL"
         params: list[Any] = [iso(start), iso(end)]
