@@ -683,6 +683,13 @@ PLACES = [
         "Three fighters were killed on Sunday in an IS attack in Iraq's Salahudin province.",
         "gov:salahuddin",
     ),
+    # Koysinjaq is Koya's name of no other place: it sets the story in Iraq on its own, where an
+    # Iranian party named beside it would have set it abroad.
+    (
+        "en",
+        "Missiles struck the headquarters of an Iranian Kurdish party in Koysinjaq on Sunday, killing 11.",
+        "city:koya",
+    ),
 ]
 
 
@@ -1425,3 +1432,14 @@ def test_naive_publication_time_is_read_as_utc(ex: Extractor) -> None:
         lang="en",
     )
     assert got.event_time.tzinfo is not None and got.event_time <= SUNDAY
+
+
+def test_a_town_named_after_a_given_name_is_a_surname(ex: Extractor) -> None:
+    """ "رافع الرفاعي" is a man: his nisba names the town of Al-Rifai, not the scene."""
+    got = ex.extract(
+        "مفتي يتهم الحكومة بالعجز",
+        "اتهم الشيخ رافع الرفاعي الحكومة الأحد بالعجز عن حماية المدن التي قصفت في العراق.",
+        SUNDAY,
+        lang="ar",
+    )
+    assert got.place is None or got.place.id != "city:rifai"

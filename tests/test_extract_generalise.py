@@ -131,6 +131,38 @@ NOT_INCIDENTS = [
         "وفاة جندي أمريكي في حادث غير قتالي شمالي العراق",
         "أعلن التحالف الدولي الأحد وفاة جندي أمريكي في حادث غير قتالي في شمال العراق.",
     ),
+    # a plan weighed months on: a review, not a report of its bombings
+    (
+        "ar",
+        "شهران على الخطة الأمنية في بغداد: تراجع القتل وتصاعد التفجيرات",
+        "بعد شهرين على انطلاق الخطة الأمنية في بغداد، يرى مسؤولون أن الخطة خفضت عمليات القتل، لكنها لم توقف التفجيرات الانتحارية.",
+    ),
+    (
+        "en",
+        "Two months on, Baghdad security plan curbs killings but not bombings",
+        "Two months on, officials say the Baghdad security plan has cut sectarian killings, though suicide bombings go on.",
+    ),
+    (
+        "fr",
+        "Deux mois après, le plan de sécurité de Bagdad réduit les meurtres",
+        "Deux mois après son lancement, le plan de sécurité de Bagdad a réduit les meurtres confessionnels, mais pas les attentats suicide, selon des responsables.",
+    ),
+    # a resignation over an attack: the news is the politics that follows it
+    (
+        "en",
+        "Two ministers quit Iraqi cabinet over deadly Hawija raid",
+        "Two ministers resigned on Sunday in protest over an army raid in Hawija that killed 20 people, their bloc said.",
+    ),
+    (
+        "fr",
+        "Irak : deux ministres démissionnent après le raid meurtrier de Hawija",
+        "Deux ministres ont démissionné dimanche pour protester contre le raid de l'armée à Hawija qui a fait 20 morts.",
+    ),
+    (
+        "ar",
+        "استقالة وزيرين احتجاجا على اقتحام الحويجة",
+        "قدم وزيران استقالتهما الأحد احتجاجا على اقتحام الجيش ساحة الاعتصام في الحويجة الذي أسفر عن مقتل 20 شخصا.",
+    ),
 ]
 
 
@@ -204,6 +236,25 @@ INCIDENTS = [
         "قتل خمسة أشخاص وأصيب 12 آخرون في انفجار في سوق شرقي بغداد الأحد، وفق ما أفادت الشرطة.",
         None,
     ),
+    # who judges, as the victim of the act: an assassination, not a trial
+    (
+        "en",
+        "Gunmen kill judge in Baghdad",
+        "Gunmen shot dead a judge and his son outside their home in Baghdad on Sunday, police said.",
+        None,
+    ),
+    (
+        "fr",
+        "Irak : assassinat d'un juge à Bagdad",
+        "Des hommes armés ont tué dimanche un juge devant son domicile à Bagdad, selon la police.",
+        None,
+    ),
+    (
+        "ar",
+        "اغتيال قاض في محكمة استئناف بغداد",
+        "اغتال مسلحون مجهولون، الأحد، قاضيا في محكمة استئناف بغداد أمام منزله في حي الجامعة.",
+        None,
+    ),
 ]
 
 
@@ -260,6 +311,23 @@ TOLLS = [
         2,
         1,
     ),
+    # a town located from another ("170 km north of Baghdad") is still the scene of the toll
+    (
+        "en",
+        "Gunmen overrun northern Iraqi town",
+        "Gunmen seized a town in northern Iraq on Sunday after a deadly raid on a protest camp. "
+        "The fighting in Sulaiman Bek, 170 kilometers (105 miles) north of Baghdad, killed at least 12 people.",
+        12,
+        None,
+    ),
+    # a toll not known yet is no zero ("no precise toll of the victims was available")
+    (
+        "ar",
+        "انفجار ضخم يهز مبنى في بغداد",
+        "هز انفجار ضخم الأحد مبنى حكوميا في بغداد، مما أدى إلى سقوط عدد من الجرحى، ولم تتوفر على الفور حصيلة دقيقة للضحايا.",
+        None,
+        None,
+    ),
 ]
 
 
@@ -304,3 +372,42 @@ def test_scene_beats_dateline(
     got = ex.extract(title, text, SUNDAY, lang=lang, dateline=dateline)
     assert got.relevant, got.reason
     assert got.place is not None and got.place.id == place
+
+
+def test_a_capital_that_speaks_is_no_scene(ex: Extractor) -> None:
+    """ "Bagdad fait état de 16 morts": the government speaks; the strikes hit Al-Qaim."""
+    got = ex.extract(
+        "Frappes américaines en Irak : Bagdad fait état de 16 morts",
+        "Les frappes américaines menées dimanche à l'aube dans l'ouest de l'Irak ont fait 16 morts, "
+        "a annoncé le gouvernement. Les raids ont visé le secteur d'Al-Qaïm, près de la frontière syrienne.",
+        SUNDAY,
+        lang="fr",
+    )
+    assert got.relevant, got.reason
+    assert got.place is not None and got.place.id == "city:al-qaim"
+
+
+def test_the_aftermath_of_an_earlier_attack_is_not_the_act(ex: Extractor) -> None:
+    """ "أثناء تغطيتهم تداعيات تفجير": the bombing whose aftermath the crew covered is background."""
+    got = ex.extract(
+        "مقتل مراسلة تلفزيونية واثنين من زملائها قرب سامراء",
+        "قتل مسلحون مجهولون الأحد مراسلة قناة فضائية واثنين من زملائها قرب مدينة سامراء أثناء "
+        "تغطيتهم تداعيات تفجير مرقد ديني.",
+        SUNDAY,
+        lang="ar",
+    )
+    assert got.relevant, got.reason
+    assert got.attack_type == "shooting"
+
+
+def test_the_past_of_a_place_is_not_the_act(ex: Extractor) -> None:
+    """A relative clause on the place, in the past, tells what happened there before."""
+    got = ex.extract(
+        "TV reporter and crew killed near Samarra",
+        "Gunmen killed a television reporter and two colleagues near Samarra on Sunday, where she had "
+        "been reporting on the bombing of a shrine, the channel said.",
+        SUNDAY,
+        lang="en",
+    )
+    assert got.relevant, got.reason
+    assert got.attack_type == "shooting"

@@ -26,7 +26,13 @@ from typing import Protocol
 from crawler.extract.document import SPACED_DASHES, Document, Segment
 from crawler.extract.lexicon import Hit
 from crawler.extract.place import Whereabouts
-from crawler.extract.relevance import NEGATIVE_KINDS, Weighing, Weights, signals
+from crawler.extract.relevance import (
+    NEGATIVE_KINDS,
+    Weighing,
+    Weights,
+    relative_clauses,
+    signals,
+)
 from crawler.extract.violence import (
     STATE_ACTORS,
     armed_groups,
@@ -144,12 +150,18 @@ def _ranked(tally: ReportedTally | None) -> bool:
 
 def _foreground(segment: Segment, hides: tuple[str, ...] = SETTING_HIDES) -> Segment:
     """The segment without the incident words (``hides``) of its setting clauses ("amid drone
-    attacks") and of the clauses about an earlier event ("days after a US strike killed a
-    general")."""
+    attacks"), of the clauses about an earlier event ("days after a US strike killed a
+    general") and of a relative clause that tells the past of a place or a person the news
+    names ("near Samarra, where she had been reporting on the bombing of a shrine")."""
     settings = segment.of("setting") + segment.of("background")
-    if not settings:
-        return segment
     clauses = [(hit.start, hit.end, segment.clause_end(hit.end)) for hit in settings]
+    clauses += [
+        (start, start, end)
+        for start, end in relative_clauses(segment)
+        if any(start <= hit.start < end for hit in segment.of("past"))
+    ]
+    if not clauses:
+        return segment
 
     def hidden(hit: Hit) -> bool:
         # The cue's own words of what the story is ("foiled") still speak; its event words

@@ -346,14 +346,19 @@ def casualties(
     for segment in _toll_sentences(document, elsewhere):
         scope = _EventScope.of(segment, published, numbers)
         covered = [(h.start, h.end) for h in segment.hits if h.tag.category.startswith("no_")]
-        # "no casualties were immediately reported": nothing is known yet, not zero
+        # "no casualties were immediately reported": nothing is known yet, not zero; nor are the
+        # victims a toll not yet known counts ("لم تتوفر على الفور حصيلة دقيقة للضحايا")
         not_known = [(h.start, h.end) for h in segment.of("no_toll")]
+        toll_unknown = [(h.start, segment.clause_end(h.end)) for h in segment.of("no_toll")]
         if any(scope.holds(h) and not _inside(h, not_known) for h in segment.of("no_casualties")):
             zero["killed"] = zero["wounded"] = True
         if any(scope.holds(h) and not _inside(h, not_known) for h in segment.of("no_killed")):
             zero["killed"] = True
         if any(
-            scope.holds(h) and segment.negated(h) and not _inside(h, covered)
+            scope.holds(h)
+            and segment.negated(h)
+            and not _inside(h, covered)
+            and not _inside(h, toll_unknown)
             for h in segment.of("casualties")
         ):
             zero["killed"] = zero["wounded"] = True  # "دون تسجيل أي خسائر بشرية"

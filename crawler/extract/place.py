@@ -98,6 +98,11 @@ OUTLET = "outlet"  # the landmark kind of "في حديث لـ": an outlet named 
 # coming from or going to.
 JOURNEY = "journey"
 DIRECTION = "direction"  # the landmark kind of "north of", "au sud de", "شمال"
+# The role of a place that speaks for its government ("Baghdad says", "Bagdad dénonce",
+# "أدانت طهران"): who speaks, not where things happened, when the story names that.
+SPEAKER = "speaker"
+# How far a verb of speech may stand from its place (a space, nothing but spaces between).
+SPEAKER_GAP_CHARS = 2
 # The languages in which a direction from a town places the scene outside it ("north of
 # Baghdad"); Arabic "شمالي بغداد" names a part of the city too ("الشعلة شمال غربي بغداد").
 VICINITY_LANGUAGES = ("en", "fr")
@@ -106,10 +111,11 @@ VICINITY_LANGUAGES = ("en", "fr")
 VICINITY_LANDMARK_KINDS = ("city", "district", "site")
 # Roles that make a place something other than where the news happened; a place listed right
 # after one in such a role has it too ("fired from Iraq and Syria").
-ROLES_ELSEWHERE = (LAUNCH, GROUP_HOME, WAR, CARE, ESCAPE, OUTLET, JOURNEY)
+ROLES_ELSEWHERE = (LAUNCH, GROUP_HOME, WAR, CARE, ESCAPE, OUTLET, JOURNEY, SPEAKER)
 # Roles of a place that tells little of the scene, ranked after every other place: where the
-# wounded lie, where the attackers fled to, where the victims were travelling from or to.
-LAST_RESORTS = (CARE, ESCAPE, JOURNEY)
+# wounded lie, where the attackers fled to, where the victims were travelling from or to, the
+# capital whose government speaks.
+LAST_RESORTS = (CARE, ESCAPE, JOURNEY, SPEAKER)
 # What may stand between a locative word and the foreign place it introduces: articles and the
 # part of the country ("in northern Syria", "dans le nord de la Syrie", "في شمال سوريا").
 SCENE_GAP_WORDS = LANDMARK_GAP_WORDS | frozenset(
@@ -212,8 +218,8 @@ class Located:
     # GROUP_HOME ("Iran-backed militias in Iraq"), ROUTE (an end of the road where things
     # happened), WAR ("a US ally in the war in Iraq"), CARE (the hospital the wounded were
     # taken to), ESCAPE (where the attackers fled to), OUTLET (the outlet a source spoke to),
-    # JOURNEY (where the victims were travelling from or to), a
-    # direction ("north of") ...
+    # JOURNEY (where the victims were travelling from or to), SPEAKER (a government speaking:
+    # "Baghdad says"), a direction ("north of") ...
     role: str | None = None
     scene: bool = True  # named where things happen ("in Yemen"), not as an actor ("Turkey says")
     earlier: bool = False  # named after a background clause: the place of an earlier event
@@ -255,6 +261,20 @@ def _reference_before(segment: Segment, start: int) -> Hit | None:
             if segment.folded[ref.end : start].strip() in LANDMARK_GAP_WORDS:
                 return ref
     return None
+
+
+def _speaks(segment: Segment, span: tuple[int, int], lang: str) -> bool:
+    """A verb of speech right after the place ("Baghdad condemns", "Bagdad fait état de"), or in
+    Arabic right before it ("أدانت بغداد"): the place speaks for its government."""
+    start, end = span
+    folded = segment.folded
+    for verb in segment.of("speaks"):
+        if 0 <= verb.start - end <= SPEAKER_GAP_CHARS and not folded[end : verb.start].strip():
+            return True
+        if lang == "ar" and 0 <= start - verb.end <= SPEAKER_GAP_CHARS:
+            if not folded[verb.end : start].strip():
+                return True
+    return False
 
 
 def _bearing(segment: Segment, ref: Hit) -> int | None:
@@ -380,6 +400,8 @@ def locate(
         previous = located[-1] if located and located[-1].segment == index else None
         if reference is None and listed and previous is not None and previous.elsewhere:
             reference = previous.role  # "militias in Iraq and Syria": both are their home
+        if reference is None and _speaks(segment, span, document.lang):
+            reference = SPEAKER
         earlier = _after_background(segment, span[0])
         located.append(
             Located(
@@ -737,6 +759,9 @@ def _scene(iraqi: list[Located], gazetteer: Gazetteer) -> Place | None:
     if top.place.kind == "country" and not landmarks and not second:
         # "killed in Iraq", then "west of Baiji"
         landmarks = [loc for loc in iraqi if loc.segment > 1 and _a_landmark_of_the_scene(loc)]
+    if top.place.kind == "country" and not landmarks and not second:
+        # "US strikes in Iraq, Baghdad protests" and nothing more: its capital is the best guess
+        landmarks = [loc for loc in first if loc.role == SPEAKER]
     if top.place.kind == "country" and landmarks:
         towns = [loc for loc in landmarks if loc.place.kind != "country"]
         if second and towns and all(loc.role == ROUTE for loc in towns):
@@ -866,11 +891,14 @@ def names_elsewhere(
     """The sentence names, before offset ``until``, a place away from the scene: in Iraq,
     another governorate; abroad, a city or site (a country is too often named for who backs a
     group: "Iran-backed"). Such a sentence tells of another event ("In Kirkuk, two policemen
-    were killed")."""
+    were killed"). A landmark is no such place: "Sulaiman Bek, 170 km north of Baghdad" and
+    "taken to hospital in Erbil" still tell of the scene."""
     if scene is None or scene.governorate is None:
         return False
     return any(
-        start < until and all(_away_from(place, scene) for place in places)
+        start < until
+        and _reference_before(segment, start) is None
+        and all(_away_from(place, scene) for place in places)
         for (start, _), places in _places_by_span(segment, gazetteer).items()
     )
 

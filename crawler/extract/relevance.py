@@ -52,6 +52,12 @@ NEGATIVE_KINDS = (
     "feature", "sport",
 )  # fmt: skip
 OTHER_NEWS = "other"  # the negative kind of news that is no attack (arrests, accidents ...)
+# Who judges ("judge", "court", "المحكمة") tells a trial, unless the victim of the act told right
+# before it ("gunmen kill a judge", "اغتال مسلحون، الأحد، قاضيا في محكمة"): an act word ending at
+# most this many characters before.
+JUDICIARY, TRIAL = "judiciary", "trial"
+VICTIM_REACH_CHARS = 25
+VICTIM_ACTS = ("killed", "wounded", "incident", "type", "type_weak")
 # Sport is told in war words ("strike late", "يقصف شباك", "blitz"); a sentence that also counts
 # dead or wounded is news of the violence at a match, not of the match.
 SPORT = "sport"
@@ -185,7 +191,7 @@ def _attack_clause_end(segment: Segment) -> int:
     return end if told else len(segment.folded)
 
 
-def _relative_clauses(segment: Segment) -> list[tuple[int, int]]:
+def relative_clauses(segment: Segment) -> list[tuple[int, int]]:
     """The spans of the relative clauses that follow an act and open on a place or a target
     ("rockets hit a base, which had been targeted in 2019", "la mosquée de Mossoul, où leur chef
     avait paru en 2014", "القاعدة التي استهدفت الأسبوع الماضي"): they tell of the place or the
@@ -244,7 +250,7 @@ def _old_date(segment: Segment, published: datetime, relatives: list[tuple[int, 
     months earlier in a month it names without a day ("kidnapped at the end of March",
     published in July). A month just past may be last week's; one more than
     :data:`OLD_MONTHS_MAX` back may be ahead ("elections in October"). Dates inside
-    ``relatives`` (:func:`_relative_clauses`) are of the place, not the news."""
+    ``relatives`` (:func:`relative_clauses`) are of the place, not the news."""
     for year in _YEAR.finditer(segment.folded):
         if int(year.group(1)) < published.year and _outside(relatives, year.start()):
             return True
@@ -259,6 +265,16 @@ def _old_date(segment: Segment, published: datetime, relatives: list[tuple[int, 
         ):
             return True
     return False
+
+
+def _victim_of_act(segment: Segment, hit: Hit) -> bool:
+    """The word names whom the act just before it struck ("assassinat d'un juge", "gunmen shot
+    a judge and his son")."""
+    return any(
+        0 <= hit.start - act.end <= VICTIM_REACH_CHARS
+        for category in VICTIM_ACTS
+        for act in segment.of(category)
+    )
 
 
 def _of_other(segment: Segment, hit: Hit) -> bool:
@@ -336,7 +352,7 @@ def signals(
         # people have died since October 2019"), which says nothing against the news.
         if segment.index >= BACKGROUND_FROM:
             continue
-        relatives = _relative_clauses(segment)
+        relatives = relative_clauses(segment)
         if any(_outside(relatives, hit.start) for hit in segment.of("past")):
             mark(f"{at}:past")
         if segment.has("background") or segment.has("setting"):
@@ -353,9 +369,10 @@ def signals(
             mark("title:aggregate")
         told = _attack_clause_end(segment)
         kinds = {
-            h.tag.value
+            TRIAL if h.tag.value == JUDICIARY else h.tag.value
             for h in segment.of("negative")
-            if h.start < told or h.tag.value not in AFTERMATH_KINDS
+            if (h.start < told or h.tag.value not in AFTERMATH_KINDS)
+            and not (h.tag.value == JUDICIARY and _victim_of_act(segment, h))
         }
         if any(segment.has(c) for c in CASUALTY_CATEGORIES):
             kinds.discard(SPORT)

@@ -67,6 +67,8 @@ FLAT_SECTIONS = (
     "armed_men",  # "militants", "insurgés", "مسلحون": armed men no group name names
     "capture",  # "seize", "captured": ground taken when a place is the object ("seize Mosul")
     "given_name",  # "Hassan", "Ali": a place name right after one is a surname ("Hassan Ramadi")
+    "speaks",  # "says", "dénonce", "تدين": a place right before one (in Arabic, or after one: "أدانت
+    # بغداد") speaks for its government
 )
 # Sections that map a value to a list of terms (value, terms).
 VALUED_SECTIONS = {
