@@ -147,6 +147,18 @@ NOT_INCIDENTS = [
         "Deux mois après, le plan de sécurité de Bagdad réduit les meurtres",
         "Deux mois après son lancement, le plan de sécurité de Bagdad a réduit les meurtres confessionnels, mais pas les attentats suicide, selon des responsables.",
     ),
+    # a warrant for a politician accused of attacks: justice, not an attack
+    (
+        "fr",
+        "Irak : mandat d'arrêt contre un vice-président",
+        "La justice irakienne a émis dimanche un mandat d'arrêt contre un vice-président, soupçonné d'avoir commandité des attentats meurtriers à Bagdad.",
+    ),
+    # an embassy testing its defences: detonations, no attack
+    (
+        "fr",
+        "Bagdad : l'ambassade américaine teste son système de défense antiroquettes",
+        "L'ambassade des Etats-Unis à Bagdad a procédé dimanche à un essai de son système de défense antiroquettes, provoquant des détonations au-dessus de la Zone verte.",
+    ),
     # a resignation over an attack: the news is the politics that follows it
     (
         "en",
