@@ -399,27 +399,28 @@ def test_a_capital_that_speaks_is_no_scene(ex: Extractor) -> None:
     assert got.place is not None and got.place.id == "city:al-qaim"
 
 
-def test_the_aftermath_of_an_earlier_attack_is_not_the_act(ex: Extractor) -> None:
-    """ "أثناء تغطيتهم تداعيات تفجير": the bombing whose aftermath the crew covered is background."""
-    got = ex.extract(
+# The act of an earlier event named beside this one does not give it its type: a bombing whose
+# aftermath the crew covered ("تداعيات"), or that a relative clause on the place tells in the past.
+EARLIER_ACTS = [
+    (
+        "ar",
         "مقتل مراسلة تلفزيونية واثنين من زملائها قرب سامراء",
         "قتل مسلحون مجهولون الأحد مراسلة قناة فضائية واثنين من زملائها قرب مدينة سامراء أثناء "
         "تغطيتهم تداعيات تفجير مرقد ديني.",
-        SUNDAY,
-        lang="ar",
-    )
-    assert got.relevant, got.reason
-    assert got.attack_type == "shooting"
-
-
-def test_the_past_of_a_place_is_not_the_act(ex: Extractor) -> None:
-    """A relative clause on the place, in the past, tells what happened there before."""
-    got = ex.extract(
+    ),
+    (
+        "en",
         "TV reporter and crew killed near Samarra",
         "Gunmen killed a television reporter and two colleagues near Samarra on Sunday, where she had "
         "been reporting on the bombing of a shrine, the channel said.",
-        SUNDAY,
-        lang="en",
-    )
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "text"), EARLIER_ACTS)
+def test_an_earlier_act_does_not_type_the_attack(
+    ex: Extractor, lang: str, title: str, text: str
+) -> None:
+    got = ex.extract(title, text, SUNDAY, lang=lang)
     assert got.relevant, got.reason
     assert got.attack_type == "shooting"

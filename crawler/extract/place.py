@@ -99,7 +99,7 @@ OUTLET = "outlet"  # the landmark kind of "في حديث لـ": an outlet named 
 JOURNEY = "journey"
 DIRECTION = "direction"  # the landmark kind of "north of", "au sud de", "شمال"
 # The role of a place that speaks for its government ("Baghdad says", "Bagdad dénonce",
-# "أدانت طهران"): who speaks, not where things happened, when the story names that.
+# "أدانت طهران"): who speaks, the scene only when the story names no place but the country.
 SPEAKER = "speaker"
 # How far a verb of speech may stand from its place (a space, nothing but spaces between).
 SPEAKER_GAP_CHARS = 2
@@ -113,8 +113,8 @@ VICINITY_LANDMARK_KINDS = ("city", "district", "site")
 # after one in such a role has it too ("fired from Iraq and Syria").
 ROLES_ELSEWHERE = (LAUNCH, GROUP_HOME, WAR, CARE, ESCAPE, OUTLET, JOURNEY, SPEAKER)
 # Roles of a place that tells little of the scene, ranked after every other place: where the
-# wounded lie, where the attackers fled to, where the victims were travelling from or to, the
-# capital whose government speaks.
+# wounded lie, where the attackers fled to, where the victims were travelling from or to, a
+# place that speaks for its government.
 LAST_RESORTS = (CARE, ESCAPE, JOURNEY, SPEAKER)
 # What may stand between a locative word and the foreign place it introduces: articles and the
 # part of the country ("in northern Syria", "dans le nord de la Syrie", "في شمال سوريا").
@@ -268,13 +268,14 @@ def _speaks(segment: Segment, span: tuple[int, int], lang: str) -> bool:
     Arabic right before it ("أدانت بغداد"): the place speaks for its government."""
     start, end = span
     folded = segment.folded
-    for verb in segment.of("speaks"):
-        if 0 <= verb.start - end <= SPEAKER_GAP_CHARS and not folded[end : verb.start].strip():
-            return True
-        if lang == "ar" and 0 <= start - verb.end <= SPEAKER_GAP_CHARS:
-            if not folded[verb.end : start].strip():
-                return True
-    return False
+
+    def adjacent(left: int, right: int) -> bool:
+        return 0 <= right - left <= SPEAKER_GAP_CHARS and not folded[left:right].strip()
+
+    return any(
+        adjacent(end, verb.start) or (lang == "ar" and adjacent(verb.end, start))
+        for verb in segment.of("speaks")
+    )
 
 
 def _bearing(segment: Segment, ref: Hit) -> int | None:
