@@ -1031,6 +1031,20 @@ def test_casualties_of_earlier_attacks_are_not_counted(ex: Extractor) -> None:
 
 TYPES = [
     ("fr", "Des tirs de roquettes ont visé dimanche la base de Taji.", "rocket", "us_military"),
+    # "مسؤولون أميركيون" who describe the attack speak of it; "مسؤولين أميركيين" killed are its
+    # victims
+    (
+        "ar",
+        "انفجرت شاحنة مفخخة الأحد أمام مقر منظمة دولية في بغداد ما أسفر عن مقتل 20 شخصا، في هجوم وصفه مسؤولون أميركيون بأنه عمل إرهابي.",
+        "ied",
+        "other",
+    ),
+    (
+        "ar",
+        "قتل ثلاثة مسؤولين أميركيين الأحد بتفجير عبوة ناسفة استهدف موكبهم في بغداد.",
+        "ied",
+        "us_military",
+    ),
     (
         "fr",
         "Des obus de mortier sont tombés dimanche sur un marché de Baaqouba.",
