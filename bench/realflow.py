@@ -211,14 +211,10 @@ def keyword_floor(items: list[dict], extractor) -> list[dict]:
         row = {"id": item["id"], "relevant": bool(places and attack), "incident": None}
         if row["relevant"]:
             day = (item.get("published") or "")[:10]
-            key = (day, max(places, key=_specificity).id)
+            key = (day, max(places, key=lambda place: PLACE_SPECIFICITY[place.kind]).id)
             row["incident"] = incidents.setdefault(key, len(incidents) + 1)
         rows.append(row)
     return rows
-
-
-def _specificity(place) -> int:
-    return PLACE_SPECIFICITY[place.kind]
 
 
 # -- scoring ---------------------------------------------------------------------------------

@@ -84,6 +84,7 @@ GAZETTEER_KINDS = ("site", "district", "city", "governorate", "country")
 # somewhere outside the town on that side, not in it. Built by the extractor, never a gazetteer
 # entry: its id is the town's id and the bearing ("city:baghdad~0"), its point the town's.
 VICINITY = "vicinity"
+VICINITY_MARK = "~"  # between the town's id and the bearing in a vicinity's id
 PLACE_KINDS = (*GAZETTEER_KINDS, VICINITY)
 # How specific a place of each kind is, when the most specific one is wanted: a site beats a
 # district, a district a town; a town's vicinity says more than its governorate, less than it.
@@ -219,9 +220,6 @@ class Place:
         if self.kind != VICINITY:
             return None
         return self.id.rsplit(VICINITY_MARK, 1)[0]
-
-
-VICINITY_MARK = "~"
 
 
 def vicinity(town: Place, bearing: int) -> Place:

@@ -50,9 +50,8 @@ def violent(segment: Segment, weapons_only: bool) -> bool:
 def ground_taken(segment: Segment) -> bool:
     """Forces take ground from armed men, or armed men take it: "Iraqi forces retake Fallujah's
     centre", "les forces irakiennes reprennent", "القوات العراقية تستعيد جامعة الأنبار من داعش",
-    "militants overran Mosul". Freeing
-    people is not taking ground ("الشرطة تحرر تاجرا مختطفا"), nor is a crowd storming a building
-    ("protesters stormed parliament")."""
+    "militants overran Mosul". Freeing people is not taking ground ("الشرطة تحرر تاجرا
+    مختطفا"), nor is a crowd storming a building ("protesters stormed parliament")."""
     freed = segment.of("freed")
     crowds = [hit.end for hit in segment.of("target") if hit.tag.value == PROTESTERS]
     advances = [

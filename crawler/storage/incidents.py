@@ -48,7 +48,8 @@ class IncidentStore(Connection):
         country, a town's vicinity (it reaches far), the same place, the same governorate, the
         city ``near`` lies in or a place lying in the city ``near`` is, or a point within
         ``span_deg`` (degrees of latitude, of longitude) of ``near``'s point. A superset of what
-        ``crawler.incidents.place_relation`` accepts: it filters, the pure function decides. Names compare as SQLite's NOCASE does (ASCII case only).
+        ``crawler.incidents.place_relation`` accepts: it filters, the pure function decides.
+        Names compare as SQLite's NOCASE does (ASCII case only).
         """
         sql = "SELECT * FROM incidents WHERE event_time BETWEEN ? AND ? AND merged_into IS NULL"
         params: list[Any] = [iso(start), iso(end)]
